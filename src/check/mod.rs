@@ -1,0 +1,35 @@
+//! Stage 3, check: rules over the model that yield diagnostics.
+//!
+//! Takes a [`Model`] and the date to judge freshness as of; gives findings, never errors. Each rule
+//! family lives in its own module: [`ids`] (uniqueness and catalog integrity), [`references`] (every
+//! person, policy, control, framework and requirement named exists and is in scope), [`coverage`]
+//! (every in-scope requirement is covered by an implemented control or justifiably excluded) and
+//! [`evidence`] (attachments exist inside the repository with the recorded hash; evidence is fresh).
+
+pub mod coverage;
+pub mod evidence;
+pub mod ids;
+pub mod references;
+
+use crate::diag::Diagnostic;
+use crate::model::Model;
+
+/// What a check run judges by.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Evidence freshness is judged as of this date.
+    pub as_of: jiff::civil::Date,
+}
+
+/// Runs every rule. Rules that need a valid `crosswalk.toml` are skipped when it is not.
+pub fn run(model: &Model, options: &Options) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    ids::check(model, &mut found);
+    evidence::check_attachments(model, &mut found);
+    if model.config.is_some() {
+        references::check(model, &mut found);
+        coverage::check(model, &mut found);
+        evidence::check_freshness(model, options.as_of, &mut found);
+    }
+    found
+}

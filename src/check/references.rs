@@ -1,0 +1,220 @@
+//! Every name a document or `crosswalk.toml` uses must exist: people, policies, controls,
+//! frameworks (in scope), requirement groups and requirement ids (in the current numbering).
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use crate::diag::{Code, Diagnostic, FileId, did_you_mean};
+use crate::model::{Doc, Framework, Model, Satisfies, Text};
+
+/// Runs the reference rules. Needs a valid configuration.
+pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
+    let Some(config) = &model.config else { return };
+    let people: BTreeSet<&str> = config.data.people.keys().map(|k| k.get_ref().as_str()).collect();
+    let scope: BTreeSet<&str> = config.data.frameworks.keys().map(|k| k.get_ref().as_str()).collect();
+    let checker = Checker { model, people, scope };
+    checker.config(found);
+    for doc in &model.policies {
+        checker.person(doc, &doc.data.owner, found);
+        checker.people(doc, &doc.data.approvers, found);
+        checker.satisfies(doc, &doc.data.satisfies, found);
+    }
+    for doc in &model.controls {
+        checker.person(doc, &doc.data.owner, found);
+        checker.people(doc, &doc.data.approvers, found);
+        checker.policy(doc, &doc.data.policy, found);
+        checker.satisfies(doc, &doc.data.satisfies, found);
+    }
+    for doc in &model.evidence {
+        checker.person(doc, &doc.data.collector, found);
+        checker.controls(doc, &doc.data.controls, "evidence record", found);
+    }
+    for doc in &model.risks {
+        checker.person(doc, &doc.data.owner, found);
+        checker.people(doc, &doc.data.approvers, found);
+        checker.controls(doc, &doc.data.controls, "risk", found);
+    }
+}
+
+struct Checker<'a> {
+    model: &'a Model,
+    people: BTreeSet<&'a str>,
+    scope: BTreeSet<&'a str>,
+}
+
+impl Checker<'_> {
+    fn person<T>(&self, doc: &Doc<T>, key: &Text, found: &mut Vec<Diagnostic>) {
+        let name = key.get_ref();
+        if self.people.contains(name.as_str()) {
+            return;
+        }
+        let help = did_you_mean(name, self.people.iter().copied())
+            .unwrap_or_else(|| format!("add `[people.{name}]` with a name and emails to crosswalk.toml"));
+        found.push(
+            Diagnostic::new(
+                Code::UnknownPerson,
+                doc.file,
+                doc.span(key),
+                format!("`{name}` is not a person of `[people]` in crosswalk.toml"),
+            )
+            .with_help(help),
+        );
+    }
+
+    fn people<T>(&self, doc: &Doc<T>, keys: &[Text], found: &mut Vec<Diagnostic>) {
+        for key in keys {
+            self.person(doc, key, found);
+        }
+    }
+
+    fn policy<T>(&self, doc: &Doc<T>, id: &Text, found: &mut Vec<Diagnostic>) {
+        if self.model.policy(id.get_ref()).is_some() {
+            return;
+        }
+        let ids = self.model.policies.iter().map(|p| p.data.id.get_ref().as_str());
+        found.push(
+            Diagnostic::new(
+                Code::UnknownPolicy,
+                doc.file,
+                doc.span(id),
+                format!("policy `{}` does not exist", id.get_ref()),
+            )
+            .with_optional_help(did_you_mean(id.get_ref(), ids)),
+        );
+    }
+
+    fn controls<T>(&self, doc: &Doc<T>, ids: &[Text], what: &str, found: &mut Vec<Diagnostic>) {
+        for id in ids {
+            if self.model.control(id.get_ref()).is_some() {
+                continue;
+            }
+            let known = self.model.controls.iter().map(|c| c.data.id.get_ref().as_str());
+            found.push(
+                Diagnostic::new(
+                    Code::UnknownControl,
+                    doc.file,
+                    doc.span(id),
+                    format!("{what} names control `{}`, which does not exist", id.get_ref()),
+                )
+                .with_optional_help(did_you_mean(id.get_ref(), known)),
+            );
+        }
+    }
+
+    fn satisfies<T>(&self, doc: &Doc<T>, satisfies: &Satisfies, found: &mut Vec<Diagnostic>) {
+        for (framework_id, requirement_ids) in satisfies {
+            let Some(framework) = self.framework(doc.file, doc.span(framework_id), framework_id, found) else {
+                continue;
+            };
+            if !self.scope.contains(framework_id.get_ref().as_str()) {
+                found.push(
+                    Diagnostic::new(
+                        Code::FrameworkNotInScope,
+                        doc.file,
+                        doc.span(framework_id),
+                        format!("framework `{}` is not in scope", framework_id.get_ref()),
+                    )
+                    .with_help(format!(
+                        "add `[frameworks.{}]` to crosswalk.toml, or remove these references",
+                        framework_id.get_ref()
+                    )),
+                );
+            }
+            for id in requirement_ids {
+                requirement(framework, doc.file, doc.span(id), id.get_ref(), found);
+            }
+        }
+    }
+
+    /// The framework a reference names, or a diagnostic.
+    fn framework(&self, file: FileId, span: Range<usize>, id: &Text, found: &mut Vec<Diagnostic>) -> Option<&Framework> {
+        let framework = self.model.framework(id.get_ref());
+        if framework.is_none() {
+            let ids: Vec<&str> = self.model.frameworks.iter().map(Framework::id).collect();
+            let help = did_you_mean(id.get_ref(), ids.iter().copied()).unwrap_or_else(|| {
+                format!(
+                    "known frameworks: {}; add your own catalog as frameworks/{}.toml",
+                    ids.join(", "),
+                    id.get_ref()
+                )
+            });
+            found.push(
+                Diagnostic::new(Code::UnknownFramework, file, span, format!("unknown framework `{}`", id.get_ref()))
+                    .with_help(help),
+            );
+        }
+        framework
+    }
+
+    fn config(&self, found: &mut Vec<Diagnostic>) {
+        let Some(config) = &self.model.config else { return };
+        for (id, scope) in &config.data.frameworks {
+            let Some(framework) = self.framework(config.file, config.span(id), id, found) else {
+                continue;
+            };
+            for category in scope.categories.iter().flatten() {
+                if framework.group(category.get_ref()).is_none() {
+                    let groups = framework.catalog.groups.iter().map(|g| g.id.get_ref().as_str());
+                    let known: Vec<&str> = groups.clone().collect();
+                    found.push(
+                        Diagnostic::new(
+                            Code::UnknownCategory,
+                            config.file,
+                            config.span(category),
+                            format!("`{}` is not a category of {}", category.get_ref(), framework.title()),
+                        )
+                        .with_help(
+                            did_you_mean(category.get_ref(), groups)
+                                .unwrap_or_else(|| format!("categories: {}", known.join(", "))),
+                        ),
+                    );
+                }
+            }
+            for requirement_id in scope.excluded.keys().chain(scope.reasons.keys()) {
+                let span = config.span(requirement_id);
+                requirement(framework, config.file, span, requirement_id.get_ref(), found);
+            }
+        }
+    }
+}
+
+/// Checks one requirement id against its framework's catalog.
+pub fn requirement(framework: &Framework, file: FileId, span: Range<usize>, id: &str, found: &mut Vec<Diagnostic>) {
+    if framework.requirement(id).is_some() {
+        return;
+    }
+    if let Some(old) = framework.superseded(id) {
+        let replacements: Vec<String> = old
+            .replaced_by
+            .iter()
+            .map(|new| {
+                let title = framework.requirement(new.get_ref()).map_or("", |r| r.title.as_str());
+                format!("`{}` ({title})", new.get_ref())
+            })
+            .collect();
+        found.push(
+            Diagnostic::new(
+                Code::SupersededRequirement,
+                file,
+                span,
+                format!(
+                    "`{id}` ({}) is numbered as in version {}, not {}",
+                    old.title,
+                    old.version,
+                    framework.title()
+                ),
+            )
+            .with_help(format!("{} replaced it with {}", framework.title(), replacements.join(" and "))),
+        );
+        return;
+    }
+    found.push(
+        Diagnostic::new(
+            Code::UnknownRequirement,
+            file,
+            span,
+            format!("`{id}` is not a requirement of {}", framework.title()),
+        )
+        .with_optional_help(did_you_mean(id, framework.requirement_ids())),
+    );
+}

@@ -1,0 +1,119 @@
+//! `crosswalk frameworks [show ID]`: the catalogs a repository can use and their requirements.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde_json::{Value, json};
+
+use crate::model::{Framework, catalog};
+
+/// Lists catalogs, or shows one.
+pub fn run(directory: &Path, id: Option<&str>, as_json: bool) -> Result<ExitCode> {
+    let (frameworks, sources) = available(directory)?;
+    let mut out = std::io::stdout().lock();
+    match id {
+        None if as_json => {
+            let list: Vec<Value> = frameworks.iter().zip(&sources).map(|(f, s)| summary(f, s)).collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+        }
+        None => list(&mut out, &frameworks, &sources)?,
+        Some(id) => {
+            let Some(index) = frameworks.iter().position(|f| f.id() == id) else {
+                let ids: Vec<&str> = frameworks.iter().map(Framework::id).collect();
+                return super::usage(format!("unknown framework `{id}`; known: {}", ids.join(", ")));
+            };
+            let (framework, source) = (&frameworks[index], &sources[index]);
+            if as_json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&detail(framework, source))?)?;
+            } else {
+                show(&mut out, framework, source)?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Built-in catalogs, plus the valid ones of the repository when run inside one.
+fn available(directory: &Path) -> Result<(Vec<Framework>, Vec<String>)> {
+    let workspace = match crate::open(directory) {
+        Ok(workspace) => Some(workspace),
+        Err(crate::load::LoadError::NotARepository(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let frameworks = workspace.as_ref().map_or_else(catalog::built_in, |w| w.model.frameworks.clone());
+    let sources = frameworks
+        .iter()
+        .map(|f| match (f.file, &workspace) {
+            (Some(file), Some(w)) => w.files.get(file).path.clone(),
+            _ => "built-in".to_string(),
+        })
+        .collect();
+    Ok((frameworks, sources))
+}
+
+fn list(out: &mut dyn Write, frameworks: &[Framework], sources: &[String]) -> std::io::Result<()> {
+    writeln!(out, "{:<12} {:<8} {:>12}  {:<24} TITLE", "ID", "VERSION", "REQUIREMENTS", "SOURCE")?;
+    for (f, source) in frameworks.iter().zip(sources) {
+        let c = &f.catalog;
+        writeln!(out, "{:<12} {:<8} {:>12}  {:<24} {}", f.id(), c.version, c.requirements.len(), source, c.title)?;
+    }
+    Ok(())
+}
+
+fn show(out: &mut dyn Write, framework: &Framework, source: &str) -> std::io::Result<()> {
+    let c = &framework.catalog;
+    writeln!(out, "{} ({}, version {}, {source})", c.title, framework.id(), c.version)?;
+    for group in &c.groups {
+        let mut traits = Vec::new();
+        if group.required {
+            traits.push("always in scope");
+        }
+        if group.excludable {
+            traits.push("excludable");
+        }
+        let traits = if traits.is_empty() { String::new() } else { format!(" [{}]", traits.join(", ")) };
+        writeln!(out, "\n{} ({}){traits}", group.title, group.id.get_ref())?;
+        for r in c.requirements.iter().filter(|r| r.group.get_ref() == group.id.get_ref()) {
+            writeln!(out, "  {:<8} {}", r.id.get_ref(), r.title)?;
+        }
+    }
+    Ok(())
+}
+
+fn summary(framework: &Framework, source: &str) -> Value {
+    let c = &framework.catalog;
+    json!({
+        "id": framework.id(),
+        "version": c.version,
+        "title": c.title,
+        "source": source,
+        "requirements": c.requirements.len(),
+    })
+}
+
+fn detail(framework: &Framework, source: &str) -> Value {
+    let c = &framework.catalog;
+    let mut value = summary(framework, source);
+    value["description"] = json!(c.description);
+    value["groups"] = c
+        .groups
+        .iter()
+        .map(|g| json!({"id": g.id.get_ref(), "title": g.title, "required": g.required, "excludable": g.excludable}))
+        .collect();
+    value["requirements"] = c
+        .requirements
+        .iter()
+        .map(|r| json!({"id": r.id.get_ref(), "title": r.title, "group": r.group.get_ref()}))
+        .collect();
+    value["superseded"] = c
+        .superseded
+        .iter()
+        .map(|s| {
+            let replaced_by: Vec<&str> = s.replaced_by.iter().map(|r| r.get_ref().as_str()).collect();
+            json!({"id": s.id, "title": s.title, "version": s.version, "replaced_by": replaced_by})
+        })
+        .collect();
+    value
+}

@@ -1,0 +1,271 @@
+//! Output formats of findings: human (rustc-like), JSON, GitHub workflow commands and SARIF 2.1.0.
+
+use std::io::{IsTerminal, Write};
+
+use codespan_reporting::diagnostic::{Diagnostic as Rendered, Label};
+use codespan_reporting::term::{self, termcolor};
+use serde_json::{Value, json};
+
+use crate::diag::{Code, Diagnostic, Files, Severity};
+use crate::model::Model;
+
+/// How findings are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-like, with the source line and a caret; colour only on a terminal (NO_COLOR respected).
+    Human,
+    /// One JSON document.
+    Json,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+}
+
+/// Counts shown after the findings.
+pub struct Summary {
+    errors: usize,
+    warnings: usize,
+    counts: [(usize, &'static str); 4],
+    as_of: jiff::civil::Date,
+}
+
+impl Summary {
+    /// Counts the findings and the documents checked.
+    pub fn new(model: &Model, findings: &[Diagnostic], as_of: jiff::civil::Date) -> Self {
+        Summary {
+            errors: findings.iter().filter(|f| f.severity == Severity::Error).count(),
+            warnings: findings.iter().filter(|f| f.severity == Severity::Warning).count(),
+            counts: [
+                (model.policies.len(), "policies"),
+                (model.controls.len(), "controls"),
+                (model.evidence.len(), "evidence records"),
+                (model.risks.len(), "risks"),
+            ],
+            as_of,
+        }
+    }
+
+    fn line(&self) -> String {
+        let checked: Vec<String> = self.counts.iter().map(|(n, what)| format!("{n} {what}")).collect();
+        let result = match (self.errors, self.warnings) {
+            (0, 0) => "no findings".to_string(),
+            (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+        };
+        format!("{result} in {}; evidence judged as of {}", checked.join(", "), self.as_of)
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+/// Writes the findings in a format.
+pub fn write(out: &mut dyn Write, format: Format, files: &Files, findings: &[Diagnostic], summary: &Summary) -> std::io::Result<()> {
+    match format {
+        Format::Human => human(out, files, findings, summary),
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&to_json(files, findings, summary))?),
+        Format::Github => github(out, files, findings, summary),
+        Format::Sarif => writeln!(out, "{}", serde_json::to_string_pretty(&sarif(files, findings))?),
+    }
+}
+
+fn use_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+fn human(out: &mut dyn Write, files: &Files, findings: &[Diagnostic], summary: &Summary) -> std::io::Result<()> {
+    let config = term::Config::default();
+    let mut buffer = if use_color() {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    for finding in findings {
+        term::emit_to_write_style(&mut buffer, &config, files, &rendered(finding))
+            .map_err(std::io::Error::other)?;
+    }
+    out.write_all(buffer.as_slice())?;
+    writeln!(out, "{}", summary.line())
+}
+
+fn rendered(finding: &Diagnostic) -> Rendered<crate::diag::FileId> {
+    let severity = match finding.severity {
+        Severity::Error => codespan_reporting::diagnostic::Severity::Error,
+        Severity::Warning => codespan_reporting::diagnostic::Severity::Warning,
+    };
+    let mut labels = vec![Label::primary(finding.file, finding.span.clone())];
+    labels.extend(
+        finding
+            .related
+            .iter()
+            .map(|r| Label::secondary(r.file, r.span.clone()).with_message(r.message.clone())),
+    );
+    let notes = finding.help.iter().map(|h| format!("help: {h}")).collect();
+    Rendered::new(severity)
+        .with_code(format!("{}/{}", finding.code.id(), finding.code.name()))
+        .with_message(&finding.message)
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+fn location(files: &Files, finding: &Diagnostic) -> Value {
+    let (start, end) = files.range(finding.file, &finding.span);
+    json!({
+        "file": files.get(finding.file).path,
+        "line": start.line,
+        "column": start.column,
+        "end_line": end.line,
+        "end_column": end.column,
+    })
+}
+
+fn to_json(files: &Files, findings: &[Diagnostic], summary: &Summary) -> Value {
+    let diagnostics: Vec<Value> = findings
+        .iter()
+        .map(|f| {
+            let mut value = location(files, f);
+            value["code"] = json!(f.code.id());
+            value["name"] = json!(f.code.name());
+            value["severity"] = json!(f.severity);
+            value["message"] = json!(f.message);
+            value["help"] = json!(f.help);
+            value["related"] = f
+                .related
+                .iter()
+                .map(|r| {
+                    let (start, _) = files.range(r.file, &r.span);
+                    json!({"file": files.get(r.file).path, "line": start.line, "column": start.column, "message": r.message})
+                })
+                .collect();
+            value
+        })
+        .collect();
+    json!({
+        "as_of": summary.as_of.to_string(),
+        "errors": summary.errors,
+        "warnings": summary.warnings,
+        "diagnostics": diagnostics,
+    })
+}
+
+/// GitHub workflow commands: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`.
+fn github(out: &mut dyn Write, files: &Files, findings: &[Diagnostic], summary: &Summary) -> std::io::Result<()> {
+    for f in findings {
+        let (start, end) = files.range(f.file, &f.span);
+        let level = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let title = format!("{} {}", f.code.id(), f.code.name());
+        let mut message = f.message.clone();
+        if let Some(help) = &f.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        writeln!(
+            out,
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            escape_property(&files.get(f.file).path),
+            start.line,
+            start.column,
+            end.line,
+            end.column,
+            escape_property(&title),
+            escape_data(&message)
+        )?;
+    }
+    writeln!(out, "{}", summary.line())
+}
+
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// SARIF 2.1.0: one run, every code a rule, columns counted in Unicode code points.
+pub fn sarif(files: &Files, findings: &[Diagnostic]) -> Value {
+    let rules: Vec<Value> = Code::ALL
+        .iter()
+        .map(|code| {
+            json!({
+                "id": code.id(),
+                "name": code.name(),
+                "shortDescription": { "text": code.description() },
+                "defaultConfiguration": { "level": level(code.severity()) },
+                "helpUri": format!("https://crosswalk.dev/diagnostics#{}", code.id().to_lowercase()),
+            })
+        })
+        .collect();
+    let results: Vec<Value> = findings.iter().map(|f| sarif_result(files, f)).collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "crosswalk",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://crosswalk.dev",
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "The compliance repository root." } } },
+            "results": results,
+        }]
+    })
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn sarif_location(files: &Files, file: crate::diag::FileId, span: &std::ops::Range<usize>) -> Value {
+    let (start, end) = files.range(file, span);
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": files.get(file).path, "uriBaseId": "%SRCROOT%" },
+            "region": {
+                "startLine": start.line,
+                "startColumn": start.column,
+                "endLine": end.line,
+                "endColumn": end.column,
+            }
+        }
+    })
+}
+
+fn sarif_result(files: &Files, finding: &Diagnostic) -> Value {
+    let index = Code::ALL.iter().position(|c| *c == finding.code).unwrap_or_default();
+    let mut text = finding.message.clone();
+    if let Some(help) = &finding.help {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    let mut result = json!({
+        "ruleId": finding.code.id(),
+        "ruleIndex": index,
+        "level": level(finding.severity),
+        "message": { "text": text },
+        "locations": [sarif_location(files, finding.file, &finding.span)],
+    });
+    if !finding.related.is_empty() {
+        result["relatedLocations"] = finding
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut location = sarif_location(files, r.file, &r.span);
+                location["id"] = json!(i);
+                location["message"] = json!({ "text": r.message });
+                location
+            })
+            .collect();
+    }
+    result
+}

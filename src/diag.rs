@@ -1,0 +1,349 @@
+//! Findings and the files they point into.
+//!
+//! Every stage reports problems as [`Diagnostic`] values: a stable [`Code`], a severity, a message, a
+//! byte span in a file of the [`Files`] database and an optional help line. The database keeps each
+//! file's text and line starts so that the terminal renderer, JSON, GitHub annotations and SARIF all
+//! compute the same line and column from one span.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// How serious a finding is. `Warning < Error`, so `--deny` compares with `>=`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth fixing; fails the run only with `--deny warnings`.
+    Warning,
+    /// The repository is not in a state an auditor would accept.
+    Error,
+}
+
+macro_rules! codes {
+    ($($variant:ident = $id:literal, $name:literal, $severity:ident, $description:literal;)*) => {
+        /// A stable diagnostic code. Ids and names never change meaning once released.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $(#[doc = $description] $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in id order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable id, such as `CW012`.
+            pub fn id(self) -> &'static str {
+                match self { $(Code::$variant => $id,)* }
+            }
+
+            /// The stable kebab-case name, such as `unknown-requirement`.
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// The severity this code is reported with.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// One sentence on what the code means.
+            pub fn description(self) -> &'static str {
+                match self { $(Code::$variant => $description,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    UnreadableFile = "CW001", "unreadable-file", Error,
+        "A file could not be read: I/O failure, not UTF-8 text, or too large.";
+    FrontMatter = "CW002", "front-matter", Error,
+        "A Markdown document lacks TOML front matter between two `+++` lines at its top.";
+    TomlSyntax = "CW003", "toml-syntax", Error,
+        "Front matter or a configuration file is not valid TOML.";
+    UnknownKey = "CW004", "unknown-key", Error,
+        "A key that the format does not define (typos must not pass silently).";
+    InvalidValue = "CW005", "invalid-value", Error,
+        "A value of the wrong type, out of range, or not one of the allowed values.";
+    MissingKey = "CW006", "missing-key", Error,
+        "A required key is missing.";
+    DuplicateId = "CW010", "duplicate-id", Error,
+        "Two documents, catalogs or catalog requirements share one id.";
+    UnknownFramework = "CW011", "unknown-framework", Error,
+        "A framework id that is neither a built-in catalog nor one in `frameworks/`.";
+    UnknownRequirement = "CW012", "unknown-requirement", Error,
+        "A requirement id that the framework's catalog does not contain.";
+    SupersededRequirement = "CW013", "superseded-requirement", Error,
+        "A requirement id in the numbering of an older version of the framework.";
+    FrameworkNotInScope = "CW014", "framework-not-in-scope", Error,
+        "A document refers to a framework that `crosswalk.toml` does not put in scope.";
+    UnknownPerson = "CW015", "unknown-person", Error,
+        "An owner, approver or collector that is not a key of `[people]`.";
+    UnknownPolicy = "CW016", "unknown-policy", Error,
+        "A control names a policy that does not exist.";
+    UnknownControl = "CW017", "unknown-control", Error,
+        "An evidence record or risk names a control that does not exist.";
+    UnknownCategory = "CW018", "unknown-category", Error,
+        "A framework category (requirement group) in `crosswalk.toml` that the catalog does not define.";
+    RequirementUncovered = "CW020", "requirement-uncovered", Error,
+        "An in-scope requirement that no control claims and that is not excluded.";
+    ExclusionWithoutJustification = "CW021", "exclusion-without-justification", Error,
+        "An excluded requirement whose justification is empty.";
+    ExcludedRequirementClaimed = "CW022", "excluded-requirement-claimed", Error,
+        "A control claims a requirement that `crosswalk.toml` excludes: a contradiction.";
+    RequirementNotExcludable = "CW023", "requirement-not-excludable", Error,
+        "An exclusion of a requirement that cannot be excluded, such as an ISO 27001 clause.";
+    RequirementPartiallyCovered = "CW024", "requirement-partially-covered", Warning,
+        "An in-scope requirement claimed only by controls that are partial or planned.";
+    ControlPlanned = "CW025", "control-planned", Warning,
+        "A control that is planned, not implemented: a gap until it operates.";
+    AttachmentMissing = "CW030", "attachment-missing", Error,
+        "An evidence attachment that does not exist.";
+    AttachmentOutsideRepository = "CW031", "attachment-outside-repository", Error,
+        "An evidence attachment path that leaves the repository.";
+    AttachmentHashMismatch = "CW032", "attachment-hash-mismatch", Error,
+        "An evidence attachment whose SHA-256 differs from the recorded one.";
+    EvidenceStale = "CW033", "evidence-stale", Error,
+        "A control's latest evidence is older than the control's frequency allows.";
+    ControlWithoutEvidence = "CW034", "control-without-evidence", Warning,
+        "An implemented or partial control that no evidence record proves.";
+    EvidenceFromFuture = "CW035", "evidence-from-future", Warning,
+        "An evidence record collected after the date the check judges as of.";
+}
+
+/// Index of a file in [`Files`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub usize);
+
+/// A place in a file that a finding refers to besides its primary location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// The file.
+    pub file: FileId,
+    /// Byte range in the file.
+    pub span: Range<usize>,
+    /// What this place is.
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable code.
+    pub code: Code,
+    /// Severity (the code's own).
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// The file the finding is in.
+    pub file: FileId,
+    /// Byte range of the offending key or value.
+    pub span: Range<usize>,
+    /// How to fix it, where that can be said.
+    pub help: Option<String>,
+    /// Other places that explain the finding (the first definition of a duplicate id, say).
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    /// A finding with the code's severity and no help.
+    pub fn new(code: Code, file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            file,
+            span,
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// Adds a help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a help line if there is one.
+    pub fn with_optional_help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    /// Adds a related place.
+    pub fn with_related(mut self, file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            file,
+            span,
+            message: message.into(),
+        });
+        self
+    }
+}
+
+/// A 1-based line and column (columns count Unicode scalar values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Position {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column, from 1, in characters.
+    pub column: usize,
+}
+
+/// One source file: its path relative to the repository root and its text.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Path relative to the repository root, with `/` separators.
+    pub path: String,
+    /// The text (empty for a file that could not be read).
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    fn new(path: String, text: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile {
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// Line and column of a byte offset (clamped to the text and to a character boundary).
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
+    }
+}
+
+/// The database of every file findings may point into.
+#[derive(Clone, Debug, Default)]
+pub struct Files {
+    files: Vec<SourceFile>,
+}
+
+impl Files {
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.files.push(SourceFile::new(path.into(), text.into()));
+        FileId(self.files.len() - 1)
+    }
+
+    /// The file with this id.
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0]
+    }
+
+    /// The file with this path, if it is in the database.
+    pub fn find(&self, path: &str) -> Option<FileId> {
+        self.files.iter().position(|f| f.path == path).map(FileId)
+    }
+
+    /// Start and end positions of a span.
+    pub fn range(&self, id: FileId, span: &Range<usize>) -> (Position, Position) {
+        let file = self.get(id);
+        (file.position(span.start), file.position(span.end))
+    }
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Files {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(&self.get(id).path)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(&self.get(id).text)
+    }
+
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(self.get(id).position(byte_index).line - 1)
+    }
+
+    fn line_range(
+        &'a self,
+        id: FileId,
+        line_index: usize,
+    ) -> Result<Range<usize>, codespan_reporting::files::Error> {
+        let file = self.get(id);
+        let start = *file
+            .line_starts
+            .get(line_index)
+            .ok_or(codespan_reporting::files::Error::LineTooLarge {
+                given: line_index,
+                max: file.line_starts.len() - 1,
+            })?;
+        let end = file
+            .line_starts
+            .get(line_index + 1)
+            .copied()
+            .unwrap_or(file.text.len());
+        Ok(start..end)
+    }
+}
+
+/// The closest candidate to `word` by edit distance, if it is close enough to be a plausible typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+/// "did you mean `x`?" for the closest candidate.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_ordered() {
+        let mut ids: Vec<_> = Code::ALL.iter().map(|c| c.id()).collect();
+        let mut names: Vec<_> = Code::ALL.iter().map(|c| c.name()).collect();
+        let count = ids.len();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids must be listed in order");
+        ids.dedup();
+        names.sort();
+        names.dedup();
+        assert_eq!(ids.len(), count);
+        assert_eq!(names.len(), count);
+    }
+
+    #[test]
+    fn positions_count_characters_from_one() {
+        let file = SourceFile::new("a".into(), "ab\nçd\r\nx".into());
+        assert_eq!(file.position(0), Position { line: 1, column: 1 });
+        assert_eq!(file.position(3), Position { line: 2, column: 1 });
+        assert_eq!(file.position(5), Position { line: 2, column: 2 });
+        assert_eq!(file.position(99), Position { line: 3, column: 2 });
+    }
+
+    #[test]
+    fn suggestions_only_for_near_misses() {
+        let ids = ["A.5.15", "A.5.18", "CC6.1"];
+        assert_eq!(closest("A.5.51", ids), Some("A.5.15"));
+        assert_eq!(closest("a.5.18", ids), Some("A.5.18"));
+        assert_eq!(closest("Z.9.99.9", ids), None);
+    }
+}

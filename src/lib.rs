@@ -1,0 +1,75 @@
+//! `crosswalk`: git-native compliance as code.
+//!
+//! A pipeline, one module per stage, data flowing one way:
+//! [`load`] (walk the repository, split front matter, keep spans) → [`model`] (typed documents,
+//! frameworks, configuration) → [`check`] (rules → [`diag::Diagnostic`]s) → [`cli`] (commands and
+//! output formats). The library never prints; the binary in `main.rs` only calls [`cli::main`].
+
+#![warn(missing_docs)]
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod atomic;
+pub mod check;
+pub mod cli;
+pub mod diag;
+pub mod load;
+pub mod model;
+
+use std::path::Path;
+
+use diag::{Diagnostic, Files};
+use load::{LoadError, Loaded};
+use model::Model;
+use model::schema::Validators;
+
+/// A repository read and typed, with the diagnostics of reading and typing it.
+#[derive(Debug)]
+pub struct Workspace {
+    /// Every file read, for rendering diagnostics.
+    pub files: Files,
+    /// The typed repository.
+    pub model: Model,
+    /// Findings of the load and model stages.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads and types the repository at `start` or its nearest parent holding `crosswalk.toml`.
+pub fn open(start: &Path) -> Result<Workspace, LoadError> {
+    let root = load::find_root(start)?;
+    let mut loaded = Loaded::default();
+    load::load_config(&root, &mut loaded)?;
+    let validators = Validators::new();
+    let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
+    let config = model::parse_config(&loaded, &validators, &mut diagnostics);
+    let layout = model::layout(config.as_ref(), &mut diagnostics);
+    load::load_documents(&mut loaded, &layout);
+    diagnostics.append(&mut loaded.diagnostics);
+    let model = model::build(&loaded, config, &validators, &mut diagnostics);
+    Ok(Workspace {
+        files: loaded.files,
+        model,
+        diagnostics,
+    })
+}
+
+/// Loads, types and checks the repository; every finding, sorted by file and position.
+pub fn check(start: &Path, options: &check::Options) -> Result<(Workspace, Vec<Diagnostic>), LoadError> {
+    let mut workspace = open(start)?;
+    let mut findings = std::mem::take(&mut workspace.diagnostics);
+    findings.extend(check::run(&workspace.model, options));
+    sort(&workspace.files, &mut findings);
+    Ok((workspace, findings))
+}
+
+/// Orders findings by file path, position and code, so output is deterministic.
+pub fn sort(files: &Files, findings: &mut [Diagnostic]) {
+    findings.sort_by(|a, b| {
+        files
+            .get(a.file)
+            .path
+            .cmp(&files.get(b.file).path)
+            .then(a.span.start.cmp(&b.span.start))
+            .then(a.code.cmp(&b.code))
+            .then(a.message.cmp(&b.message))
+    });
+}

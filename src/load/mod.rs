@@ -1,0 +1,212 @@
+//! Stage 1, load: find and read the repository's files.
+//!
+//! Takes a repository root and the layout globs; gives a [`Files`] database holding every document,
+//! catalog and the configuration, a [`Source`] for each with the byte ranges of its TOML front matter
+//! and Markdown body, and a diagnostic for every file that could not be read or split. Nothing here
+//! interprets TOML: that is the model stage's job.
+
+mod front_matter;
+mod walk;
+
+use std::path::{Path, PathBuf};
+
+pub use front_matter::split_front_matter;
+pub use walk::{Layout, find_files};
+
+use crate::diag::{Code, Diagnostic, FileId, Files};
+
+/// The name of the configuration file at the repository root.
+pub const CONFIG_FILE: &str = "crosswalk.toml";
+
+/// Files larger than this are reported, not read: no compliance document is this large.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// What a loaded file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// `crosswalk.toml`.
+    Config,
+    /// A framework catalog in `frameworks/*.toml`.
+    Catalog,
+    /// A policy document.
+    Policy,
+    /// A control definition.
+    Control,
+    /// An evidence record.
+    Evidence,
+    /// A risk of the risk register.
+    Risk,
+}
+
+impl Kind {
+    /// The document kinds that are Markdown with front matter.
+    pub const DOCUMENTS: [Kind; 4] = [Kind::Policy, Kind::Control, Kind::Evidence, Kind::Risk];
+
+    /// Lower-case name, as used by `crosswalk schema KIND`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Config => "config",
+            Kind::Catalog => "catalog",
+            Kind::Policy => "policy",
+            Kind::Control => "control",
+            Kind::Evidence => "evidence",
+            Kind::Risk => "risk",
+        }
+    }
+}
+
+/// One readable file and where its TOML is.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// What the file is.
+    pub kind: Kind,
+    /// The file in the database.
+    pub file: FileId,
+    /// Byte range of the TOML (the front matter of a document, or the whole file).
+    pub toml: std::ops::Range<usize>,
+    /// Byte range of the Markdown body (empty for TOML files).
+    pub body: std::ops::Range<usize>,
+}
+
+/// Everything the load stage gives.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The repository root.
+    pub root: PathBuf,
+    /// Every file read.
+    pub files: Files,
+    /// The configuration, if `crosswalk.toml` could be read.
+    pub config: Option<Source>,
+    /// Catalogs and documents, sorted by kind and path.
+    pub sources: Vec<Source>,
+    /// Files that could not be read or split.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Errors that stop a run before any checking (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// No configuration file.
+    #[error("{} not found in {} or any parent directory: not a crosswalk repository (run `crosswalk init`)", CONFIG_FILE, .0.display())]
+    NotARepository(PathBuf),
+    /// The configuration file exists but cannot be read.
+    #[error("cannot read {}: {}", .0.display(), .1)]
+    Io(PathBuf, std::io::Error),
+}
+
+/// Finds the repository root: `start` or the nearest parent holding `crosswalk.toml`.
+pub fn find_root(start: &Path) -> Result<PathBuf, LoadError> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| LoadError::NotARepository(start.to_path_buf()))
+}
+
+/// Reads the configuration file; the layout it declares is resolved by the model stage.
+pub fn load_config(root: &Path, loaded: &mut Loaded) -> Result<(), LoadError> {
+    let path = root.join(CONFIG_FILE);
+    let bytes = std::fs::read(&path).map_err(|e| LoadError::Io(path.clone(), e))?;
+    loaded.root = root.to_path_buf();
+    match decode(bytes) {
+        Ok(text) => {
+            let len = text.len();
+            let file = loaded.files.add(CONFIG_FILE, text);
+            loaded.config = Some(Source {
+                kind: Kind::Config,
+                file,
+                toml: 0..len,
+                body: len..len,
+            });
+        }
+        Err(problem) => {
+            let file = loaded.files.add(CONFIG_FILE, "");
+            loaded
+                .diagnostics
+                .push(Diagnostic::new(Code::UnreadableFile, file, 0..0, problem));
+        }
+    }
+    Ok(())
+}
+
+/// Reads every catalog and document that the layout selects.
+pub fn load_documents(loaded: &mut Loaded, layout: &Layout) {
+    let root = loaded.root.clone();
+    for (kind, relative) in find_files(&root, layout) {
+        load_file(loaded, kind, &root.join(&relative), relative);
+    }
+}
+
+fn load_file(loaded: &mut Loaded, kind: Kind, path: &Path, relative: String) {
+    let text = match read_text(path) {
+        Ok(text) => text,
+        Err(problem) => {
+            let file = loaded.files.add(relative, "");
+            loaded
+                .diagnostics
+                .push(Diagnostic::new(Code::UnreadableFile, file, 0..0, problem));
+            return;
+        }
+    };
+    let len = text.len();
+    let file = loaded.files.add(relative, text);
+    if kind == Kind::Catalog {
+        loaded.sources.push(Source {
+            kind,
+            file,
+            toml: 0..len,
+            body: len..len,
+        });
+        return;
+    }
+    match split_front_matter(&loaded.files.get(file).text) {
+        Ok((toml, body)) => loaded.sources.push(Source {
+            kind,
+            file,
+            toml,
+            body,
+        }),
+        Err(problem) => loaded.diagnostics.push(
+            Diagnostic::new(Code::FrontMatter, file, problem.span, problem.message)
+                .with_help("start the file with a line `+++`, the TOML front matter, and another line `+++`"),
+        ),
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read file: {e}"))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(format!(
+            "file is too large to be a compliance document ({size} bytes; the limit is {MAX_FILE_BYTES})"
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+    decode(bytes)
+}
+
+/// UTF-8 text without a byte-order mark, or why not.
+fn decode(bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.contains(&0) {
+        return Err("file is binary (it contains NUL bytes), not UTF-8 text".into());
+    }
+    let mut text = String::from_utf8(bytes)
+        .map_err(|e| format!("file is not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_strips_bom_and_rejects_binary() {
+        assert_eq!(decode(b"\xEF\xBB\xBF+++".to_vec()).unwrap(), "+++");
+        assert!(decode(vec![0, 1, 2]).unwrap_err().contains("binary"));
+        assert!(decode(vec![0xff, 0xfe, 0x41]).unwrap_err().contains("UTF-8"));
+    }
+}

@@ -1,0 +1,5 @@
+//! The `crosswalk` binary: all logic is in the library.
+
+fn main() -> std::process::ExitCode {
+    crosswalk::cli::main()
+}

@@ -1,0 +1,196 @@
+//! Framework catalogs: the built-in ones embedded in the binary and users' `frameworks/*.toml`.
+//!
+//! A catalog has an id, a version, a title, requirement groups and requirements; it may list the ids
+//! of an older version it supersedes, so that `A.9.2.3` is answered with the 2022 control that
+//! replaced it.
+
+use std::collections::HashMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::types::Text;
+use crate::diag::FileId;
+
+/// The built-in catalogs, as TOML text.
+pub const BUILT_IN: [(&str, &str); 2] = [
+    ("iso27001", include_str!("../../data/frameworks/iso27001.toml")),
+    ("soc2", include_str!("../../data/frameworks/soc2.toml")),
+];
+
+/// A group of requirements: an ISO 27001 theme or a SOC 2 category.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// Id, e.g. `organizational` or `availability`.
+    #[schemars(with = "String")]
+    pub id: Text,
+    /// Display title.
+    pub title: String,
+    /// Always in scope when the framework is (SOC 2 security); otherwise chosen with `categories`.
+    #[serde(default)]
+    pub required: bool,
+    /// Whether a requirement of this group may be excluded with a justification (ISO Annex A).
+    #[serde(default)]
+    pub excludable: bool,
+}
+
+/// One requirement of a catalog.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    /// Id, e.g. `A.5.15` or `CC6.1`.
+    #[schemars(with = "String")]
+    pub id: Text,
+    /// Short title.
+    pub title: String,
+    /// The id of its group.
+    #[schemars(with = "String")]
+    pub group: Text,
+}
+
+/// An id of an older version and what replaced it.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Superseded {
+    /// The old id, e.g. `A.9.2.3`.
+    pub id: String,
+    /// Its old title.
+    pub title: String,
+    /// The version it belongs to, e.g. `2013`.
+    pub version: String,
+    /// The ids of this version that replace it.
+    #[schemars(with = "Vec<String>")]
+    pub replaced_by: Vec<Text>,
+}
+
+/// A framework catalog, as written in TOML.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "crosswalk framework catalog")]
+pub struct Catalog {
+    /// The id used in `[satisfies]` and `[frameworks.ID]`, e.g. `iso27001`.
+    #[schemars(with = "String", regex(pattern = "^[a-z0-9][a-z0-9_-]*$"))]
+    pub id: Text,
+    /// The version, e.g. `2022`.
+    pub version: String,
+    /// Display title.
+    pub title: String,
+    /// A longer description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Requirement groups.
+    pub groups: Vec<Group>,
+    /// Requirements, in the catalog's order.
+    pub requirements: Vec<Requirement>,
+    /// Ids of older versions.
+    #[serde(default)]
+    pub superseded: Vec<Superseded>,
+}
+
+/// A catalog ready for look-ups.
+#[derive(Clone, Debug)]
+pub struct Framework {
+    /// The catalog.
+    pub catalog: Catalog,
+    /// Where it came from: `None` for a built-in one.
+    pub file: Option<FileId>,
+    /// Offset of the catalog's TOML in its file.
+    pub offset: usize,
+    requirement_index: HashMap<String, usize>,
+    superseded_index: HashMap<String, usize>,
+}
+
+impl Framework {
+    /// Indexes a catalog.
+    pub fn new(catalog: Catalog, file: Option<FileId>, offset: usize) -> Self {
+        let mut requirement_index = HashMap::new();
+        for (i, requirement) in catalog.requirements.iter().enumerate() {
+            requirement_index.entry(requirement.id.get_ref().clone()).or_insert(i);
+        }
+        let superseded_index = catalog
+            .superseded
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        Framework {
+            catalog,
+            file,
+            offset,
+            requirement_index,
+            superseded_index,
+        }
+    }
+
+    /// The catalog id.
+    pub fn id(&self) -> &str {
+        self.catalog.id.get_ref()
+    }
+
+    /// A requirement by id.
+    pub fn requirement(&self, id: &str) -> Option<&Requirement> {
+        self.requirement_index.get(id).map(|&i| &self.catalog.requirements[i])
+    }
+
+    /// An old id this catalog supersedes.
+    pub fn superseded(&self, id: &str) -> Option<&Superseded> {
+        self.superseded_index.get(id).map(|&i| &self.catalog.superseded[i])
+    }
+
+    /// A group by id.
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.catalog.groups.iter().find(|g| g.id.get_ref() == id)
+    }
+
+    /// All requirement ids, in order.
+    pub fn requirement_ids(&self) -> impl Iterator<Item = &str> {
+        self.catalog.requirements.iter().map(|r| r.id.get_ref().as_str())
+    }
+
+    /// Display name with version, e.g. "ISO/IEC 27001:2022".
+    pub fn title(&self) -> &str {
+        &self.catalog.title
+    }
+}
+
+/// Parses the built-in catalogs. They are tested data embedded at compile time.
+pub fn built_in() -> Vec<Framework> {
+    BUILT_IN
+        .iter()
+        .map(|(id, text)| {
+            let catalog: Catalog = toml::from_str(text)
+                .unwrap_or_else(|e| panic!("built-in catalog {id} is invalid: {e}"));
+            Framework::new(catalog, None, 0)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_catalogs_are_complete() {
+        let frameworks = built_in();
+        let iso = &frameworks[0];
+        assert_eq!(iso.id(), "iso27001");
+        let annex_a = iso
+            .catalog
+            .requirements
+            .iter()
+            .filter(|r| r.id.get_ref().starts_with("A."))
+            .count();
+        assert_eq!(annex_a, 93);
+        assert_eq!(iso.catalog.requirements.len(), 127);
+        assert_eq!(iso.superseded("A.9.2.3").unwrap().replaced_by[0].get_ref(), "A.8.2");
+        let soc2 = &frameworks[1];
+        assert_eq!(soc2.catalog.requirements.len(), 61);
+        assert_eq!(soc2.requirement("CC6.1").unwrap().group.get_ref(), "security");
+        for framework in &frameworks {
+            for requirement in &framework.catalog.requirements {
+                assert!(framework.group(requirement.group.get_ref()).is_some());
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! Stage 2, model: typed documents, frameworks and configuration.
+//!
+//! Takes the loaded files; parses each TOML text once into a spanned tree, validates it against its
+//! kind's JSON Schema (every violation reported, each at its key or value), and deserialises the
+//! valid ones into the typed structs of [`types`]. Gives a [`Model`] plus the diagnostics of files
+//! that did not make it in. Documents with errors are left out of the model; the rest still are.
+
+pub mod catalog;
+pub mod schema;
+pub mod types;
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+use toml::de::DeTable;
+
+pub use catalog::Framework;
+use schema::{Place, Validators};
+pub use types::*;
+
+use crate::diag::{Code, Diagnostic, FileId, Files};
+use crate::load::{Kind, Layout, Loaded, Source};
+
+/// A parsed document or TOML file, with where it came from.
+#[derive(Clone, Debug)]
+pub struct Doc<T> {
+    /// The file.
+    pub file: FileId,
+    /// Its path relative to the repository root, with `/` separators.
+    pub path: String,
+    /// Offset of the TOML in the file: add it to a [`Spanned`] span to point into the file.
+    pub offset: usize,
+    /// The Markdown body (empty for TOML files).
+    pub body: String,
+    /// The typed content.
+    pub data: T,
+}
+
+impl<T> Doc<T> {
+    /// The span of a value of this document, as a byte range of its file.
+    pub fn span<U>(&self, value: &Spanned<U>) -> Range<usize> {
+        let span = value.span();
+        span.start + self.offset..span.end + self.offset
+    }
+}
+
+/// The whole repository, typed.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    /// The repository root.
+    pub root: PathBuf,
+    /// `crosswalk.toml`, if it is valid.
+    pub config: Option<Doc<Config>>,
+    /// Built-in catalogs first, then the repository's own.
+    pub frameworks: Vec<Framework>,
+    /// Policies, by path.
+    pub policies: Vec<Doc<Policy>>,
+    /// Controls, by path.
+    pub controls: Vec<Doc<Control>>,
+    /// Evidence records, by path.
+    pub evidence: Vec<Doc<Evidence>>,
+    /// Risks, by path.
+    pub risks: Vec<Doc<Risk>>,
+}
+
+impl Model {
+    /// A framework by catalog id (the first, if a user catalog clashes with a built-in one).
+    pub fn framework(&self, id: &str) -> Option<&Framework> {
+        self.frameworks.iter().find(|f| f.id() == id)
+    }
+
+    /// A policy by id.
+    pub fn policy(&self, id: &str) -> Option<&Doc<Policy>> {
+        self.policies.iter().find(|p| p.data.id.get_ref() == id)
+    }
+
+    /// A control by id.
+    pub fn control(&self, id: &str) -> Option<&Doc<Control>> {
+        self.controls.iter().find(|c| c.data.id.get_ref() == id)
+    }
+}
+
+/// Parses and validates `crosswalk.toml`.
+pub fn parse_config(loaded: &Loaded, validators: &Validators, diagnostics: &mut Vec<Diagnostic>) -> Option<Doc<Config>> {
+    let source = loaded.config.as_ref()?;
+    parse(&loaded.files, source, validators, diagnostics)
+}
+
+/// The layout `crosswalk.toml` declares, with a diagnostic for each invalid glob.
+pub fn layout(config: Option<&Doc<Config>>, diagnostics: &mut Vec<Diagnostic>) -> Layout {
+    let mut layout = Layout::default();
+    let Some(config) = config else {
+        return layout;
+    };
+    let declared = &config.data.layout;
+    let kinds = [
+        (Kind::Policy, &declared.policies),
+        (Kind::Control, &declared.controls),
+        (Kind::Evidence, &declared.evidence),
+        (Kind::Risk, &declared.risks),
+        (Kind::Catalog, &declared.frameworks),
+    ];
+    for (kind, globs) in kinds {
+        let Some(globs) = globs else { continue };
+        for glob in globs {
+            if let Err(e) = globset::Glob::new(glob.get_ref()) {
+                diagnostics.push(Diagnostic::new(
+                    Code::InvalidValue,
+                    config.file,
+                    config.span(glob),
+                    format!("invalid glob `{}`: {}", glob.get_ref(), e.kind()),
+                ));
+            }
+        }
+        layout.set(kind, globs.iter().map(|g| g.get_ref().clone()).collect());
+    }
+    layout
+}
+
+/// Types every loaded catalog and document.
+pub fn build(
+    loaded: &Loaded,
+    config: Option<Doc<Config>>,
+    validators: &Validators,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Model {
+    let mut model = Model {
+        root: loaded.root.clone(),
+        config,
+        frameworks: catalog::built_in(),
+        ..Model::default()
+    };
+    for source in &loaded.sources {
+        let files = &loaded.files;
+        match source.kind {
+            Kind::Catalog => {
+                if let Some(doc) = parse::<catalog::Catalog>(files, source, validators, diagnostics) {
+                    model.frameworks.push(Framework::new(doc.data, Some(doc.file), doc.offset));
+                }
+            }
+            Kind::Policy => model.policies.extend(parse(files, source, validators, diagnostics)),
+            Kind::Control => model.controls.extend(parse(files, source, validators, diagnostics)),
+            Kind::Evidence => model.evidence.extend(parse(files, source, validators, diagnostics)),
+            Kind::Risk => model.risks.extend(parse(files, source, validators, diagnostics)),
+            Kind::Config => {}
+        }
+    }
+    model
+}
+
+fn parse<T: DeserializeOwned>(
+    files: &Files,
+    source: &Source,
+    validators: &Validators,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Doc<T>> {
+    let text = &files.get(source.file).text;
+    let is_document = Kind::DOCUMENTS.contains(&source.kind);
+    let place = Place {
+        file: source.file,
+        offset: source.toml.start,
+        header: if is_document { 0..3 } else { 0..0 },
+    };
+    let table = match DeTable::parse(&text[source.toml.clone()]) {
+        Ok(table) => table,
+        Err(e) => {
+            let span = e.span().map_or(place.header.clone(), |s| place.shift(s));
+            diagnostics.push(Diagnostic::new(Code::TomlSyntax, source.file, span, toml_message("invalid TOML", &e)));
+            return None;
+        }
+    };
+    let problems = validators.validate(source.kind, &table, &place);
+    if !problems.is_empty() {
+        diagnostics.extend(problems);
+        return None;
+    }
+    match T::deserialize(toml::Deserializer::from(table)) {
+        Ok(data) => Some(Doc {
+            file: source.file,
+            path: files.get(source.file).path.clone(),
+            offset: source.toml.start,
+            body: text[source.body.clone()].to_string(),
+            data,
+        }),
+        Err(e) => {
+            let span = e.span().map_or(place.header.clone(), |s| place.shift(s));
+            diagnostics.push(Diagnostic::new(Code::InvalidValue, source.file, span, toml_message("invalid value", &e)));
+            None
+        }
+    }
+}
+
+fn toml_message(what: &str, error: &toml::de::Error) -> String {
+    let message = error.message().trim();
+    let message = message.lines().next().unwrap_or(message);
+    format!("{what}: {message}")
+}

@@ -1,0 +1,519 @@
+//! The typed front matter of each document kind and of `crosswalk.toml`.
+//!
+//! These structs are the formats: serde reads them (unknown keys rejected) and schemars derives the
+//! published JSON Schemas from them. Values that diagnostics point at are kept as [`Spanned`], whose
+//! spans are byte offsets within the TOML text.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer, Serialize};
+use toml::Spanned;
+
+/// A spanned string: an id, a person key, a requirement reference.
+pub type Text = Spanned<String>;
+
+/// Requirements a document satisfies: framework id → requirement ids.
+pub type Satisfies = BTreeMap<Text, Vec<Text>>;
+
+fn id_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "string",
+        "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        "description": "A unique id: letters, digits, `.`, `_` and `-`, e.g. `POL-ACCESS` or `AC-03`."
+    })
+}
+
+fn person_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "string",
+        "minLength": 1,
+        "description": "A key of `[people]` in crosswalk.toml."
+    })
+}
+
+fn people_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "array",
+        "items": { "type": "string", "minLength": 1 },
+        "description": "Keys of `[people]` in crosswalk.toml."
+    })
+}
+
+fn refs_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "array", "items": { "type": "string", "minLength": 1 } })
+}
+
+fn satisfies_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "object",
+        "description": "Framework id → the ids of the requirements this document satisfies.",
+        "additionalProperties": { "type": "array", "items": { "type": "string", "minLength": 1 } }
+    })
+}
+
+fn text_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "string" })
+}
+
+/// A calendar date (a TOML local date such as `2026-10-02`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Date(pub jiff::civil::Date);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = toml::value::Datetime::deserialize(deserializer).map_err(|_| {
+            serde::de::Error::custom("expected a TOML date such as 2026-10-02 (without quotes)")
+        })?;
+        match (value.date, value.time) {
+            (Some(date), None) => jiff::civil::Date::new(date.year as i16, date.month as i8, date.day as i8)
+                .map(Date)
+                .map_err(serde::de::Error::custom),
+            _ => Err(serde::de::Error::custom(format!(
+                "expected a date such as 2026-10-02, found `{value}`"
+            ))),
+        }
+    }
+}
+
+impl JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "format": "date",
+            "description": "A TOML local date, e.g. 2026-10-02 (in TOML, without quotes)."
+        })
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// How often something recurs: a review cadence or a control's operating frequency.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "String")]
+pub struct Cadence {
+    label: String,
+    months: i32,
+    days: i32,
+}
+
+impl Cadence {
+    /// Parses `monthly`, `quarterly`, `semiannual`, `annual` or an ISO 8601 period of whole days,
+    /// weeks, months or years (`P90D`, `P2W`, `P6M`, `P1Y`).
+    pub fn parse(text: &str) -> Option<Cadence> {
+        let (months, days) = match text {
+            "monthly" => (1, 0),
+            "quarterly" => (3, 0),
+            "semiannual" => (6, 0),
+            "annual" => (12, 0),
+            _ => parse_period(text)?,
+        };
+        Some(Cadence {
+            label: text.to_string(),
+            months,
+            days,
+        })
+    }
+
+    /// The earliest date that is still within one period before `as_of`.
+    pub fn window_start(&self, as_of: jiff::civil::Date) -> jiff::civil::Date {
+        let span = jiff::Span::new().months(self.months).days(self.days);
+        as_of.checked_sub(span).unwrap_or(jiff::civil::Date::MIN)
+    }
+
+    /// The length of one period, approximately, in days (for comparing cadences).
+    pub fn approximate_days(&self) -> i32 {
+        self.months * 30 + self.days
+    }
+}
+
+fn parse_period(text: &str) -> Option<(i32, i32)> {
+    let rest = text.strip_prefix('P')?;
+    let (number, unit) = rest.split_at(rest.len().checked_sub(1)?);
+    let n: i32 = number.parse().ok().filter(|n| *n > 0 && *n <= 36_600)?;
+    match unit {
+        "D" => Some((0, n)),
+        "W" => Some((0, n * 7)),
+        "M" => Some((n, 0)),
+        "Y" => Some((n * 12, 0)),
+        _ => None,
+    }
+}
+
+impl From<Cadence> for String {
+    fn from(cadence: Cadence) -> String {
+        cadence.label
+    }
+}
+
+impl fmt::Display for Cadence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cadence {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Cadence::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{text}` is not a cadence: use monthly, quarterly, semiannual, annual or an ISO 8601 period such as P90D"
+            ))
+        })
+    }
+}
+
+impl JsonSchema for Cadence {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Cadence".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^(monthly|quarterly|semiannual|annual|P[1-9][0-9]*[DWMY])$",
+            "description": "monthly, quarterly, semiannual, annual, or an ISO 8601 period such as P90D."
+        })
+    }
+}
+
+/// How widely a document may be shared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Classification {
+    /// May be published.
+    Public,
+    /// Staff and contractors under NDA.
+    Internal,
+    /// Named groups only.
+    Confidential,
+    /// Named people only.
+    Restricted,
+}
+
+/// Whether a control operates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Designed and operating.
+    Implemented,
+    /// Operating for part of its scope.
+    Partial,
+    /// Not yet operating: a gap.
+    Planned,
+}
+
+impl Status {
+    /// The lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Implemented => "implemented",
+            Status::Partial => "partial",
+            Status::Planned => "planned",
+        }
+    }
+}
+
+/// A policy document.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "crosswalk policy front matter")]
+pub struct Policy {
+    /// Unique id, e.g. `POL-ACCESS`.
+    #[schemars(schema_with = "id_schema")]
+    pub id: Text,
+    /// Title, e.g. "Access Control Policy".
+    pub title: String,
+    /// The person accountable for the policy.
+    #[schemars(schema_with = "person_schema")]
+    pub owner: Text,
+    /// Who may approve a change or a review.
+    #[serde(default)]
+    #[schemars(schema_with = "people_schema")]
+    pub approvers: Vec<Text>,
+    /// How often the policy must be reviewed.
+    #[schemars(with = "Cadence")]
+    pub review: Spanned<Cadence>,
+    /// Who may read it.
+    pub classification: Classification,
+    /// The framework requirements the policy addresses.
+    #[serde(default)]
+    #[schemars(schema_with = "satisfies_schema")]
+    pub satisfies: Satisfies,
+}
+
+/// A control of the master control library.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "crosswalk control front matter")]
+pub struct Control {
+    /// Unique id, e.g. `AC-03`.
+    #[schemars(schema_with = "id_schema")]
+    pub id: Text,
+    /// Title, e.g. "Quarterly user access review".
+    pub title: String,
+    /// The policy that mandates the control.
+    #[schemars(schema_with = "text_schema")]
+    pub policy: Text,
+    /// The person who operates the control.
+    #[schemars(schema_with = "person_schema")]
+    pub owner: Text,
+    /// Who besides the owner and the policy's approvers may approve a change.
+    #[serde(default)]
+    #[schemars(schema_with = "people_schema")]
+    pub approvers: Vec<Text>,
+    /// How often the control operates; evidence older than this is stale.
+    #[schemars(with = "Cadence")]
+    pub frequency: Spanned<Cadence>,
+    /// Whether the control operates.
+    #[schemars(with = "Status")]
+    pub status: Spanned<Status>,
+    /// The framework requirements the control satisfies: this is what decides coverage.
+    #[serde(default)]
+    #[schemars(schema_with = "satisfies_schema")]
+    pub satisfies: Satisfies,
+}
+
+/// A file attached to an evidence record.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    /// Path relative to the record's folder; must stay inside the repository.
+    #[schemars(schema_with = "text_schema")]
+    pub path: Text,
+    /// Lower-case hex SHA-256 of the file's bytes.
+    #[schemars(regex(pattern = "^[0-9a-f]{64}$"))]
+    #[schemars(with = "String")]
+    pub sha256: Text,
+}
+
+/// An evidence record: proof that controls operated.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "crosswalk evidence record front matter")]
+pub struct Evidence {
+    /// Unique id, e.g. `EV-2026Q3-ACCESS-REVIEW`.
+    #[schemars(schema_with = "id_schema")]
+    pub id: Text,
+    /// Title.
+    pub title: String,
+    /// The controls this record proves (frameworks follow from them).
+    #[schemars(schema_with = "refs_schema")]
+    pub controls: Vec<Text>,
+    /// When it was collected.
+    #[schemars(with = "Date")]
+    pub collected: Spanned<Date>,
+    /// Who collected it.
+    #[schemars(schema_with = "person_schema")]
+    pub collector: Text,
+    /// Files beside the record, with their hashes.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// How a risk is treated (ISO 27001 6.1.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Treatment {
+    /// Reduce with controls.
+    Mitigate,
+    /// Retain, with management sign-off.
+    Accept,
+    /// Share with a third party (insurance, a supplier).
+    Transfer,
+    /// Stop the activity.
+    Avoid,
+}
+
+/// Likelihood and impact, each 1–5.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rating {
+    /// 1 (rare) to 5 (almost certain).
+    #[schemars(range(min = 1, max = 5))]
+    pub likelihood: u8,
+    /// 1 (negligible) to 5 (severe).
+    #[schemars(range(min = 1, max = 5))]
+    pub impact: u8,
+}
+
+/// A risk of the risk register.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "crosswalk risk front matter")]
+pub struct Risk {
+    /// Unique id, e.g. `R-07`.
+    #[schemars(schema_with = "id_schema")]
+    pub id: Text,
+    /// Title.
+    pub title: String,
+    /// The risk owner.
+    #[schemars(schema_with = "person_schema")]
+    pub owner: Text,
+    /// Who besides the owner may approve a change.
+    #[serde(default)]
+    #[schemars(schema_with = "people_schema")]
+    pub approvers: Vec<Text>,
+    /// 1 (rare) to 5 (almost certain), before treatment.
+    #[schemars(range(min = 1, max = 5))]
+    pub likelihood: u8,
+    /// 1 (negligible) to 5 (severe), before treatment.
+    #[schemars(range(min = 1, max = 5))]
+    pub impact: u8,
+    /// How the risk is treated.
+    pub treatment: Treatment,
+    /// The controls that treat it.
+    #[serde(default)]
+    #[schemars(schema_with = "refs_schema")]
+    pub controls: Vec<Text>,
+    /// Likelihood and impact after treatment.
+    #[serde(default)]
+    pub residual: Option<Rating>,
+}
+
+/// `[organization]`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Organization {
+    /// Legal or trading name.
+    pub name: String,
+    /// The ISMS scope statement (ISO 27001 clause 4.3).
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+/// Why an Annex A control is included in the SoA besides the risk register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// Required by law or regulation.
+    Legal,
+    /// Required by a contract.
+    Contractual,
+    /// Required by the business.
+    Business,
+    /// Adopted as good practice.
+    BestPractice,
+}
+
+/// A date range, inclusive.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    /// First day.
+    pub start: Date,
+    /// Last day.
+    pub end: Date,
+}
+
+/// `[frameworks.ID]`: a framework in scope and how.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkScope {
+    /// Requirements excluded (ISO 27001 SoA exclusions), each with its justification.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub excluded: BTreeMap<Text, Text>,
+    /// Inclusion reasons besides the risk register.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Vec<Reason>>")]
+    pub reasons: BTreeMap<Text, Vec<Reason>>,
+    /// Requirement groups in scope (SOC 2 categories); groups the catalog requires are always in.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub categories: Option<Vec<Text>>,
+    /// The SOC 2 Type II observation window.
+    #[serde(default)]
+    pub observation: Option<Window>,
+}
+
+/// `[people.KEY]`.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    /// Full name.
+    pub name: String,
+    /// Job title.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Email addresses by which git identities are recognised.
+    #[serde(default)]
+    pub emails: Vec<String>,
+    /// GitHub handle, for CODEOWNERS and forge reviews.
+    #[serde(default)]
+    pub github: Option<String>,
+}
+
+/// `[layout]`: where each kind of file lives, as globs relative to the repository root.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LayoutConfig {
+    /// Default `["policies/**/*.md"]`.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub policies: Option<Vec<Text>>,
+    /// Default `["controls/**/*.md"]`.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub controls: Option<Vec<Text>>,
+    /// Default `["evidence/**/*.md"]`.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub evidence: Option<Vec<Text>>,
+    /// Default `["risks/**/*.md"]`.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub risks: Option<Vec<Text>>,
+    /// Default `["frameworks/*.toml"]`.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub frameworks: Option<Vec<Text>>,
+}
+
+/// `crosswalk.toml`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "crosswalk.toml")]
+pub struct Config {
+    /// The organisation.
+    pub organization: Organization,
+    /// Frameworks in scope, by catalog id.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, FrameworkScope>")]
+    pub frameworks: BTreeMap<Text, FrameworkScope>,
+    /// People, by the key documents use.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Person>")]
+    pub people: BTreeMap<Text, Person>,
+    /// Where documents live.
+    #[serde(default)]
+    pub layout: LayoutConfig,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cadences() {
+        let as_of = jiff::civil::date(2026, 11, 24);
+        let start = |c: &str| Cadence::parse(c).unwrap().window_start(as_of);
+        assert_eq!(start("quarterly"), jiff::civil::date(2026, 8, 24));
+        assert_eq!(start("annual"), jiff::civil::date(2025, 11, 24));
+        assert_eq!(start("P90D"), jiff::civil::date(2026, 8, 26));
+        assert_eq!(start("P2W"), jiff::civil::date(2026, 11, 10));
+        for bad in ["weekly", "P0D", "P", "PXD", "P3H", "90D"] {
+            assert!(Cadence::parse(bad).is_none(), "{bad}");
+        }
+    }
+}
