@@ -172,7 +172,12 @@ impl Diagnostic {
     }
 
     /// Adds a related place.
-    pub fn with_related(mut self, file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+    pub fn with_related(
+        mut self,
+        file: FileId,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         self.related.push(Related {
             file,
             span,
@@ -271,7 +276,11 @@ impl<'a> codespan_reporting::files::Files<'a> for Files {
         Ok(&self.get(id).text)
     }
 
-    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, codespan_reporting::files::Error> {
+    fn line_index(
+        &'a self,
+        id: FileId,
+        byte_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
         Ok(self.get(id).position(byte_index).line - 1)
     }
 
@@ -281,13 +290,12 @@ impl<'a> codespan_reporting::files::Files<'a> for Files {
         line_index: usize,
     ) -> Result<Range<usize>, codespan_reporting::files::Error> {
         let file = self.get(id);
-        let start = *file
-            .line_starts
-            .get(line_index)
-            .ok_or(codespan_reporting::files::Error::LineTooLarge {
+        let start = *file.line_starts.get(line_index).ok_or(
+            codespan_reporting::files::Error::LineTooLarge {
                 given: line_index,
                 max: file.line_starts.len() - 1,
-            })?;
+            },
+        )?;
         let end = file
             .line_starts
             .get(line_index + 1)
@@ -302,14 +310,22 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let limit = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
         .filter(|(distance, _)| *distance <= limit)
         .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
         .map(|(_, c)| c)
 }
 
 /// "did you mean `x`?" for the closest candidate.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
@@ -322,7 +338,10 @@ mod tests {
         let mut ids: Vec<_> = Code::ALL.iter().map(|c| c.id()).collect();
         let mut names: Vec<_> = Code::ALL.iter().map(|c| c.name()).collect();
         let count = ids.len();
-        assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids must be listed in order");
+        assert!(
+            ids.windows(2).all(|w| w[0] < w[1]),
+            "ids must be listed in order"
+        );
         ids.dedup();
         names.sort();
         names.dedup();

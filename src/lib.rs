@@ -53,7 +53,10 @@ pub fn open(start: &Path) -> Result<Workspace, LoadError> {
 }
 
 /// Loads, types and checks the repository; every finding, sorted by file and position.
-pub fn check(start: &Path, options: &check::Options) -> Result<(Workspace, Vec<Diagnostic>), LoadError> {
+pub fn check(
+    start: &Path,
+    options: &check::Options,
+) -> Result<(Workspace, Vec<Diagnostic>), LoadError> {
     let mut workspace = open(start)?;
     let mut findings = std::mem::take(&mut workspace.diagnostics);
     findings.extend(check::run(&workspace.model, options));

@@ -23,14 +23,21 @@ pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
                     Code::ControlPlanned,
                     doc.file,
                     doc.span(&doc.data.status),
-                    format!("control `{}` is planned: until it operates it covers nothing", doc.data.id.get_ref()),
+                    format!(
+                        "control `{}` is planned: until it operates it covers nothing",
+                        doc.data.id.get_ref()
+                    ),
                 )
-                .with_help("set `status = \"implemented\"` once it operates and evidence of it exists"),
+                .with_help(
+                    "set `status = \"implemented\"` once it operates and evidence of it exists",
+                ),
             );
         }
     }
     for (framework_id, scope) in &config.data.frameworks {
-        let Some(framework) = model.framework(framework_id.get_ref()) else { continue };
+        let Some(framework) = model.framework(framework_id.get_ref()) else {
+            continue;
+        };
         let claims = claims_of(model, framework_id.get_ref());
         check_exclusions(model, framework, scope, &claims, found);
         check_requirements(model, framework_id, framework, scope, &claims, found);
@@ -47,7 +54,10 @@ fn claims_of<'a>(model: &'a Model, framework_id: &str) -> HashMap<&'a str, Vec<C
             .filter(|(framework, _)| framework.get_ref() == framework_id)
             .flat_map(|(_, ids)| ids);
         for id in ids {
-            claims.entry(id.get_ref()).or_default().push(Claim { control, id });
+            claims
+                .entry(id.get_ref())
+                .or_default()
+                .push(Claim { control, id });
         }
     }
     claims
@@ -62,8 +72,12 @@ fn check_exclusions(
 ) {
     let Some(config) = &model.config else { return };
     for (id, justification) in &scope.excluded {
-        let Some(requirement) = framework.requirement(id.get_ref()) else { continue };
-        let excludable = framework.group(requirement.group.get_ref()).is_some_and(|g| g.excludable);
+        let Some(requirement) = framework.requirement(id.get_ref()) else {
+            continue;
+        };
+        let excludable = framework
+            .group(requirement.group.get_ref())
+            .is_some_and(|g| g.excludable);
         if !excludable {
             found.push(
                 Diagnostic::new(
@@ -105,7 +119,9 @@ fn check_exclusions(
                     ),
                 )
                 .with_related(config.file, config.span(id), "excluded here")
-                .with_help("remove the claim, or remove the exclusion if the control applies after all"),
+                .with_help(
+                    "remove the claim, or remove the exclusion if the control applies after all",
+                ),
             );
         }
     }
@@ -122,7 +138,9 @@ fn check_requirements(
     let Some(config) = &model.config else { return };
     for requirement in &framework.catalog.requirements {
         let id = requirement.id.get_ref();
-        if !in_scope(framework, scope, requirement.group.get_ref()) || scope.excluded.keys().any(|k| k.get_ref() == id) {
+        if !in_scope(framework, scope, requirement.group.get_ref())
+            || scope.excluded.keys().any(|k| k.get_ref() == id)
+        {
             continue;
         }
         let statuses: Vec<Status> = claims
@@ -136,7 +154,9 @@ fn check_requirements(
         }
         let described = format!("{} `{id}` ({})", framework.title(), requirement.title);
         let diagnostic = if statuses.is_empty() {
-            let excludable = framework.group(requirement.group.get_ref()).is_some_and(|g| g.excludable);
+            let excludable = framework
+                .group(requirement.group.get_ref())
+                .is_some_and(|g| g.excludable);
             let help = if excludable {
                 format!(
                     "claim it in a control's `[satisfies]`, or exclude it under `[frameworks.{}.excluded]` with a justification",

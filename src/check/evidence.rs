@@ -14,7 +14,10 @@ use crate::model::{Attachment, Doc, Evidence, Model, Status};
 pub fn check_attachments(model: &Model, found: &mut Vec<Diagnostic>) {
     let root = canonical(&model.root);
     for record in &model.evidence {
-        let folder = Path::new(&record.path).parent().map(Path::to_path_buf).unwrap_or_default();
+        let folder = Path::new(&record.path)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         for attachment in &record.data.attachments {
             check_attachment(&root, &folder, record, attachment, found);
         }
@@ -49,9 +52,14 @@ fn check_attachment(
                 Code::AttachmentMissing,
                 record.file,
                 span,
-                format!("attachment `{written}` does not exist (looked for `{}`)", slash(&relative)),
+                format!(
+                    "attachment `{written}` does not exist (looked for `{}`)",
+                    slash(&relative)
+                ),
             )
-            .with_help("paths are relative to the record's folder; commit the file beside the record"),
+            .with_help(
+                "paths are relative to the record's folder; commit the file beside the record",
+            ),
         );
         return;
     }
@@ -61,7 +69,9 @@ fn check_attachment(
                 Code::AttachmentOutsideRepository,
                 record.file,
                 span,
-                format!("attachment `{written}` is a symbolic link that leads outside the repository"),
+                format!(
+                    "attachment `{written}` is a symbolic link that leads outside the repository"
+                ),
             )
             .with_help("copy the file into the repository instead of linking to it"),
         );
@@ -147,7 +157,10 @@ pub fn check_freshness(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<
                     Code::EvidenceFromFuture,
                     record.file,
                     record.span(&record.data.collected),
-                    format!("evidence `{}` is dated {collected}, after {as_of}", record.data.id.get_ref()),
+                    format!(
+                        "evidence `{}` is dated {collected}, after {as_of}",
+                        record.data.id.get_ref()
+                    ),
                 )
                 .with_help("check the date; freshness is judged as of --as-of (by default today)"),
             );
@@ -173,9 +186,14 @@ pub fn check_freshness(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<
                     Code::ControlWithoutEvidence,
                     control.file,
                     control.span(&data.id),
-                    format!("control `{id}` is {} but no evidence record proves it", data.status.get_ref().name()),
+                    format!(
+                        "control `{id}` is {} but no evidence record proves it",
+                        data.status.get_ref().name()
+                    ),
                 )
-                .with_help(format!("add an evidence record with `controls = [\"{id}\"]`")),
+                .with_help(format!(
+                    "add an evidence record with `controls = [\"{id}\"]`"
+                )),
             ),
             Some(record) => {
                 let collected = record.data.collected.get_ref().0;
@@ -207,8 +225,14 @@ mod tests {
     #[test]
     fn attachment_paths_stay_inside() {
         let folder = Path::new("evidence/2026");
-        assert_eq!(inside(folder, Path::new("a.csv")), Some(PathBuf::from("evidence/2026/a.csv")));
-        assert_eq!(inside(folder, Path::new("../../x.csv")), Some(PathBuf::from("x.csv")));
+        assert_eq!(
+            inside(folder, Path::new("a.csv")),
+            Some(PathBuf::from("evidence/2026/a.csv"))
+        );
+        assert_eq!(
+            inside(folder, Path::new("../../x.csv")),
+            Some(PathBuf::from("x.csv"))
+        );
         assert_eq!(inside(folder, Path::new("../../../x.csv")), None);
         assert_eq!(inside(folder, Path::new("/etc/passwd")), None);
     }

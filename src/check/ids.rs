@@ -27,9 +27,24 @@ fn check_document_ids(model: &Model, found: &mut Vec<Diagnostic>) {
         .policies
         .iter()
         .map(|d| (d.data.id.get_ref(), d.file, d.span(&d.data.id)))
-        .chain(model.controls.iter().map(|d| (d.data.id.get_ref(), d.file, d.span(&d.data.id))))
-        .chain(model.evidence.iter().map(|d| (d.data.id.get_ref(), d.file, d.span(&d.data.id))))
-        .chain(model.risks.iter().map(|d| (d.data.id.get_ref(), d.file, d.span(&d.data.id))));
+        .chain(
+            model
+                .controls
+                .iter()
+                .map(|d| (d.data.id.get_ref(), d.file, d.span(&d.data.id))),
+        )
+        .chain(
+            model
+                .evidence
+                .iter()
+                .map(|d| (d.data.id.get_ref(), d.file, d.span(&d.data.id))),
+        )
+        .chain(
+            model
+                .risks
+                .iter()
+                .map(|d| (d.data.id.get_ref(), d.file, d.span(&d.data.id))),
+        );
     let mut seen: HashMap<&str, FirstSeen> = HashMap::new();
     for (id, file, span) in ids {
         report_duplicate(&mut seen, id, file, span, "document", found);
@@ -51,7 +66,10 @@ fn check_catalog_ids(model: &Model, found: &mut Vec<Diagnostic>) {
                     Code::DuplicateId,
                     file,
                     span,
-                    format!("catalog id `{}` is already the id of a built-in catalog", framework.id()),
+                    format!(
+                        "catalog id `{}` is already the id of a built-in catalog",
+                        framework.id()
+                    ),
                 )
                 .with_help("give your catalog its own id, e.g. `acme-iso27001`"),
             );
@@ -66,7 +84,14 @@ fn check_catalog(framework: &Framework, file: FileId, found: &mut Vec<Diagnostic
     let mut seen: HashMap<&str, FirstSeen> = HashMap::new();
     for requirement in &catalog.requirements {
         let span = shift(framework, requirement.id.span());
-        report_duplicate(&mut seen, requirement.id.get_ref(), file, span, "requirement", found);
+        report_duplicate(
+            &mut seen,
+            requirement.id.get_ref(),
+            file,
+            span,
+            "requirement",
+            found,
+        );
         let group = requirement.group.get_ref();
         if framework.group(group).is_none() {
             let groups = catalog.groups.iter().map(|g| g.id.get_ref().as_str());
@@ -75,9 +100,14 @@ fn check_catalog(framework: &Framework, file: FileId, found: &mut Vec<Diagnostic
                     Code::UnknownCategory,
                     file,
                     shift(framework, requirement.group.span()),
-                    format!("requirement `{}` is in group `{group}`, which the catalog does not define", requirement.id.get_ref()),
+                    format!(
+                        "requirement `{}` is in group `{group}`, which the catalog does not define",
+                        requirement.id.get_ref()
+                    ),
                 )
-                .with_help(did_you_mean(group, groups).unwrap_or_else(|| "add it under [[groups]]".into())),
+                .with_help(
+                    did_you_mean(group, groups).unwrap_or_else(|| "add it under [[groups]]".into()),
+                ),
             );
         }
     }
@@ -110,9 +140,14 @@ fn report_duplicate<'a>(
 ) {
     match seen.get(id) {
         Some((first_file, first_span)) => found.push(
-            Diagnostic::new(Code::DuplicateId, file, span, format!("duplicate {what} id `{id}`"))
-                .with_related(*first_file, first_span.clone(), "first defined here")
-                .with_help("ids must be unique: rename one of them"),
+            Diagnostic::new(
+                Code::DuplicateId,
+                file,
+                span,
+                format!("duplicate {what} id `{id}`"),
+            )
+            .with_related(*first_file, first_span.clone(), "first defined here")
+            .with_help("ids must be unique: rename one of them"),
         ),
         None => {
             seen.insert(id, (file, span));

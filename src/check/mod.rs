@@ -21,13 +21,17 @@ pub struct Options {
     pub as_of: jiff::civil::Date,
 }
 
-/// Runs every rule. Rules that need a valid `crosswalk.toml` are skipped when it is not.
+/// Runs every rule. Rules that need a valid `crosswalk.toml` are skipped when it is not, and rules
+/// that judge the repository as a whole are skipped while some file could not be read or typed.
 pub fn run(model: &Model, options: &Options) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     ids::check(model, &mut found);
     evidence::check_attachments(model, &mut found);
-    if model.config.is_some() {
-        references::check(model, &mut found);
+    if model.config.is_none() {
+        return found;
+    }
+    references::check(model, &mut found);
+    if !model.incomplete {
         coverage::check(model, &mut found);
         evidence::check_freshness(model, options.as_of, &mut found);
     }

@@ -5,14 +5,29 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use crate::diag::{Code, Diagnostic, FileId, did_you_mean};
+use crate::load::Kind;
 use crate::model::{Doc, Framework, Model, Satisfies, Text};
 
 /// Runs the reference rules. Needs a valid configuration.
 pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
     let Some(config) = &model.config else { return };
-    let people: BTreeSet<&str> = config.data.people.keys().map(|k| k.get_ref().as_str()).collect();
-    let scope: BTreeSet<&str> = config.data.frameworks.keys().map(|k| k.get_ref().as_str()).collect();
-    let checker = Checker { model, people, scope };
+    let people: BTreeSet<&str> = config
+        .data
+        .people
+        .keys()
+        .map(|k| k.get_ref().as_str())
+        .collect();
+    let scope: BTreeSet<&str> = config
+        .data
+        .frameworks
+        .keys()
+        .map(|k| k.get_ref().as_str())
+        .collect();
+    let checker = Checker {
+        model,
+        people,
+        scope,
+    };
     checker.config(found);
     for doc in &model.policies {
         checker.person(doc, &doc.data.owner, found);
@@ -48,8 +63,9 @@ impl Checker<'_> {
         if self.people.contains(name.as_str()) {
             return;
         }
-        let help = did_you_mean(name, self.people.iter().copied())
-            .unwrap_or_else(|| format!("add `[people.{name}]` with a name and emails to crosswalk.toml"));
+        let help = did_you_mean(name, self.people.iter().copied()).unwrap_or_else(|| {
+            format!("add `[people.{name}]` with a name and emails to crosswalk.toml")
+        });
         found.push(
             Diagnostic::new(
                 Code::UnknownPerson,
@@ -68,10 +84,14 @@ impl Checker<'_> {
     }
 
     fn policy<T>(&self, doc: &Doc<T>, id: &Text, found: &mut Vec<Diagnostic>) {
-        if self.model.policy(id.get_ref()).is_some() {
+        if self.model.exists(Kind::Policy, id.get_ref()) {
             return;
         }
-        let ids = self.model.policies.iter().map(|p| p.data.id.get_ref().as_str());
+        let ids = self
+            .model
+            .policies
+            .iter()
+            .map(|p| p.data.id.get_ref().as_str());
         found.push(
             Diagnostic::new(
                 Code::UnknownPolicy,
@@ -85,16 +105,23 @@ impl Checker<'_> {
 
     fn controls<T>(&self, doc: &Doc<T>, ids: &[Text], what: &str, found: &mut Vec<Diagnostic>) {
         for id in ids {
-            if self.model.control(id.get_ref()).is_some() {
+            if self.model.exists(Kind::Control, id.get_ref()) {
                 continue;
             }
-            let known = self.model.controls.iter().map(|c| c.data.id.get_ref().as_str());
+            let known = self
+                .model
+                .controls
+                .iter()
+                .map(|c| c.data.id.get_ref().as_str());
             found.push(
                 Diagnostic::new(
                     Code::UnknownControl,
                     doc.file,
                     doc.span(id),
-                    format!("{what} names control `{}`, which does not exist", id.get_ref()),
+                    format!(
+                        "{what} names control `{}`, which does not exist",
+                        id.get_ref()
+                    ),
                 )
                 .with_optional_help(did_you_mean(id.get_ref(), known)),
             );
@@ -103,7 +130,9 @@ impl Checker<'_> {
 
     fn satisfies<T>(&self, doc: &Doc<T>, satisfies: &Satisfies, found: &mut Vec<Diagnostic>) {
         for (framework_id, requirement_ids) in satisfies {
-            let Some(framework) = self.framework(doc.file, doc.span(framework_id), framework_id, found) else {
+            let Some(framework) =
+                self.framework(doc.file, doc.span(framework_id), framework_id, found)
+            else {
                 continue;
             };
             if !self.scope.contains(framework_id.get_ref().as_str()) {
@@ -127,7 +156,13 @@ impl Checker<'_> {
     }
 
     /// The framework a reference names, or a diagnostic.
-    fn framework(&self, file: FileId, span: Range<usize>, id: &Text, found: &mut Vec<Diagnostic>) -> Option<&Framework> {
+    fn framework(
+        &self,
+        file: FileId,
+        span: Range<usize>,
+        id: &Text,
+        found: &mut Vec<Diagnostic>,
+    ) -> Option<&Framework> {
         let framework = self.model.framework(id.get_ref());
         if framework.is_none() {
             let ids: Vec<&str> = self.model.frameworks.iter().map(Framework::id).collect();
@@ -139,29 +174,44 @@ impl Checker<'_> {
                 )
             });
             found.push(
-                Diagnostic::new(Code::UnknownFramework, file, span, format!("unknown framework `{}`", id.get_ref()))
-                    .with_help(help),
+                Diagnostic::new(
+                    Code::UnknownFramework,
+                    file,
+                    span,
+                    format!("unknown framework `{}`", id.get_ref()),
+                )
+                .with_help(help),
             );
         }
         framework
     }
 
     fn config(&self, found: &mut Vec<Diagnostic>) {
-        let Some(config) = &self.model.config else { return };
+        let Some(config) = &self.model.config else {
+            return;
+        };
         for (id, scope) in &config.data.frameworks {
             let Some(framework) = self.framework(config.file, config.span(id), id, found) else {
                 continue;
             };
             for category in scope.categories.iter().flatten() {
                 if framework.group(category.get_ref()).is_none() {
-                    let groups = framework.catalog.groups.iter().map(|g| g.id.get_ref().as_str());
+                    let groups = framework
+                        .catalog
+                        .groups
+                        .iter()
+                        .map(|g| g.id.get_ref().as_str());
                     let known: Vec<&str> = groups.clone().collect();
                     found.push(
                         Diagnostic::new(
                             Code::UnknownCategory,
                             config.file,
                             config.span(category),
-                            format!("`{}` is not a category of {}", category.get_ref(), framework.title()),
+                            format!(
+                                "`{}` is not a category of {}",
+                                category.get_ref(),
+                                framework.title()
+                            ),
                         )
                         .with_help(
                             did_you_mean(category.get_ref(), groups)
@@ -172,14 +222,26 @@ impl Checker<'_> {
             }
             for requirement_id in scope.excluded.keys().chain(scope.reasons.keys()) {
                 let span = config.span(requirement_id);
-                requirement(framework, config.file, span, requirement_id.get_ref(), found);
+                requirement(
+                    framework,
+                    config.file,
+                    span,
+                    requirement_id.get_ref(),
+                    found,
+                );
             }
         }
     }
 }
 
 /// Checks one requirement id against its framework's catalog.
-pub fn requirement(framework: &Framework, file: FileId, span: Range<usize>, id: &str, found: &mut Vec<Diagnostic>) {
+pub fn requirement(
+    framework: &Framework,
+    file: FileId,
+    span: Range<usize>,
+    id: &str,
+    found: &mut Vec<Diagnostic>,
+) {
     if framework.requirement(id).is_some() {
         return;
     }
@@ -188,7 +250,9 @@ pub fn requirement(framework: &Framework, file: FileId, span: Range<usize>, id: 
             .replaced_by
             .iter()
             .map(|new| {
-                let title = framework.requirement(new.get_ref()).map_or("", |r| r.title.as_str());
+                let title = framework
+                    .requirement(new.get_ref())
+                    .map_or("", |r| r.title.as_str());
                 format!("`{}` ({title})", new.get_ref())
             })
             .collect();
@@ -204,7 +268,11 @@ pub fn requirement(framework: &Framework, file: FileId, span: Range<usize>, id: 
                     framework.title()
                 ),
             )
-            .with_help(format!("{} replaced it with {}", framework.title(), replacements.join(" and "))),
+            .with_help(format!(
+                "{} replaced it with {}",
+                framework.title(),
+                replacements.join(" and ")
+            )),
         );
         return;
     }

@@ -15,18 +15,29 @@ pub fn run(directory: &Path, id: Option<&str>, as_json: bool) -> Result<ExitCode
     let mut out = std::io::stdout().lock();
     match id {
         None if as_json => {
-            let list: Vec<Value> = frameworks.iter().zip(&sources).map(|(f, s)| summary(f, s)).collect();
+            let list: Vec<Value> = frameworks
+                .iter()
+                .zip(&sources)
+                .map(|(f, s)| summary(f, s))
+                .collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
         }
         None => list(&mut out, &frameworks, &sources)?,
         Some(id) => {
             let Some(index) = frameworks.iter().position(|f| f.id() == id) else {
                 let ids: Vec<&str> = frameworks.iter().map(Framework::id).collect();
-                return super::usage(format!("unknown framework `{id}`; known: {}", ids.join(", ")));
+                return super::usage(format!(
+                    "unknown framework `{id}`; known: {}",
+                    ids.join(", ")
+                ));
             };
             let (framework, source) = (&frameworks[index], &sources[index]);
             if as_json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&detail(framework, source))?)?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&detail(framework, source))?
+                )?;
             } else {
                 show(&mut out, framework, source)?;
             }
@@ -42,7 +53,9 @@ fn available(directory: &Path) -> Result<(Vec<Framework>, Vec<String>)> {
         Err(crate::load::LoadError::NotARepository(_)) => None,
         Err(e) => return Err(e.into()),
     };
-    let frameworks = workspace.as_ref().map_or_else(catalog::built_in, |w| w.model.frameworks.clone());
+    let frameworks = workspace
+        .as_ref()
+        .map_or_else(catalog::built_in, |w| w.model.frameworks.clone());
     let sources = frameworks
         .iter()
         .map(|f| match (f.file, &workspace) {
@@ -54,17 +67,35 @@ fn available(directory: &Path) -> Result<(Vec<Framework>, Vec<String>)> {
 }
 
 fn list(out: &mut dyn Write, frameworks: &[Framework], sources: &[String]) -> std::io::Result<()> {
-    writeln!(out, "{:<12} {:<8} {:>12}  {:<24} TITLE", "ID", "VERSION", "REQUIREMENTS", "SOURCE")?;
+    writeln!(
+        out,
+        "{:<12} {:<8} {:>12}  {:<24} TITLE",
+        "ID", "VERSION", "REQUIREMENTS", "SOURCE"
+    )?;
     for (f, source) in frameworks.iter().zip(sources) {
         let c = &f.catalog;
-        writeln!(out, "{:<12} {:<8} {:>12}  {:<24} {}", f.id(), c.version, c.requirements.len(), source, c.title)?;
+        writeln!(
+            out,
+            "{:<12} {:<8} {:>12}  {:<24} {}",
+            f.id(),
+            c.version,
+            c.requirements.len(),
+            source,
+            c.title
+        )?;
     }
     Ok(())
 }
 
 fn show(out: &mut dyn Write, framework: &Framework, source: &str) -> std::io::Result<()> {
     let c = &framework.catalog;
-    writeln!(out, "{} ({}, version {}, {source})", c.title, framework.id(), c.version)?;
+    writeln!(
+        out,
+        "{} ({}, version {}, {source})",
+        c.title,
+        framework.id(),
+        c.version
+    )?;
     for group in &c.groups {
         let mut traits = Vec::new();
         if group.required {
@@ -73,9 +104,17 @@ fn show(out: &mut dyn Write, framework: &Framework, source: &str) -> std::io::Re
         if group.excludable {
             traits.push("excludable");
         }
-        let traits = if traits.is_empty() { String::new() } else { format!(" [{}]", traits.join(", ")) };
+        let traits = if traits.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", traits.join(", "))
+        };
         writeln!(out, "\n{} ({}){traits}", group.title, group.id.get_ref())?;
-        for r in c.requirements.iter().filter(|r| r.group.get_ref() == group.id.get_ref()) {
+        for r in c
+            .requirements
+            .iter()
+            .filter(|r| r.group.get_ref() == group.id.get_ref())
+        {
             writeln!(out, "  {:<8} {}", r.id.get_ref(), r.title)?;
         }
     }
@@ -111,7 +150,8 @@ fn detail(framework: &Framework, source: &str) -> Value {
         .superseded
         .iter()
         .map(|s| {
-            let replaced_by: Vec<&str> = s.replaced_by.iter().map(|r| r.get_ref().as_str()).collect();
+            let replaced_by: Vec<&str> =
+                s.replaced_by.iter().map(|r| r.get_ref().as_str()).collect();
             json!({"id": s.id, "title": s.title, "version": s.version, "replaced_by": replaced_by})
         })
         .collect();

@@ -20,7 +20,12 @@ const CONFIG: &str = include_str!("../../crosswalk.toml");
 /// Every starter file, as (path relative to the new repository, content), sorted.
 pub fn starter_files() -> Vec<(PathBuf, &'static [u8])> {
     let mut files = vec![(PathBuf::from(crate::load::CONFIG_FILE), CONFIG.as_bytes())];
-    for (folder, dir) in [("policies", &POLICIES), ("controls", &CONTROLS), ("evidence", &EVIDENCE), ("risks", &RISKS)] {
+    for (folder, dir) in [
+        ("policies", &POLICIES),
+        ("controls", &CONTROLS),
+        ("evidence", &EVIDENCE),
+        ("risks", &RISKS),
+    ] {
         collect(Path::new(folder), dir, &mut files);
     }
     files.sort();
@@ -45,7 +50,12 @@ pub fn run(target: &Path) -> Result<ExitCode> {
         .map(|(path, _)| path.display().to_string())
         .collect();
     if !existing.is_empty() {
-        let shown = existing.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+        let shown = existing
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
         return super::usage(format!(
             "{} already holds {} of the starter files ({shown}{}); nothing was written",
             target.display(),
@@ -59,8 +69,19 @@ pub fn run(target: &Path) -> Result<ExitCode> {
             .with_context(|| format!("cannot write {}", destination.display()))?;
     }
     let mut out = std::io::stdout().lock();
-    writeln!(out, "Wrote {} files of the example company to {}.", files.len(), target.display())?;
-    writeln!(out, "Next: edit crosswalk.toml (organisation, people, scope), then run `crosswalk check`.")?;
-    writeln!(out, "Commit with an `Approved-by: Name <email>` trailer: git history is your evidence of approval.")?;
+    writeln!(
+        out,
+        "Wrote {} files of the example company to {}.",
+        files.len(),
+        target.display()
+    )?;
+    writeln!(
+        out,
+        "Next: edit crosswalk.toml (organisation, people, scope), then run `crosswalk check`."
+    )?;
+    writeln!(
+        out,
+        "Commit with an `Approved-by: Name <email>` trailer: git history is your evidence of approval."
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -26,7 +26,13 @@ use crate::model::schema::{SCHEMA_KINDS, schema_for};
 #[command(name = "crosswalk", version, about, long_about = None)]
 pub struct Cli {
     /// Run as if started in DIR (the repository is DIR or its nearest parent with crosswalk.toml).
-    #[arg(short = 'C', long = "directory", global = true, value_name = "DIR", default_value = ".")]
+    #[arg(
+        short = 'C',
+        long = "directory",
+        global = true,
+        value_name = "DIR",
+        default_value = "."
+    )]
     directory: PathBuf,
 
     #[command(subcommand)]
@@ -152,10 +158,15 @@ fn check(directory: &std::path::Path, args: &CheckArgs) -> Result<ExitCode> {
     };
     let summary = report::Summary::new(&workspace.model, &findings, as_of);
     let mut out = std::io::stdout().lock();
-    report::write(&mut out, args.format, &workspace.files, &findings, &summary).context("cannot write the report")?;
+    report::write(&mut out, args.format, &workspace.files, &findings, &summary)
+        .context("cannot write the report")?;
     out.flush().ok();
     let failed = findings.iter().any(|f| f.severity >= threshold);
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn schema(kind: Option<Kind>) -> Result<ExitCode> {

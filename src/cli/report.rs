@@ -26,7 +26,7 @@ pub enum Format {
 pub struct Summary {
     errors: usize,
     warnings: usize,
-    counts: [(usize, &'static str); 4],
+    counts: [(usize, &'static str, &'static str); 4],
     as_of: jiff::civil::Date,
 }
 
@@ -34,39 +34,75 @@ impl Summary {
     /// Counts the findings and the documents checked.
     pub fn new(model: &Model, findings: &[Diagnostic], as_of: jiff::civil::Date) -> Self {
         Summary {
-            errors: findings.iter().filter(|f| f.severity == Severity::Error).count(),
-            warnings: findings.iter().filter(|f| f.severity == Severity::Warning).count(),
+            errors: findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count(),
+            warnings: findings
+                .iter()
+                .filter(|f| f.severity == Severity::Warning)
+                .count(),
             counts: [
-                (model.policies.len(), "policies"),
-                (model.controls.len(), "controls"),
-                (model.evidence.len(), "evidence records"),
-                (model.risks.len(), "risks"),
+                (model.policies.len(), "policy", "policies"),
+                (model.controls.len(), "control", "controls"),
+                (model.evidence.len(), "evidence record", "evidence records"),
+                (model.risks.len(), "risk", "risks"),
             ],
             as_of,
         }
     }
 
     fn line(&self) -> String {
-        let checked: Vec<String> = self.counts.iter().map(|(n, what)| format!("{n} {what}")).collect();
+        let checked: Vec<String> = self
+            .counts
+            .iter()
+            .map(|&(n, one, many)| count(n, one, many))
+            .collect();
         let result = match (self.errors, self.warnings) {
             (0, 0) => "no findings".to_string(),
-            (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+            (e, w) => format!(
+                "{} and {}",
+                count(e, "error", "errors"),
+                count(w, "warning", "warnings")
+            ),
         };
-        format!("{result} in {}; evidence judged as of {}", checked.join(", "), self.as_of)
+        format!(
+            "{result} in {}; evidence judged as of {}",
+            checked.join(", "),
+            self.as_of
+        )
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 /// Writes the findings in a format.
-pub fn write(out: &mut dyn Write, format: Format, files: &Files, findings: &[Diagnostic], summary: &Summary) -> std::io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    files: &Files,
+    findings: &[Diagnostic],
+    summary: &Summary,
+) -> std::io::Result<()> {
     match format {
         Format::Human => human(out, files, findings, summary),
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&to_json(files, findings, summary))?),
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&to_json(files, findings, summary))?
+        ),
         Format::Github => github(out, files, findings, summary),
-        Format::Sarif => writeln!(out, "{}", serde_json::to_string_pretty(&sarif(files, findings))?),
+        Format::Sarif => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&sarif(files, findings))?
+        ),
     }
 }
 
@@ -74,7 +110,12 @@ fn use_color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
 
-fn human(out: &mut dyn Write, files: &Files, findings: &[Diagnostic], summary: &Summary) -> std::io::Result<()> {
+fn human(
+    out: &mut dyn Write,
+    files: &Files,
+    findings: &[Diagnostic],
+    summary: &Summary,
+) -> std::io::Result<()> {
     let config = term::Config::default();
     let mut buffer = if use_color() {
         termcolor::Buffer::ansi()
@@ -150,7 +191,12 @@ fn to_json(files: &Files, findings: &[Diagnostic], summary: &Summary) -> Value {
 }
 
 /// GitHub workflow commands: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`.
-fn github(out: &mut dyn Write, files: &Files, findings: &[Diagnostic], summary: &Summary) -> std::io::Result<()> {
+fn github(
+    out: &mut dyn Write,
+    files: &Files,
+    findings: &[Diagnostic],
+    summary: &Summary,
+) -> std::io::Result<()> {
     for f in findings {
         let (start, end) = files.range(f.file, &f.span);
         let level = match f.severity {
@@ -179,7 +225,9 @@ fn github(out: &mut dyn Write, files: &Files, findings: &[Diagnostic], summary: 
 }
 
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(text: &str) -> String {
@@ -196,19 +244,17 @@ pub fn sarif(files: &Files, findings: &[Diagnostic]) -> Value {
                 "name": code.name(),
                 "shortDescription": { "text": code.description() },
                 "defaultConfiguration": { "level": level(code.severity()) },
-                "helpUri": format!("https://crosswalk.dev/diagnostics#{}", code.id().to_lowercase()),
             })
         })
         .collect();
     let results: Vec<Value> = findings.iter().map(|f| sarif_result(files, f)).collect();
     json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": {
                 "name": "crosswalk",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://crosswalk.dev",
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",
@@ -225,7 +271,11 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn sarif_location(files: &Files, file: crate::diag::FileId, span: &std::ops::Range<usize>) -> Value {
+fn sarif_location(
+    files: &Files,
+    file: crate::diag::FileId,
+    span: &std::ops::Range<usize>,
+) -> Value {
     let (start, end) = files.range(file, span);
     json!({
         "physicalLocation": {
@@ -241,7 +291,10 @@ fn sarif_location(files: &Files, file: crate::diag::FileId, span: &std::ops::Ran
 }
 
 fn sarif_result(files: &Files, finding: &Diagnostic) -> Value {
-    let index = Code::ALL.iter().position(|c| *c == finding.code).unwrap_or_default();
+    let index = Code::ALL
+        .iter()
+        .position(|c| *c == finding.code)
+        .unwrap_or_default();
     let mut text = finding.message.clone();
     if let Some(help) = &finding.help {
         text.push_str("\nhelp: ");

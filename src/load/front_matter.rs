@@ -26,7 +26,8 @@ pub fn split_front_matter(text: &str) -> Result<(Range<usize>, Range<usize>), Fr
     if !is_delimiter(&text[first.clone()]) {
         let line_end = first.start + text[first.clone()].trim_end_matches(['\r', '\n']).len();
         return Err(FrontMatterProblem {
-            message: "document does not start with a `+++` line: TOML front matter is missing".into(),
+            message: "document does not start with a `+++` line: TOML front matter is missing"
+                .into(),
             span: first.start..line_end,
         });
     }
@@ -53,7 +54,9 @@ fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         if start >= text.len() {
             return None;
         }
-        let end = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
+        let end = text[start..]
+            .find('\n')
+            .map_or(text.len(), |i| start + i + 1);
         let range = start..end;
         start = end;
         Some(range)

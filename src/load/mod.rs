@@ -167,8 +167,9 @@ fn load_file(loaded: &mut Loaded, kind: Kind, path: &Path, relative: String) {
             body,
         }),
         Err(problem) => loaded.diagnostics.push(
-            Diagnostic::new(Code::FrontMatter, file, problem.span, problem.message)
-                .with_help("start the file with a line `+++`, the TOML front matter, and another line `+++`"),
+            Diagnostic::new(Code::FrontMatter, file, problem.span, problem.message).with_help(
+                "start the file with a line `+++`, the TOML front matter, and another line `+++`",
+            ),
         ),
     }
 }
@@ -191,8 +192,12 @@ fn decode(bytes: Vec<u8>) -> Result<String, String> {
     if bytes.contains(&0) {
         return Err("file is binary (it contains NUL bytes), not UTF-8 text".into());
     }
-    let mut text = String::from_utf8(bytes)
-        .map_err(|e| format!("file is not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "file is not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
@@ -207,6 +212,10 @@ mod tests {
     fn decode_strips_bom_and_rejects_binary() {
         assert_eq!(decode(b"\xEF\xBB\xBF+++".to_vec()).unwrap(), "+++");
         assert!(decode(vec![0, 1, 2]).unwrap_err().contains("binary"));
-        assert!(decode(vec![0xff, 0xfe, 0x41]).unwrap_err().contains("UTF-8"));
+        assert!(
+            decode(vec![0xff, 0xfe, 0x41])
+                .unwrap_err()
+                .contains("UTF-8")
+        );
     }
 }

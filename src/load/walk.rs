@@ -109,7 +109,11 @@ fn walk_prefixes(patterns: &[String]) -> Vec<String> {
 }
 
 fn collect(root: &Path, prefix: &str, set: &GlobSet, kind: Kind, found: &mut Vec<(Kind, String)>) {
-    let start = if prefix.is_empty() { root.to_path_buf() } else { root.join(prefix) };
+    let start = if prefix.is_empty() {
+        root.to_path_buf()
+    } else {
+        root.join(prefix)
+    };
     let walker = walkdir::WalkDir::new(start)
         .follow_links(false)
         .into_iter()
@@ -135,7 +139,10 @@ fn collect(root: &Path, prefix: &str, set: &GlobSet, kind: Kind, found: &mut Vec
 fn is_ignored_dir(entry: &walkdir::DirEntry) -> bool {
     entry.depth() > 0
         && entry.file_type().is_dir()
-        && matches!(entry.file_name().to_str(), Some(".git" | "target" | "node_modules"))
+        && matches!(
+            entry.file_name().to_str(),
+            Some(".git" | "target" | "node_modules")
+        )
 }
 
 #[cfg(test)]

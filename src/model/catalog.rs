@@ -14,7 +14,10 @@ use crate::diag::FileId;
 
 /// The built-in catalogs, as TOML text.
 pub const BUILT_IN: [(&str, &str); 2] = [
-    ("iso27001", include_str!("../../data/frameworks/iso27001.toml")),
+    (
+        "iso27001",
+        include_str!("../../data/frameworks/iso27001.toml"),
+    ),
     ("soc2", include_str!("../../data/frameworks/soc2.toml")),
 ];
 
@@ -106,7 +109,9 @@ impl Framework {
     pub fn new(catalog: Catalog, file: Option<FileId>, offset: usize) -> Self {
         let mut requirement_index = HashMap::new();
         for (i, requirement) in catalog.requirements.iter().enumerate() {
-            requirement_index.entry(requirement.id.get_ref().clone()).or_insert(i);
+            requirement_index
+                .entry(requirement.id.get_ref().clone())
+                .or_insert(i);
         }
         let superseded_index = catalog
             .superseded
@@ -130,12 +135,16 @@ impl Framework {
 
     /// A requirement by id.
     pub fn requirement(&self, id: &str) -> Option<&Requirement> {
-        self.requirement_index.get(id).map(|&i| &self.catalog.requirements[i])
+        self.requirement_index
+            .get(id)
+            .map(|&i| &self.catalog.requirements[i])
     }
 
     /// An old id this catalog supersedes.
     pub fn superseded(&self, id: &str) -> Option<&Superseded> {
-        self.superseded_index.get(id).map(|&i| &self.catalog.superseded[i])
+        self.superseded_index
+            .get(id)
+            .map(|&i| &self.catalog.superseded[i])
     }
 
     /// A group by id.
@@ -145,7 +154,10 @@ impl Framework {
 
     /// All requirement ids, in order.
     pub fn requirement_ids(&self) -> impl Iterator<Item = &str> {
-        self.catalog.requirements.iter().map(|r| r.id.get_ref().as_str())
+        self.catalog
+            .requirements
+            .iter()
+            .map(|r| r.id.get_ref().as_str())
     }
 
     /// Display name with version, e.g. "ISO/IEC 27001:2022".
@@ -183,10 +195,16 @@ mod tests {
             .count();
         assert_eq!(annex_a, 93);
         assert_eq!(iso.catalog.requirements.len(), 127);
-        assert_eq!(iso.superseded("A.9.2.3").unwrap().replaced_by[0].get_ref(), "A.8.2");
+        assert_eq!(
+            iso.superseded("A.9.2.3").unwrap().replaced_by[0].get_ref(),
+            "A.8.2"
+        );
         let soc2 = &frameworks[1];
         assert_eq!(soc2.catalog.requirements.len(), 61);
-        assert_eq!(soc2.requirement("CC6.1").unwrap().group.get_ref(), "security");
+        assert_eq!(
+            soc2.requirement("CC6.1").unwrap().group.get_ref(),
+            "security"
+        );
         for framework in &frameworks {
             for requirement in &framework.catalog.requirements {
                 assert!(framework.group(requirement.group.get_ref()).is_some());

@@ -63,6 +63,12 @@ pub struct Model {
     pub evidence: Vec<Doc<Evidence>>,
     /// Risks, by path.
     pub risks: Vec<Doc<Risk>>,
+    /// Ids of documents that have errors and so are not in the model, so that references to them
+    /// are not reported as dangling too.
+    pub unparsed: Vec<(Kind, String)>,
+    /// Whether some file could not be read or typed: rules that need the whole repository
+    /// (coverage, freshness) would then report consequences, not causes, and are skipped.
+    pub incomplete: bool,
 }
 
 impl Model {
@@ -80,12 +86,26 @@ impl Model {
     pub fn control(&self, id: &str) -> Option<&Doc<Control>> {
         self.controls.iter().find(|c| c.data.id.get_ref() == id)
     }
+
+    /// Whether a document of this kind and id exists, typed or not.
+    pub fn exists(&self, kind: Kind, id: &str) -> bool {
+        let typed = match kind {
+            Kind::Policy => self.policy(id).is_some(),
+            Kind::Control => self.control(id).is_some(),
+            _ => false,
+        };
+        typed || self.unparsed.iter().any(|(k, i)| *k == kind && i == id)
+    }
 }
 
 /// Parses and validates `crosswalk.toml`.
-pub fn parse_config(loaded: &Loaded, validators: &Validators, diagnostics: &mut Vec<Diagnostic>) -> Option<Doc<Config>> {
+pub fn parse_config(
+    loaded: &Loaded,
+    validators: &Validators,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Doc<Config>> {
     let source = loaded.config.as_ref()?;
-    parse(&loaded.files, source, validators, diagnostics)
+    parse(&loaded.files, source, validators, diagnostics).ok()
 }
 
 /// The layout `crosswalk.toml` declares, with a diagnostic for each invalid glob.
@@ -132,30 +152,43 @@ pub fn build(
         frameworks: catalog::built_in(),
         ..Model::default()
     };
+    let before = diagnostics.len();
     for source in &loaded.sources {
         let files = &loaded.files;
-        match source.kind {
-            Kind::Catalog => {
-                if let Some(doc) = parse::<catalog::Catalog>(files, source, validators, diagnostics) {
-                    model.frameworks.push(Framework::new(doc.data, Some(doc.file), doc.offset));
+        let unparsed =
+            match source.kind {
+                Kind::Catalog => parse::<catalog::Catalog>(files, source, validators, diagnostics)
+                    .map(|doc| {
+                        model
+                            .frameworks
+                            .push(Framework::new(doc.data, Some(doc.file), doc.offset))
+                    }),
+                Kind::Policy => parse(files, source, validators, diagnostics)
+                    .map(|doc| model.policies.push(doc)),
+                Kind::Control => parse(files, source, validators, diagnostics)
+                    .map(|doc| model.controls.push(doc)),
+                Kind::Evidence => parse(files, source, validators, diagnostics)
+                    .map(|doc| model.evidence.push(doc)),
+                Kind::Risk => {
+                    parse(files, source, validators, diagnostics).map(|doc| model.risks.push(doc))
                 }
-            }
-            Kind::Policy => model.policies.extend(parse(files, source, validators, diagnostics)),
-            Kind::Control => model.controls.extend(parse(files, source, validators, diagnostics)),
-            Kind::Evidence => model.evidence.extend(parse(files, source, validators, diagnostics)),
-            Kind::Risk => model.risks.extend(parse(files, source, validators, diagnostics)),
-            Kind::Config => {}
+                Kind::Config => Ok(()),
+            };
+        if let Err(Some(id)) = unparsed {
+            model.unparsed.push((source.kind, id));
         }
     }
+    model.incomplete = diagnostics.len() > before || !loaded.diagnostics.is_empty();
     model
 }
 
+/// Parses, validates and types one file; on failure, the document's id if it can be read.
 fn parse<T: DeserializeOwned>(
     files: &Files,
     source: &Source,
     validators: &Validators,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Doc<T>> {
+) -> Result<Doc<T>, Option<String>> {
     let text = &files.get(source.file).text;
     let is_document = Kind::DOCUMENTS.contains(&source.kind);
     let place = Place {
@@ -163,21 +196,31 @@ fn parse<T: DeserializeOwned>(
         offset: source.toml.start,
         header: if is_document { 0..3 } else { 0..0 },
     };
-    let table = match DeTable::parse(&text[source.toml.clone()]) {
-        Ok(table) => table,
-        Err(e) => {
+    let (table, errors) = DeTable::parse_recoverable(&text[source.toml.clone()]);
+    let id = table
+        .get_ref()
+        .get("id")
+        .and_then(|v| v.get_ref().as_str())
+        .map(str::to_string);
+    if !errors.is_empty() {
+        for e in errors {
             let span = e.span().map_or(place.header.clone(), |s| place.shift(s));
-            diagnostics.push(Diagnostic::new(Code::TomlSyntax, source.file, span, toml_message("invalid TOML", &e)));
-            return None;
+            diagnostics.push(Diagnostic::new(
+                Code::TomlSyntax,
+                source.file,
+                span,
+                toml_message("invalid TOML", &e),
+            ));
         }
-    };
+        return Err(id);
+    }
     let problems = validators.validate(source.kind, &table, &place);
     if !problems.is_empty() {
         diagnostics.extend(problems);
-        return None;
+        return Err(id);
     }
     match T::deserialize(toml::Deserializer::from(table)) {
-        Ok(data) => Some(Doc {
+        Ok(data) => Ok(Doc {
             file: source.file,
             path: files.get(source.file).path.clone(),
             offset: source.toml.start,
@@ -186,8 +229,13 @@ fn parse<T: DeserializeOwned>(
         }),
         Err(e) => {
             let span = e.span().map_or(place.header.clone(), |s| place.shift(s));
-            diagnostics.push(Diagnostic::new(Code::InvalidValue, source.file, span, toml_message("invalid value", &e)));
-            None
+            diagnostics.push(Diagnostic::new(
+                Code::InvalidValue,
+                source.file,
+                span,
+                toml_message("invalid value", &e),
+            ));
+            Err(id)
         }
     }
 }

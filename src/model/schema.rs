@@ -25,10 +25,7 @@ pub fn schema_for(kind: Kind) -> Value {
         Kind::Risk => schemars::schema_for!(Risk),
     };
     let mut value = schema.to_value();
-    value["$id"] = Value::String(format!(
-        "https://crosswalk.dev/schemas/{}.schema.json",
-        kind.name()
-    ));
+    value["$id"] = Value::String(format!("urn:crosswalk:schema:{}", kind.name()));
     value
 }
 
@@ -63,7 +60,12 @@ impl Validators {
     }
 
     /// Validates a parsed TOML table; one diagnostic per violation.
-    pub fn validate(&self, kind: Kind, table: &Spanned<DeTable<'_>>, at: &Place) -> Vec<Diagnostic> {
+    pub fn validate(
+        &self,
+        kind: Kind,
+        table: &Spanned<DeTable<'_>>,
+        at: &Place,
+    ) -> Vec<Diagnostic> {
         let (_, schema, validator) = self
             .compiled
             .iter()
@@ -152,11 +154,16 @@ fn diagnose(
                     .and_then(|n| n.key_span_of(key))
                     .map_or_else(|| at.header.clone(), |s| at.shift(s));
                 let allowed = allowed_keys(schema, &path);
-                Diagnostic::new(Code::UnknownKey, at.file, span, format!("unknown key `{key}` in {where_}"))
-                    .with_optional_help(
-                        did_you_mean(key, allowed.iter().map(String::as_str))
-                            .or_else(|| known_keys_help(&allowed)),
-                    )
+                Diagnostic::new(
+                    Code::UnknownKey,
+                    at.file,
+                    span,
+                    format!("unknown key `{key}` in {where_}"),
+                )
+                .with_optional_help(
+                    did_you_mean(key, allowed.iter().map(String::as_str))
+                        .or_else(|| known_keys_help(&allowed)),
+                )
             })
             .collect(),
         jsonschema::error::ValidationErrorKind::Required { property } => {
@@ -165,7 +172,12 @@ fn diagnose(
                 (_, true) | (None, _) => at.header.clone(),
                 (Some(n), false) => at.shift(n.key.clone().unwrap_or(n.value.clone())),
             };
-            vec![Diagnostic::new(Code::MissingKey, at.file, span, format!("missing key `{key}` in {where_}"))]
+            vec![Diagnostic::new(
+                Code::MissingKey,
+                at.file,
+                span,
+                format!("missing key `{key}` in {where_}"),
+            )]
         }
         _ => {
             let span = node.map_or_else(|| at.header.clone(), |n| at.shift(n.value));
@@ -303,7 +315,10 @@ fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
         }
     }
     if let Some(branches) = node.get("anyOf").and_then(Value::as_array) {
-        if let Some(branch) = branches.iter().find(|b| b.get("type") != Some(&Value::from("null"))) {
+        if let Some(branch) = branches
+            .iter()
+            .find(|b| b.get("type") != Some(&Value::from("null")))
+        {
             return resolve(root, branch);
         }
     }

@@ -68,9 +68,11 @@ impl<'de> Deserialize<'de> for Date {
             serde::de::Error::custom("expected a TOML date such as 2026-10-02 (without quotes)")
         })?;
         match (value.date, value.time) {
-            (Some(date), None) => jiff::civil::Date::new(date.year as i16, date.month as i8, date.day as i8)
-                .map(Date)
-                .map_err(serde::de::Error::custom),
+            (Some(date), None) => {
+                jiff::civil::Date::new(date.year as i16, date.month as i8, date.day as i8)
+                    .map(Date)
+                    .map_err(serde::de::Error::custom)
+            }
             _ => Err(serde::de::Error::custom(format!(
                 "expected a date such as 2026-10-02, found `{value}`"
             ))),

@@ -1,0 +1,205 @@
+//! The command line: output formats, exit codes, `frameworks`, `schema` and `init`.
+
+mod common;
+
+use common::{AS_OF, Fixture};
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// A fixture with an unknown person, an uncovered requirement and a duplicate id.
+fn broken() -> Fixture {
+    let f = Fixture::valid();
+    f.edit(
+        "policies/access.md",
+        "approvers = [\"bob\"]",
+        "approvers = [\"bbo\"]",
+    );
+    f.edit(
+        "controls/c-1.md",
+        "mini = [\"M.1\", \"M.2\"]",
+        "mini = [\"M.1\"]",
+    );
+    f.write("policies/copy.md", common::POLICY);
+    f
+}
+
+#[test]
+fn exit_codes() {
+    let f = Fixture::valid();
+    assert_eq!(f.run(&["check", "--as-of", AS_OF]).status.code(), Some(0));
+    f.edit(
+        "controls/c-1.md",
+        "status = \"implemented\"",
+        "status = \"partial\"",
+    );
+    assert_eq!(
+        f.run(&["check", "--as-of", AS_OF]).status.code(),
+        Some(0),
+        "warnings pass by default"
+    );
+    assert_eq!(
+        f.run(&["check", "--as-of", AS_OF, "--deny", "warnings"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        broken().run(&["check", "--as-of", AS_OF]).status.code(),
+        Some(1)
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_crosswalk"))
+        .args(["check"])
+        .current_dir(empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a crosswalk repository"));
+    assert_eq!(
+        f.run(&["check", "--as-of", "yesterday"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn human_output() {
+    let output = broken().run(&["check", "--as-of", AS_OF]);
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn github_annotations() {
+    let output = broken().run(&["check", "--as-of", AS_OF, "--format", "github"]);
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn json_output() {
+    let output = broken().run(&["check", "--as-of", AS_OF, "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(value["errors"], 3);
+    let first = &value["diagnostics"][0];
+    assert_eq!(first["code"], "CW020");
+    assert_eq!(first["file"], "crosswalk.toml");
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(4), Some(13))
+    );
+    let duplicate = value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "CW010")
+        .unwrap();
+    assert_eq!(duplicate["related"][0]["file"], "policies/access.md");
+}
+
+#[test]
+fn sarif_validates_against_the_sarif_2_1_0_schema() {
+    let output = broken().run(&["check", "--as-of", AS_OF, "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert!(results.iter().any(|r| r["relatedLocations"].is_array()));
+    // Every rule id a result names is among the rules.
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+    }
+}
+
+#[test]
+fn frameworks_show_iso27001_lists_clauses_and_annex_a() {
+    let output = Fixture::valid().run(&["frameworks", "show", "iso27001", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let requirements = value["requirements"].as_array().unwrap();
+    let annex_a = requirements
+        .iter()
+        .filter(|r| r["id"].as_str().unwrap().starts_with("A."))
+        .count();
+    let clauses = requirements
+        .iter()
+        .filter(|r| r["group"] == "clause")
+        .count();
+    assert_eq!((annex_a, clauses), (93, 34));
+    assert_eq!(requirements[0]["id"], "4.1");
+    assert_eq!(requirements.last().unwrap()["id"], "A.8.34");
+}
+
+#[test]
+fn frameworks_show_soc2_lists_every_criterion() {
+    let output = Fixture::valid().run(&["frameworks", "show", "soc2"]);
+    let text = stdout(&output);
+    let criteria = text.lines().filter(|l| l.starts_with("  ")).count();
+    assert_eq!(criteria, 61);
+    for id in ["CC1.1", "CC9.2", "A1.3", "C1.2", "PI1.5", "P8.1"] {
+        assert!(text.contains(&format!("  {id} ")), "{id} missing");
+    }
+}
+
+#[test]
+fn frameworks_list_includes_user_catalogs() {
+    let text = stdout(&Fixture::valid().run(&["frameworks"]));
+    assert!(text.contains("frameworks/mini.toml"), "{text}");
+    assert_eq!(
+        Fixture::valid()
+            .run(&["frameworks", "show", "nist"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn committed_schemas_match_the_code() {
+    for kind in ["policy", "control", "evidence", "risk", "config", "catalog"] {
+        let output = Fixture::valid().run(&["schema", kind]);
+        let path = format!("{}/schemas/{kind}.schema.json", env!("CARGO_MANIFEST_DIR"));
+        if std::env::var_os("UPDATE_SCHEMAS").is_some() {
+            std::fs::write(&path, &output.stdout).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            stdout(&output),
+            committed,
+            "{path} is stale: run UPDATE_SCHEMAS=1 cargo test"
+        );
+    }
+}
+
+#[test]
+fn init_writes_the_example_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("acme");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_crosswalk"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run(&["init", "acme"]).status.code(), Some(0));
+    let check = run(&["-C", "acme", "check", "--as-of", "2026-11-24"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    assert!(stdout(&check).contains("no findings"));
+
+    let policy = target.join("policies/access-control.md");
+    std::fs::write(&policy, "my own words").unwrap();
+    let again = run(&["init", "acme"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("nothing was written"));
+    assert_eq!(std::fs::read_to_string(&policy).unwrap(), "my own words");
+}

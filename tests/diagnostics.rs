@@ -1,0 +1,513 @@
+//! One test per diagnostic code: a small valid repository broken in one way, asserting the code,
+//! the file, the line and the column of the finding.
+
+mod common;
+
+use common::{ATTACHMENT, CONTROL, Fixture, POLICY, evidence, sha256_hex};
+use crosswalk::diag::Code;
+
+#[test]
+fn the_fixture_is_clean() {
+    assert_eq!(Fixture::valid().check(), vec![]);
+}
+
+#[test]
+fn cw001_unreadable_file() {
+    let f = Fixture::valid();
+    f.write("policies/binary.md", b"+++\n\x00\x01\x02");
+    f.only(Code::UnreadableFile)
+        .at("policies/binary.md", 1, 1)
+        .message_contains("binary");
+    f.write("policies/binary.md", b"+++\nid = \"\xff\"\n+++\n");
+    f.only(Code::UnreadableFile).message_contains("UTF-8");
+}
+
+#[test]
+fn cw002_front_matter() {
+    let f = Fixture::valid();
+    f.write("policies/plain.md", "# Just a heading\n");
+    f.only(Code::FrontMatter)
+        .at("policies/plain.md", 1, 1)
+        .message_contains("missing");
+    f.write("policies/plain.md", "+++\nid = \"POL-B\"\n");
+    f.only(Code::FrontMatter)
+        .at("policies/plain.md", 1, 1)
+        .message_contains("not closed");
+    f.write("policies/plain.md", "");
+    f.only(Code::FrontMatter).message_contains("empty");
+}
+
+#[test]
+fn cw003_toml_syntax() {
+    let f = Fixture::valid();
+    f.edit(
+        "controls/c-1.md",
+        "title = \"Access review\"",
+        "title = \"Access review",
+    );
+    f.only(Code::TomlSyntax).at("controls/c-1.md", 3, 23);
+}
+
+#[test]
+fn cw004_unknown_key_with_suggestion() {
+    let f = Fixture::valid();
+    f.edit("controls/c-1.md", "frequency = ", "frequncy = ");
+    let findings = f.check();
+    let unknown = findings
+        .iter()
+        .find(|x| x.code == Code::UnknownKey)
+        .expect("unknown key");
+    unknown
+        .at("controls/c-1.md", 6, 1)
+        .help_contains("did you mean `frequency`?");
+    // The missing required key is reported in the same run.
+    let missing = findings
+        .iter()
+        .find(|x| x.code == Code::MissingKey)
+        .expect("missing key");
+    missing
+        .at("controls/c-1.md", 1, 1)
+        .message_contains("`frequency`");
+}
+
+#[test]
+fn cw004_every_violation_of_a_file_at_once() {
+    let f = Fixture::valid();
+    f.edit(
+        "policies/access.md",
+        "review = \"annual\"",
+        "reveiw = \"annual\"\nowners = 1\ncolour = \"red\"",
+    );
+    let codes: Vec<Code> = f.check().iter().map(|x| x.code).collect();
+    assert_eq!(
+        codes,
+        vec![
+            Code::MissingKey,
+            Code::UnknownKey,
+            Code::UnknownKey,
+            Code::UnknownKey
+        ]
+    );
+}
+
+#[test]
+fn cw004_unknown_key_in_config() {
+    let f = Fixture::valid();
+    f.edit(
+        "crosswalk.toml",
+        "[people.bob]\n",
+        "[people.bob]\nemail = \"bob@test.example\"\n",
+    );
+    f.only(Code::UnknownKey)
+        .at("crosswalk.toml", 11, 1)
+        .help_contains("`emails`");
+}
+
+#[test]
+fn cw005_invalid_value() {
+    let f = Fixture::valid();
+    f.edit(
+        "controls/c-1.md",
+        "status = \"implemented\"",
+        "status = \"done\"",
+    );
+    f.only(Code::InvalidValue)
+        .at("controls/c-1.md", 7, 10)
+        .message_contains("status");
+    f.edit(
+        "controls/c-1.md",
+        "status = \"done\"",
+        "status = \"implemented\"",
+    );
+    f.edit(
+        "controls/c-1.md",
+        "frequency = \"quarterly\"",
+        "frequency = \"weekly\"",
+    );
+    f.only(Code::InvalidValue).at("controls/c-1.md", 6, 13);
+    f.edit("controls/c-1.md", "frequency = \"weekly\"", "frequency = 3");
+    f.only(Code::InvalidValue).at("controls/c-1.md", 6, 13);
+}
+
+#[test]
+fn cw005_quoted_date() {
+    let f = Fixture::valid();
+    f.edit(
+        "evidence/2026/review.md",
+        "collected = 2026-10-01",
+        "collected = \"2026-10-01\"",
+    );
+    f.only(Code::InvalidValue)
+        .at("evidence/2026/review.md", 5, 13)
+        .message_contains("without quotes");
+}
+
+#[test]
+fn cw005_invalid_layout_glob() {
+    let f = Fixture::valid();
+    f.write(
+        "crosswalk.toml",
+        format!("{}\n[layout]\nrisks = [\"risks/[*.md\"]\n", common::CONFIG),
+    );
+    f.only(Code::InvalidValue)
+        .at("crosswalk.toml", 15, 10)
+        .message_contains("glob");
+}
+
+#[test]
+fn cw006_missing_key() {
+    let f = Fixture::valid();
+    f.edit("policies/access.md", "classification = \"internal\"\n", "");
+    f.only(Code::MissingKey)
+        .at("policies/access.md", 1, 1)
+        .message_contains("`classification`");
+}
+
+#[test]
+fn cw010_duplicate_id() {
+    let f = Fixture::valid();
+    f.write(
+        "controls/c-2.md",
+        CONTROL.replace("Access review", "Another review"),
+    );
+    f.only(Code::DuplicateId)
+        .at("controls/c-2.md", 2, 6)
+        .message_contains("`C-1`");
+}
+
+#[test]
+fn cw010_duplicate_catalog_id() {
+    let f = Fixture::valid();
+    f.write(
+        "frameworks/iso.toml",
+        common::CATALOG.replace("id = \"mini\"", "id = \"iso27001\""),
+    );
+    f.only(Code::DuplicateId)
+        .at("frameworks/iso.toml", 1, 6)
+        .message_contains("built-in");
+}
+
+#[test]
+fn cw011_unknown_framework() {
+    let f = Fixture::valid();
+    f.edit(
+        "controls/c-1.md",
+        "[satisfies]\n",
+        "[satisfies]\nmnii = [\"M.1\"]\n",
+    );
+    f.only(Code::UnknownFramework)
+        .at("controls/c-1.md", 9, 1)
+        .help_contains("did you mean `mini`?");
+}
+
+#[test]
+fn cw012_unknown_requirement_with_suggestion() {
+    let f = Fixture::valid();
+    f.edit(
+        "policies/access.md",
+        "mini = [\"M.1\"]",
+        "mini = [\"M.1\", \"m.2\"]",
+    );
+    f.only(Code::UnknownRequirement)
+        .at("policies/access.md", 9, 16)
+        .help_contains("did you mean `M.2`?");
+}
+
+#[test]
+fn cw013_superseded_iso_2013_id() {
+    let f = Fixture::valid();
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n[frameworks.iso27001]\n",
+    );
+    f.edit(
+        "policies/access.md",
+        "mini = [\"M.1\"]",
+        "mini = [\"M.1\"]\niso27001 = [\"A.9.2.3\"]",
+    );
+    let findings = f.check();
+    let superseded = findings
+        .iter()
+        .find(|x| x.code == Code::SupersededRequirement)
+        .expect("superseded");
+    superseded
+        .at("policies/access.md", 10, 13)
+        .message_contains("2013")
+        .help_contains("`A.8.2` (Privileged access rights)");
+}
+
+#[test]
+fn cw014_framework_not_in_scope() {
+    let f = Fixture::valid();
+    f.edit(
+        "controls/c-1.md",
+        "[satisfies]\n",
+        "[satisfies]\nsoc2 = [\"CC6.1\"]\n",
+    );
+    f.only(Code::FrameworkNotInScope)
+        .at("controls/c-1.md", 9, 1)
+        .help_contains("[frameworks.soc2]");
+}
+
+#[test]
+fn cw015_unknown_person() {
+    let f = Fixture::valid();
+    f.edit(
+        "policies/access.md",
+        "approvers = [\"bob\"]",
+        "approvers = [\"bbo\"]",
+    );
+    f.only(Code::UnknownPerson)
+        .at("policies/access.md", 5, 14)
+        .help_contains("did you mean `bob`?");
+}
+
+#[test]
+fn cw016_unknown_policy() {
+    let f = Fixture::valid();
+    f.edit(
+        "controls/c-1.md",
+        "policy = \"POL-A\"",
+        "policy = \"POL-AA\"",
+    );
+    f.only(Code::UnknownPolicy)
+        .at("controls/c-1.md", 4, 10)
+        .help_contains("`POL-A`");
+}
+
+#[test]
+fn cw017_unknown_control() {
+    let f = Fixture::valid();
+    f.edit(
+        "evidence/2026/review.md",
+        "controls = [\"C-1\"]",
+        "controls = [\"C-1\", \"C-9\"]",
+    );
+    f.only(Code::UnknownControl)
+        .at("evidence/2026/review.md", 4, 20);
+    f.write(
+        "risks/r-1.md",
+        "+++\nid = \"R-1\"\ntitle = \"Stale access\"\nowner = \"alice\"\nlikelihood = 3\nimpact = 4\ntreatment = \"mitigate\"\ncontrols = [\"C-2\"]\n+++\n",
+    );
+    let findings = f.check();
+    assert_eq!(findings.len(), 2);
+    findings[1].at("risks/r-1.md", 8, 13);
+}
+
+#[test]
+fn cw018_unknown_category() {
+    let f = Fixture::valid();
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\ncategories = [\"core\", \"extar\"]\n",
+    );
+    f.only(Code::UnknownCategory)
+        .at("crosswalk.toml", 5, 23)
+        .help_contains("did you mean `extra`?");
+}
+
+#[test]
+fn cw020_requirement_uncovered() {
+    let f = Fixture::valid();
+    f.edit(
+        "controls/c-1.md",
+        "mini = [\"M.1\", \"M.2\"]",
+        "mini = [\"M.1\"]",
+    );
+    f.only(Code::RequirementUncovered)
+        .at("crosswalk.toml", 4, 13)
+        .message_contains("`M.2` (Review access)")
+        .help_contains("exclude it");
+}
+
+#[test]
+fn cw021_exclusion_without_justification() {
+    let f = Fixture::valid();
+    f.edit(
+        "controls/c-1.md",
+        "mini = [\"M.1\", \"M.2\"]",
+        "mini = [\"M.1\"]",
+    );
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\nexcluded = { \"M.2\" = \"  \" }\n",
+    );
+    f.only(Code::ExclusionWithoutJustification)
+        .at("crosswalk.toml", 5, 22);
+}
+
+#[test]
+fn cw022_excluded_requirement_claimed() {
+    let f = Fixture::valid();
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\nexcluded = { \"M.2\" = \"We have no access to review.\" }\n",
+    );
+    f.only(Code::ExcludedRequirementClaimed)
+        .at("controls/c-1.md", 9, 16);
+}
+
+#[test]
+fn cw023_requirement_not_excludable() {
+    let f = Fixture::valid();
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\nexcluded = { \"M.1\" = \"Policies are overrated.\" }\n",
+    );
+    let findings = f.check();
+    let finding = findings
+        .iter()
+        .find(|x| x.code == Code::RequirementNotExcludable)
+        .expect("not excludable");
+    finding
+        .at("crosswalk.toml", 5, 14)
+        .message_contains("mandatory");
+}
+
+#[test]
+fn cw024_requirement_partially_covered() {
+    let f = Fixture::valid();
+    f.edit(
+        "controls/c-1.md",
+        "status = \"implemented\"",
+        "status = \"partial\"",
+    );
+    let findings = f.check();
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    findings[0]
+        .at("crosswalk.toml", 4, 13)
+        .message_contains("`M.1`");
+    assert!(
+        findings
+            .iter()
+            .all(|x| x.code == Code::RequirementPartiallyCovered)
+    );
+}
+
+#[test]
+fn cw025_control_planned() {
+    let f = Fixture::valid();
+    f.write(
+        "controls/c-2.md",
+        CONTROL
+            .replace("C-1", "C-2")
+            .replace("status = \"implemented\"", "status = \"planned\""),
+    );
+    f.only(Code::ControlPlanned).at("controls/c-2.md", 7, 10);
+}
+
+#[test]
+fn cw030_attachment_missing() {
+    let f = Fixture::valid();
+    std::fs::remove_file(f.path("evidence/2026/review.csv")).unwrap();
+    f.only(Code::AttachmentMissing)
+        .at("evidence/2026/review.md", 7, 25)
+        .message_contains("evidence/2026/review.csv");
+}
+
+#[test]
+fn cw031_attachment_outside_repository() {
+    let f = Fixture::valid();
+    let record = evidence(&sha256_hex(ATTACHMENT.as_bytes()));
+    f.write(
+        "evidence/2026/review.md",
+        record.replace("review.csv", "../../../etc/passwd"),
+    );
+    f.only(Code::AttachmentOutsideRepository)
+        .at("evidence/2026/review.md", 7, 25);
+}
+
+#[cfg(unix)]
+#[test]
+fn cw031_attachment_symlink_out_of_repository() {
+    let f = Fixture::valid();
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(outside.path(), ATTACHMENT).unwrap();
+    std::fs::remove_file(f.path("evidence/2026/review.csv")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), f.path("evidence/2026/review.csv")).unwrap();
+    f.only(Code::AttachmentOutsideRepository)
+        .message_contains("symbolic link");
+}
+
+#[test]
+fn cw032_attachment_hash_mismatch() {
+    let f = Fixture::valid();
+    f.write("evidence/2026/review.csv", "user,decision\nbob,revoke\n");
+    f.only(Code::AttachmentHashMismatch)
+        .at("evidence/2026/review.md", 7, 48)
+        .help_contains(&sha256_hex(b"user,decision\nbob,revoke\n"));
+}
+
+#[test]
+fn cw033_evidence_stale() {
+    let f = Fixture::valid();
+    f.edit(
+        "evidence/2026/review.md",
+        "collected = 2026-10-01",
+        "collected = 2026-08-23",
+    );
+    f.only(Code::EvidenceStale)
+        .at("evidence/2026/review.md", 5, 13)
+        .message_contains("quarterly");
+    // One day later it is within the quarter.
+    f.edit(
+        "evidence/2026/review.md",
+        "collected = 2026-08-23",
+        "collected = 2026-08-24",
+    );
+    assert_eq!(f.check(), vec![]);
+}
+
+#[test]
+fn cw034_control_without_evidence() {
+    let f = Fixture::valid();
+    std::fs::remove_file(f.path("evidence/2026/review.md")).unwrap();
+    f.only(Code::ControlWithoutEvidence)
+        .at("controls/c-1.md", 2, 6);
+}
+
+#[test]
+fn cw035_evidence_from_future() {
+    let f = Fixture::valid();
+    f.edit(
+        "evidence/2026/review.md",
+        "collected = 2026-10-01",
+        "collected = 2027-01-05",
+    );
+    let findings = f.check();
+    assert_eq!(
+        findings[0].code,
+        Code::ControlWithoutEvidence,
+        "future evidence proves nothing yet"
+    );
+    findings[1].at("evidence/2026/review.md", 5, 13);
+    assert_eq!(findings[1].code, Code::EvidenceFromFuture);
+}
+
+#[test]
+fn crlf_and_bom_keep_positions() {
+    let f = Fixture::valid();
+    let policy = POLICY
+        .replace("approvers = [\"bob\"]", "approvers = [\"carol\"]")
+        .replace('\n', "\r\n");
+    f.write("policies/access.md", format!("\u{feff}{policy}"));
+    f.only(Code::UnknownPerson).at("policies/access.md", 5, 14);
+}
+
+#[test]
+fn every_code_has_a_test_here() {
+    let source = include_str!("diagnostics.rs");
+    for code in Code::ALL {
+        let name = format!("fn {}_", code.id().to_lowercase());
+        assert!(
+            source.contains(&name),
+            "no test named {name}… for {}",
+            code.name()
+        );
+    }
+}
