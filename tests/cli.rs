@@ -203,3 +203,12 @@ fn init_writes_the_example_and_never_overwrites() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("nothing was written"));
     assert_eq!(std::fs::read_to_string(&policy).unwrap(), "my own words");
 }
+
+#[test]
+fn readme_documents_every_code() {
+    let readme = include_str!("../README.md");
+    for code in crosswalk::diag::Code::ALL {
+        let row = format!("| {} | {} | ", code.id(), code.name());
+        assert!(readme.contains(&row), "README.md lacks the row of {}", code.id());
+    }
+}
