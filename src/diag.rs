@@ -307,18 +307,19 @@ impl<'a> codespan_reporting::files::Files<'a> for Files {
 
 /// The closest candidate to `word` by edit distance, if it is close enough to be a plausible typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
+    let length = word.chars().count();
+    let limit = (length / 3).max(1);
+    // Ties go to the candidate of the same length (a transposition beats a dropped character),
+    // then to the first in order.
     candidates
         .into_iter()
         .map(|c| {
-            (
-                strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
+            let distance = strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase());
+            (distance, c.chars().count().abs_diff(length), c)
         })
-        .filter(|(distance, _)| *distance <= limit)
-        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
-        .map(|(_, c)| c)
+        .filter(|(distance, _, _)| *distance <= limit)
+        .min()
+        .map(|(_, _, c)| c)
 }
 
 /// "did you mean `x`?" for the closest candidate.
@@ -362,6 +363,7 @@ mod tests {
     fn suggestions_only_for_near_misses() {
         let ids = ["A.5.15", "A.5.18", "CC6.1"];
         assert_eq!(closest("A.5.51", ids), Some("A.5.15"));
+        assert_eq!(closest("A.5.51", ["A.5.1", "A.5.15"]), Some("A.5.15"));
         assert_eq!(closest("a.5.18", ids), Some("A.5.18"));
         assert_eq!(closest("Z.9.99.9", ids), None);
     }
