@@ -209,6 +209,10 @@ fn readme_documents_every_code() {
     let readme = include_str!("../README.md");
     for code in crosswalk::diag::Code::ALL {
         let row = format!("| {} | {} | ", code.id(), code.name());
-        assert!(readme.contains(&row), "README.md lacks the row of {}", code.id());
+        assert!(
+            readme.contains(&row),
+            "README.md lacks the row of {}",
+            code.id()
+        );
     }
 }
