@@ -109,6 +109,22 @@ codes! {
         "An implemented or partial control that no evidence record proves.";
     EvidenceFromFuture = "CW035", "evidence-from-future", Warning,
         "An evidence record collected after the date the check judges as of.";
+    ShallowHistory = "CW040", "shallow-history", Error,
+        "The git history is cut short (a shallow clone): evidence of approval is unknown.";
+    NoCommits = "CW041", "no-commits", Error,
+        "The repository has no commits: nothing is evidenced as approved.";
+    UncommittedChange = "CW042", "uncommitted-change", Warning,
+        "A compliance file with uncommitted changes: the working tree is not the evidence.";
+    ReviewOverdue = "CW043", "review-overdue", Error,
+        "A policy's latest approved change is older than its review cadence allows.";
+    ChangeUnapproved = "CW044", "change-unapproved", Error,
+        "A change in the judged window that carries no approval.";
+    SelfApproval = "CW045", "self-approval", Error,
+        "A change approved only by its own author (segregation of duties, SOC 2 CC8.1).";
+    ApproverNotAuthorised = "CW046", "approver-not-authorised", Error,
+        "A change approved only by people who are neither an approver nor the owner of the file.";
+    UnknownApprover = "CW047", "unknown-approver", Warning,
+        "An approval recorded by an identity that matches no person of `[people]`.";
 }
 
 /// Index of a file in [`Files`].

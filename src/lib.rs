@@ -12,15 +12,28 @@ pub mod atomic;
 pub mod check;
 pub mod cli;
 pub mod diag;
+pub mod history;
 pub mod load;
 pub mod model;
 
 use std::path::Path;
 
 use diag::{Diagnostic, Files};
-use load::{LoadError, Loaded};
+use history::{HistoryError, Trail};
+use load::{Layout, LoadError, Loaded};
 use model::Model;
 use model::schema::Validators;
+
+/// Failures that stop a run (exit code 2); findings are not errors.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The repository could not be loaded.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The git history could not be read.
+    #[error(transparent)]
+    History(#[from] HistoryError),
+}
 
 /// A repository read and typed, with the diagnostics of reading and typing it.
 #[derive(Debug)]
@@ -31,6 +44,8 @@ pub struct Workspace {
     pub model: Model,
     /// Findings of the load and model stages.
     pub diagnostics: Vec<Diagnostic>,
+    /// Where each kind of file lives.
+    pub layout: Layout,
 }
 
 /// Loads and types the repository at `start` or its nearest parent holding `crosswalk.toml`.
@@ -49,17 +64,52 @@ pub fn open(start: &Path) -> Result<Workspace, LoadError> {
         files: loaded.files,
         model,
         diagnostics,
+        layout,
     })
 }
 
-/// Loads, types and checks the repository; every finding, sorted by file and position.
+/// Reads the review trail of a loaded repository: every change to its compliance files (the folders
+/// of `[layout]` and `crosswalk.toml`), with reviews recorded by `crosswalk review` attached.
+pub fn trail(
+    workspace: &Workspace,
+    reviews: Option<&history::reviews::Reviews>,
+) -> Result<Trail, HistoryError> {
+    let model = &workspace.model;
+    let mut prefixes = workspace.layout.folders();
+    prefixes.push(load::CONFIG_FILE.to_string());
+    let merged_pull_requests = model.config.as_ref().is_some_and(|c| {
+        c.data.history.merged_pull_requests == model::MergedPullRequests::Approved
+    });
+    let options = history::ReadOptions {
+        prefixes,
+        reviews,
+        merged_pull_requests,
+    };
+    let mut trail = history::read(&model.root, &options)?;
+    trail.attach_reviews(|id| model.document_path(id));
+    Ok(trail)
+}
+
+/// Loads, types and checks the repository, history included unless `options.history` is `None`;
+/// every finding, sorted by file and position.
 pub fn check(
     start: &Path,
     options: &check::Options,
-) -> Result<(Workspace, Vec<Diagnostic>), LoadError> {
+) -> Result<(Workspace, Vec<Diagnostic>), Error> {
     let mut workspace = open(start)?;
     let mut findings = std::mem::take(&mut workspace.diagnostics);
     findings.extend(check::run(&workspace.model, options));
+    if let Some(history) = &options.history {
+        let trail = trail(&workspace, history.reviews.as_ref())?;
+        let files = &mut workspace.files;
+        check::history::check(
+            &workspace.model,
+            &trail,
+            files,
+            options.as_of,
+            &mut findings,
+        );
+    }
     sort(&workspace.files, &mut findings);
     Ok((workspace, findings))
 }

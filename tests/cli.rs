@@ -28,25 +28,42 @@ fn broken() -> Fixture {
 #[test]
 fn exit_codes() {
     let f = Fixture::valid();
-    assert_eq!(f.run(&["check", "--as-of", AS_OF]).status.code(), Some(0));
+    assert_eq!(
+        f.run(&["check", "--no-history", "--as-of", AS_OF])
+            .status
+            .code(),
+        Some(0)
+    );
     f.edit(
         "controls/c-1.md",
         "status = \"implemented\"",
         "status = \"partial\"",
     );
     assert_eq!(
-        f.run(&["check", "--as-of", AS_OF]).status.code(),
+        f.run(&["check", "--no-history", "--as-of", AS_OF])
+            .status
+            .code(),
         Some(0),
         "warnings pass by default"
     );
     assert_eq!(
-        f.run(&["check", "--as-of", AS_OF, "--deny", "warnings"])
-            .status
-            .code(),
+        f.run(&[
+            "check",
+            "--no-history",
+            "--as-of",
+            AS_OF,
+            "--deny",
+            "warnings"
+        ])
+        .status
+        .code(),
         Some(1)
     );
     assert_eq!(
-        broken().run(&["check", "--as-of", AS_OF]).status.code(),
+        broken()
+            .run(&["check", "--no-history", "--as-of", AS_OF])
+            .status
+            .code(),
         Some(1)
     );
     let empty = tempfile::tempdir().unwrap();
@@ -65,19 +82,33 @@ fn exit_codes() {
 
 #[test]
 fn human_output() {
-    let output = broken().run(&["check", "--as-of", AS_OF]);
+    let output = broken().run(&["check", "--no-history", "--as-of", AS_OF]);
     insta::assert_snapshot!(stdout(&output));
 }
 
 #[test]
 fn github_annotations() {
-    let output = broken().run(&["check", "--as-of", AS_OF, "--format", "github"]);
+    let output = broken().run(&[
+        "check",
+        "--no-history",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "github",
+    ]);
     insta::assert_snapshot!(stdout(&output));
 }
 
 #[test]
 fn json_output() {
-    let output = broken().run(&["check", "--as-of", AS_OF, "--format", "json"]);
+    let output = broken().run(&[
+        "check",
+        "--no-history",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    ]);
     let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(value["errors"], 3);
     let first = &value["diagnostics"][0];
@@ -98,7 +129,14 @@ fn json_output() {
 
 #[test]
 fn sarif_validates_against_the_sarif_2_1_0_schema() {
-    let output = broken().run(&["check", "--as-of", AS_OF, "--format", "sarif"]);
+    let output = broken().run(&[
+        "check",
+        "--no-history",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "sarif",
+    ]);
     let sarif: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     let schema: serde_json::Value =
         serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json")).unwrap();
@@ -192,7 +230,15 @@ fn init_writes_the_example_and_never_overwrites() {
             .unwrap()
     };
     assert_eq!(run(&["init", "acme"]).status.code(), Some(0));
-    let check = run(&["-C", "acme", "check", "--as-of", "2026-11-24"]);
+    assert!(target.join(".git").is_dir(), "init makes a git repository");
+    let check = run(&[
+        "-C",
+        "acme",
+        "check",
+        "--no-history",
+        "--as-of",
+        "2026-11-24",
+    ]);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
     assert!(stdout(&check).contains("no findings"));
 

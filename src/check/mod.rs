@@ -3,11 +3,13 @@
 //! Takes a [`Model`] and the date to judge freshness as of; gives findings, never errors. Each rule
 //! family lives in its own module: [`ids`] (uniqueness and catalog integrity), [`references`] (every
 //! person, policy, control, framework and requirement named exists and is in scope), [`coverage`]
-//! (every in-scope requirement is covered by an implemented control or justifiably excluded) and
-//! [`evidence`] (attachments exist inside the repository with the recorded hash; evidence is fresh).
+//! (every in-scope requirement is covered by an implemented control or justifiably excluded),
+//! [`evidence`] (attachments exist inside the repository with the recorded hash; evidence is fresh)
+//! and [`history`] (on the review trail: complete history, reviews on time, every change approved).
 
 pub mod coverage;
 pub mod evidence;
+pub mod history;
 pub mod ids;
 pub mod references;
 
@@ -15,10 +17,19 @@ use crate::diag::Diagnostic;
 use crate::model::Model;
 
 /// What a check run judges by.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Options {
-    /// Evidence freshness is judged as of this date.
+    /// Evidence freshness and review cadences are judged as of this date.
     pub as_of: jiff::civil::Date,
+    /// Whether to judge git history, and with which forge reviews; `None` skips it (`--no-history`).
+    pub history: Option<HistoryOptions>,
+}
+
+/// How history is judged.
+#[derive(Clone, Debug, Default)]
+pub struct HistoryOptions {
+    /// Forge review records imported with `--reviews`.
+    pub reviews: Option<crate::history::reviews::Reviews>,
 }
 
 /// Runs every rule. Rules that need a valid `crosswalk.toml` are skipped when it is not, and rules

@@ -68,20 +68,31 @@ pub fn run(target: &Path) -> Result<ExitCode> {
         crate::atomic::create_new(&destination, content)
             .with_context(|| format!("cannot write {}", destination.display()))?;
     }
+    let created_repository = crate::history::init_repository(target)?;
     let mut out = std::io::stdout().lock();
+    let count = files.len();
     writeln!(
         out,
-        "Wrote {} files of the example company to {}.",
-        files.len(),
+        "Wrote {count} files of the example company to {}.",
         target.display()
     )?;
+    if created_repository {
+        writeln!(
+            out,
+            "Initialised a git repository there: its history is the evidence of approval."
+        )?;
+    }
     writeln!(
         out,
         "Next: edit crosswalk.toml (organisation, people, scope), then run `crosswalk check`."
     )?;
     writeln!(
         out,
-        "Commit with an `Approved-by: Name <email>` trailer: git history is your evidence of approval."
+        "Commit with a trailer naming an approver who is not the author, for example:"
+    )?;
+    writeln!(
+        out,
+        "  git commit -m \"Adopt the ISMS\" -m \"Approved-by: Priya Natarajan <priya.natarajan@acme.example>\""
     )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod frameworks;
+mod history;
 mod init;
 mod report;
 
@@ -51,6 +52,41 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Human, global = true)]
         format: ListFormat,
     },
+    /// The review trail of one document: every change, its author and its approvals.
+    History {
+        /// A document id (POL-ACCESS) or a path relative to the repository root.
+        document: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = history::TrailFormat::Md)]
+        format: history::TrailFormat,
+        /// Forge reviews: the JSON of `gh pr list --state merged --json number,mergeCommit,reviews,author`.
+        #[arg(long, value_name = "FILE")]
+        reviews: Option<PathBuf>,
+    },
+    /// Every change to a compliance file in a window, with its approvals (a SOC 2 Type II population).
+    Log {
+        /// First day (YYYY-MM-DD), inclusive.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        since: Option<jiff::civil::Date>,
+        /// Last day (YYYY-MM-DD), inclusive.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        until: Option<jiff::civil::Date>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = history::TrailFormat::Md)]
+        format: history::TrailFormat,
+        /// Forge reviews: the JSON of `gh pr list --state merged --json number,mergeCommit,reviews,author`.
+        #[arg(long, value_name = "FILE")]
+        reviews: Option<PathBuf>,
+    },
+    /// Record a periodic review with no content change: a commit with an Approved-by trailer.
+    Review {
+        /// Document ids.
+        #[arg(required = true)]
+        documents: Vec<String>,
+        /// The person (a key of [people]) who approved the review.
+        #[arg(long, value_name = "PERSON")]
+        approved_by: String,
+    },
     /// Print the JSON Schema of a front matter kind, of crosswalk.toml or of a catalog.
     Schema {
         /// policy, control, evidence, risk, config or catalog; all of them when omitted.
@@ -82,9 +118,15 @@ struct CheckArgs {
     /// Fail (exit 1) on findings of this severity or worse.
     #[arg(long, value_enum, default_value_t = Deny::Error)]
     deny: Deny,
-    /// Judge evidence freshness as of this date (YYYY-MM-DD); by default today.
+    /// Judge evidence freshness and review cadences as of this date (YYYY-MM-DD); by default today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     as_of: Option<jiff::civil::Date>,
+    /// Skip the git history checks (approvals, reviews, uncommitted changes).
+    #[arg(long)]
+    no_history: bool,
+    /// Forge reviews: the JSON of `gh pr list --state merged --json number,mergeCommit,reviews,author`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_history")]
+    reviews: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -126,11 +168,20 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// A reader that stopped reading (`crosswalk log | head`) is not a failure.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -140,6 +191,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let id = action.map(|FrameworksAction::Show { id }| id);
             frameworks::run(&cli.directory, id.as_deref(), format == ListFormat::Json)
         }
+        Command::History {
+            document,
+            format,
+            reviews,
+        } => history::history(&cli.directory, &document, format, reviews.as_deref()),
+        Command::Log {
+            since,
+            until,
+            format,
+            reviews,
+        } => history::log(&cli.directory, since, until, format, reviews.as_deref()),
+        Command::Review {
+            documents,
+            approved_by,
+        } => history::review(&cli.directory, &documents, &approved_by),
         Command::Schema { kind } => schema(kind),
         Command::Init { dir } => init::run(&cli.directory.join(dir)),
     }
@@ -150,7 +216,13 @@ fn check(directory: &std::path::Path, args: &CheckArgs) -> Result<ExitCode> {
         Some(date) => date,
         None => jiff::ZonedDateTime::now().date(),
     };
-    let options = crate::check::Options { as_of };
+    let history = match args.no_history {
+        true => None,
+        false => Some(crate::check::HistoryOptions {
+            reviews: history::load_reviews(args.reviews.as_deref())?,
+        }),
+    };
+    let options = crate::check::Options { as_of, history };
     let (workspace, findings) = crate::check(directory, &options)?;
     let threshold = match args.deny {
         Deny::Error => Severity::Error,

@@ -40,6 +40,17 @@ impl Layout {
             .map_or(&[], |(_, globs)| globs.as_slice())
     }
 
+    /// The folders (relative to the root) that hold every kind's files, without duplicates; `""`
+    /// when a pattern starts with a wildcard.
+    pub fn folders(&self) -> Vec<String> {
+        let patterns: Vec<String> = self
+            .globs
+            .iter()
+            .flat_map(|(_, globs)| globs.clone())
+            .collect();
+        walk_prefixes(&patterns)
+    }
+
     /// Replaces the patterns of one kind.
     pub fn set(&mut self, kind: Kind, patterns: Vec<String>) {
         match self.globs.iter_mut().find(|(k, _)| *k == kind) {

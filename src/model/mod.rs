@@ -87,6 +87,35 @@ impl Model {
         self.controls.iter().find(|c| c.data.id.get_ref() == id)
     }
 
+    /// The path of the document with this id, of any kind.
+    pub fn document_path(&self, id: &str) -> Option<String> {
+        let paths = self
+            .policies
+            .iter()
+            .map(|d| (d.data.id.get_ref(), &d.path))
+            .chain(self.controls.iter().map(|d| (d.data.id.get_ref(), &d.path)))
+            .chain(self.evidence.iter().map(|d| (d.data.id.get_ref(), &d.path)))
+            .chain(self.risks.iter().map(|d| (d.data.id.get_ref(), &d.path)));
+        paths
+            .into_iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, path)| path.clone())
+    }
+
+    /// The id of the document at a path, of any kind.
+    pub fn document_id(&self, path: &str) -> Option<String> {
+        let ids = self
+            .policies
+            .iter()
+            .map(|d| (&d.path, d.data.id.get_ref()))
+            .chain(self.controls.iter().map(|d| (&d.path, d.data.id.get_ref())))
+            .chain(self.evidence.iter().map(|d| (&d.path, d.data.id.get_ref())))
+            .chain(self.risks.iter().map(|d| (&d.path, d.data.id.get_ref())));
+        ids.into_iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, id)| id.clone())
+    }
+
     /// Whether a document of this kind and id exists, typed or not.
     pub fn exists(&self, kind: Kind, id: &str) -> bool {
         let typed = match kind {

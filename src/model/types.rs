@@ -482,6 +482,31 @@ pub struct LayoutConfig {
     pub frameworks: Option<Vec<Text>>,
 }
 
+/// Whether a merged pull request is evidence of approval.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MergedPullRequests {
+    /// Only named approvals count (the default).
+    #[default]
+    Unapproved,
+    /// A change that reached the default branch through a merged pull request counts as approved by
+    /// an unnamed reviewer: for a branch protected by required reviews. Weaker evidence.
+    Approved,
+}
+
+/// `[history]`: how git history is judged.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryConfig {
+    /// Whether merged pull requests count as approvals.
+    #[serde(default)]
+    pub merged_pull_requests: MergedPullRequests,
+    /// Changes before this date are not judged; by default the start of the earliest observation
+    /// window in `[frameworks]`, or the whole history when there is none.
+    #[serde(default)]
+    pub since: Option<Date>,
+}
+
 /// `crosswalk.toml`.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -500,6 +525,21 @@ pub struct Config {
     /// Where documents live.
     #[serde(default)]
     pub layout: LayoutConfig,
+    /// How git history is judged.
+    #[serde(default)]
+    pub history: HistoryConfig,
+}
+
+impl Config {
+    /// The first day whose changes are judged for approval.
+    pub fn judged_since(&self) -> Option<jiff::civil::Date> {
+        self.history.since.map(|d| d.0).or_else(|| {
+            self.frameworks
+                .values()
+                .filter_map(|scope| scope.observation.map(|w| w.start.0))
+                .min()
+        })
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod git;
+
 use std::path::{Path, PathBuf};
 
 use crosswalk::diag::{Code, Diagnostic};
@@ -156,6 +158,23 @@ impl Fixture {
     pub fn check(&self) -> Vec<Finding> {
         let options = crosswalk::check::Options {
             as_of: AS_OF.parse().unwrap(),
+            history: None,
+        };
+        let (workspace, findings) = crosswalk::check(self.root(), &options).unwrap();
+        findings
+            .iter()
+            .map(|d| Finding::new(&workspace.files, d))
+            .collect()
+    }
+
+    /// Runs every check, git history included, with optional forge reviews (their JSON).
+    pub fn check_history(&self, reviews: Option<&str>) -> Vec<Finding> {
+        let history = crosswalk::check::HistoryOptions {
+            reviews: reviews.map(|json| crosswalk::history::reviews::parse(json).unwrap()),
+        };
+        let options = crosswalk::check::Options {
+            as_of: AS_OF.parse().unwrap(),
+            history: Some(history),
         };
         let (workspace, findings) = crosswalk::check(self.root(), &options).unwrap();
         findings

@@ -1,0 +1,222 @@
+//! Whether a change is approved: who may approve which file, and how each recorded approval counts.
+//!
+//! An approval counts when its approver is a person of `[people]` (by email or GitHub login,
+//! case-insensitive) who may approve the file and is not the change's author (segregation of duties,
+//! SOC 2 CC8.1). Who may approve:
+//! - a policy: its owner and approvers;
+//! - a control: its owner and approvers, and its policy's owner and approvers;
+//! - an evidence record and its attachments: whoever may approve one of the controls it proves;
+//! - a risk: its owner and approvers;
+//! - anything else in the compliance folders (`crosswalk.toml`, catalogs, deleted documents): the
+//!   owners and approvers of the policies, that is, management.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use super::{Commit, Source, Who};
+use crate::model::{Config, Model, Text};
+
+/// How people are recognised in git and on the forge.
+pub struct People {
+    by_email: HashMap<String, String>,
+    by_login: HashMap<String, String>,
+}
+
+impl People {
+    /// Indexes `[people]`.
+    pub fn new(config: &Config) -> Self {
+        let mut by_email = HashMap::new();
+        let mut by_login = HashMap::new();
+        for (key, person) in &config.people {
+            for email in &person.emails {
+                by_email.insert(email.to_lowercase(), key.get_ref().clone());
+            }
+            if let Some(login) = &person.github {
+                by_login.insert(
+                    login.trim_start_matches('@').to_lowercase(),
+                    key.get_ref().clone(),
+                );
+            }
+        }
+        People { by_email, by_login }
+    }
+
+    /// The person key of an identity.
+    pub fn resolve(&self, who: &Who) -> Option<&str> {
+        match who {
+            Who::Email { email, .. } => self.by_email.get(&email.to_lowercase()),
+            Who::Login(login) => self.by_login.get(&login.to_lowercase()),
+            Who::Unnamed => None,
+        }
+        .map(String::as_str)
+    }
+}
+
+/// The outcome for one change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// At least one approval counts; `weak` when the only ones are merged pull requests.
+    Approved {
+        /// The people whose approval counts (empty for an unnamed reviewer).
+        by: Vec<String>,
+        /// Whether the evidence is a merged pull request only.
+        weak: bool,
+    },
+    /// No approval recorded at all.
+    Unapproved,
+    /// The only approvals are by the change's author.
+    SelfApproved(String),
+    /// The only approvals are by people who may not approve this file.
+    NotAuthorised(Vec<String>),
+}
+
+impl Verdict {
+    /// Whether the change counts as approved.
+    pub fn is_approved(&self) -> bool {
+        matches!(self, Verdict::Approved { .. })
+    }
+
+    /// A short status for tables.
+    pub fn status(&self) -> &'static str {
+        match self {
+            Verdict::Approved { weak: false, .. } => "approved",
+            Verdict::Approved { weak: true, .. } => "approved (merged pull request)",
+            Verdict::Unapproved => "unapproved",
+            Verdict::SelfApproved(_) => "self-approved",
+            Verdict::NotAuthorised(_) => "approved by non-approver",
+        }
+    }
+}
+
+/// A verdict and the identities that matched nobody in `[people]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Judgement {
+    /// The outcome.
+    pub verdict: Verdict,
+    /// Approvers recorded by an identity that is not in `[people]`.
+    pub unknown: Vec<Who>,
+}
+
+/// Judges one commit's approvals for a file that `allowed` may approve.
+pub fn judge(commit: &Commit, allowed: &BTreeSet<String>, people: &People) -> Judgement {
+    let author = people.resolve(&commit.author);
+    let mut valid = Vec::new();
+    let mut weak = false;
+    let mut own = None;
+    let mut outsiders = Vec::new();
+    let mut unknown = Vec::new();
+    for approval in &commit.approvals {
+        if matches!(approval.source, Source::MergedPullRequest { .. }) {
+            weak = true;
+            continue;
+        }
+        match people.resolve(&approval.who) {
+            None => unknown.push(approval.who.clone()),
+            Some(person) if Some(person) == author => own = Some(person.to_string()),
+            Some(person) if allowed.contains(person) => push_unique(&mut valid, person),
+            Some(person) => push_unique(&mut outsiders, person),
+        }
+    }
+    let verdict = if !valid.is_empty() {
+        Verdict::Approved {
+            by: valid,
+            weak: false,
+        }
+    } else if weak {
+        Verdict::Approved {
+            by: Vec::new(),
+            weak: true,
+        }
+    } else if let Some(person) = own {
+        Verdict::SelfApproved(person)
+    } else if !outsiders.is_empty() {
+        Verdict::NotAuthorised(outsiders)
+    } else {
+        Verdict::Unapproved
+    };
+    unknown.dedup();
+    Judgement { verdict, unknown }
+}
+
+fn push_unique(list: &mut Vec<String>, person: &str) {
+    if !list.iter().any(|p| p == person) {
+        list.push(person.to_string());
+    }
+}
+
+/// Who may approve changes to each file of the model.
+pub struct Approvers<'a> {
+    model: &'a Model,
+    management: BTreeSet<String>,
+}
+
+impl<'a> Approvers<'a> {
+    /// Indexes the model.
+    pub fn new(model: &'a Model) -> Self {
+        let management = model
+            .policies
+            .iter()
+            .flat_map(|p| std::iter::once(&p.data.owner).chain(&p.data.approvers))
+            .map(|k| k.get_ref().clone())
+            .collect();
+        Approvers { model, management }
+    }
+
+    /// The people who may approve a change to the file at `path` (relative to the root).
+    pub fn of(&self, path: &str) -> BTreeSet<String> {
+        let model = self.model;
+        if let Some(p) = model.policies.iter().find(|d| d.path == path) {
+            return keys([&p.data.owner].into_iter().chain(&p.data.approvers));
+        }
+        if let Some(c) = model.controls.iter().find(|d| d.path == path) {
+            return self.of_control(c.data.id.get_ref());
+        }
+        if let Some(r) = model.risks.iter().find(|d| d.path == path) {
+            return keys([&r.data.owner].into_iter().chain(&r.data.approvers));
+        }
+        let record = model
+            .evidence
+            .iter()
+            .find(|d| d.path == path || is_attachment_of(&d.path, &d.data.attachments, path));
+        if let Some(e) = record {
+            return e
+                .data
+                .controls
+                .iter()
+                .flat_map(|c| self.of_control(c.get_ref()))
+                .collect();
+        }
+        self.management.clone()
+    }
+
+    fn of_control(&self, id: &str) -> BTreeSet<String> {
+        let Some(control) = self.model.control(id) else {
+            return BTreeSet::new();
+        };
+        let mut allowed = keys(
+            [&control.data.owner]
+                .into_iter()
+                .chain(&control.data.approvers),
+        );
+        if let Some(policy) = self.model.policy(control.data.policy.get_ref()) {
+            allowed.extend(keys(
+                [&policy.data.owner]
+                    .into_iter()
+                    .chain(&policy.data.approvers),
+            ));
+        }
+        allowed
+    }
+}
+
+fn keys<'k>(people: impl Iterator<Item = &'k Text>) -> BTreeSet<String> {
+    people.map(|k| k.get_ref().clone()).collect()
+}
+
+fn is_attachment_of(record: &str, attachments: &[crate::model::Attachment], path: &str) -> bool {
+    let folder = Path::new(record).parent().unwrap_or(Path::new(""));
+    attachments.iter().any(|a| {
+        let joined = folder.join(a.path.get_ref());
+        joined.to_string_lossy().replace('\\', "/") == path
+    })
+}

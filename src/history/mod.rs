@@ -1,0 +1,207 @@
+//! Stage, history: git history as evidence of review and approval.
+//!
+//! Takes the repository root, which paths are compliance files, and optionally forge review records;
+//! gives a [`Trail`]: every commit that changed a compliance file, each with its author, the date it
+//! reached the mainline and the approvals it carries, and for every file (by its current path, across
+//! renames) its changes, oldest first. One revwalk over all commits reachable from HEAD, one tree diff
+//! per commit, limited to the compliance folders; never one walk per file.
+//!
+//! A change on a branch that a merge commit brought into the mainline inherits the merge's approvals
+//! (trailers, notes, forge reviews): that is where a reviewer's approval is recorded. The merge commit
+//! itself is not a change: its diff is the branch's commits'. [`approval`] judges whether an approval
+//! counts; nothing outside this module touches git2.
+
+pub mod approval;
+mod repo;
+pub mod reviews;
+pub mod trailers;
+
+use std::collections::BTreeMap;
+
+pub use repo::{
+    HistoryError, NOTES_REF, ReadOptions, commit_review, git_identity, init_repository, read,
+};
+
+/// A person as git or a forge names them.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum Who {
+    /// `Name <email>`, from a commit signature or a trailer.
+    Email {
+        /// Display name.
+        name: String,
+        /// Email address.
+        email: String,
+    },
+    /// A forge login, from a review record.
+    Login(String),
+    /// A reviewer the forge does not name (a merged pull request under required reviews).
+    Unnamed,
+}
+
+impl std::fmt::Display for Who {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Who::Email { name, email } => write!(f, "{name} <{email}>"),
+            Who::Login(login) => write!(f, "@{login}"),
+            Who::Unnamed => f.write_str("an unnamed reviewer"),
+        }
+    }
+}
+
+/// Where an approval is recorded.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Source {
+    /// An `Approved-by:` or `Reviewed-by:` trailer in a commit message.
+    Trailer {
+        /// The commit carrying it (the change itself or the merge that brought it in).
+        commit: String,
+    },
+    /// The same trailer in a note under `refs/notes/crosswalk`.
+    Note {
+        /// The annotated commit.
+        commit: String,
+    },
+    /// An approving review of a pull request, imported with `--reviews`.
+    Review {
+        /// Pull request number.
+        pull_request: u64,
+    },
+    /// A merged pull request on a branch protected by required reviews (opt-in; weaker evidence).
+    MergedPullRequest {
+        /// Pull request number.
+        pull_request: u64,
+    },
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Trailer { commit } => write!(f, "trailer in {}", short(commit)),
+            Source::Note { commit } => write!(f, "note on {}", short(commit)),
+            Source::Review { pull_request } => write!(f, "review of #{pull_request}"),
+            Source::MergedPullRequest { pull_request } => write!(f, "merge of #{pull_request}"),
+        }
+    }
+}
+
+/// The first 10 characters of a commit id.
+pub fn short(id: &str) -> &str {
+    &id[..id.len().min(10)]
+}
+
+/// One recorded approval.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Approval {
+    /// Who approved.
+    pub who: Who,
+    /// Where it is recorded.
+    pub source: Source,
+}
+
+/// A commit that changed compliance files.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Commit {
+    /// Full commit id.
+    pub id: String,
+    /// First line of the message.
+    pub summary: String,
+    /// Author.
+    pub author: Who,
+    /// Committer.
+    pub committer: Who,
+    /// The date the change reached the mainline (its merge's commit date, or its own), in the
+    /// committer's time zone.
+    pub date: jiff::civil::Date,
+    /// The merge commit that brought it into the mainline, if it was made on a branch.
+    pub merged_by: Option<String>,
+    /// The pull request it belongs to, when known.
+    pub pull_request: Option<u64>,
+    /// Every approval recorded for it, valid or not.
+    pub approvals: Vec<Approval>,
+    /// Ids named by `Crosswalk-Review:` trailers: documents reviewed with no content change.
+    #[serde(skip)]
+    pub reviewed_ids: Vec<String>,
+}
+
+/// What a change did to a file.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum ChangeKind {
+    /// Created.
+    Added,
+    /// Content changed.
+    Modified,
+    /// Removed.
+    Deleted,
+    /// Moved, perhaps with changes.
+    Renamed {
+        /// The previous path.
+        from: String,
+    },
+    /// Reviewed with no content change (`crosswalk review`).
+    Reviewed,
+}
+
+impl ChangeKind {
+    /// Lower-case name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Modified => "modified",
+            ChangeKind::Deleted => "deleted",
+            ChangeKind::Renamed { .. } => "renamed",
+            ChangeKind::Reviewed => "reviewed",
+        }
+    }
+}
+
+/// One change to one file.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Change {
+    /// Index into [`Trail::commits`].
+    pub commit: usize,
+    /// What happened.
+    pub kind: ChangeKind,
+    /// The file's path in that commit.
+    pub path: String,
+}
+
+/// The review trail of a repository.
+#[derive(Clone, Debug, Default)]
+pub struct Trail {
+    /// HEAD's commit id, if there is one.
+    pub head: Option<String>,
+    /// Whether history is cut short (a shallow clone): evidence is then unknown, not absent.
+    pub shallow: bool,
+    /// Commits that changed compliance files, oldest first.
+    pub commits: Vec<Commit>,
+    /// Changes by the file's current path (or last path, for deleted files), oldest first.
+    pub changes: BTreeMap<String, Vec<Change>>,
+    /// Compliance files with uncommitted changes in the working tree.
+    pub uncommitted: Vec<String>,
+}
+
+impl Trail {
+    /// The changes of one file, by current path.
+    pub fn of(&self, path: &str) -> &[Change] {
+        self.changes.get(path).map_or(&[], Vec::as_slice)
+    }
+
+    /// Adds the reviews that `Crosswalk-Review:` trailers record to the trails of the documents they
+    /// name, given the current path of each document id.
+    pub fn attach_reviews(&mut self, path_of: impl Fn(&str) -> Option<String>) {
+        for (index, commit) in self.commits.iter().enumerate() {
+            for id in &commit.reviewed_ids {
+                let Some(path) = path_of(id) else { continue };
+                let changes = self.changes.entry(path.clone()).or_default();
+                changes.push(Change {
+                    commit: index,
+                    kind: ChangeKind::Reviewed,
+                    path,
+                });
+                changes.sort_by_key(|c| c.commit);
+            }
+        }
+    }
+}

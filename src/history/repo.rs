@@ -1,0 +1,431 @@
+//! The one place that talks to git (git2): the revwalk, tree diffs, notes, status, and the review
+//! commit that `crosswalk review` writes. Everything git2 gives is converted into our own types here.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::{Path, PathBuf};
+
+use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Repository, Sort, StatusOptions};
+
+use super::reviews::Reviews;
+use super::{Approval, Change, ChangeKind, Commit, Source, Trail, Who, trailers};
+
+/// The notes ref that holds approvals added after the fact.
+pub const NOTES_REF: &str = "refs/notes/crosswalk";
+
+/// Failures that stop the history pass (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    /// The repository is not in git.
+    #[error("{} is not in a git repository: history is the evidence of review and approval (run `git init`, or pass --no-history to skip the history checks)", .0.display())]
+    NotARepository(PathBuf),
+    /// git failed.
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+}
+
+/// What to read.
+pub struct ReadOptions<'a> {
+    /// Directory prefixes (relative to the compliance root) whose files are compliance files; an
+    /// empty prefix means every file.
+    pub prefixes: Vec<String>,
+    /// Forge review records, if imported.
+    pub reviews: Option<&'a Reviews>,
+    /// Whether a merged pull request counts as an approval by an unnamed reviewer.
+    pub merged_pull_requests: bool,
+}
+
+/// A commit as the walk saw it.
+struct Node {
+    id: Oid,
+    parents: Vec<usize>,
+    time: i64,
+    offset_minutes: i32,
+    author: Who,
+    committer: Who,
+    message: String,
+}
+
+/// Reads the review trail of the repository holding `root`.
+pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
+    let repo =
+        Repository::discover(root).map_err(|_| HistoryError::NotARepository(root.to_path_buf()))?;
+    let within = relative_root(&repo, root);
+    let pathspecs: Vec<String> = options.prefixes.iter().map(|p| join(&within, p)).collect();
+    let mut trail = Trail {
+        shallow: repo.is_shallow(),
+        uncommitted: uncommitted(&repo, &pathspecs, &within)?,
+        ..Trail::default()
+    };
+    let head = match repo.head() {
+        Ok(head) => head.peel_to_commit()?,
+        Err(e)
+            if e.code() == git2::ErrorCode::UnbornBranch
+                || e.code() == git2::ErrorCode::NotFound =>
+        {
+            return Ok(trail);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    trail.head = Some(head.id().to_string());
+    let nodes = walk(&repo)?;
+    let merged_by = merges(&nodes);
+    let notes = notes(&repo)?;
+    let mut diff_options = DiffOptions::new();
+    for spec in &pathspecs {
+        diff_options.pathspec(spec);
+    }
+    let context = Context {
+        nodes: &nodes,
+        merged_by: &merged_by,
+        notes: &notes,
+        options,
+    };
+    for (index, node) in nodes.iter().enumerate() {
+        let files = if node.parents.len() > 1 {
+            Vec::new()
+        } else {
+            changed_files(&repo, &nodes, node, &mut diff_options, &within)?
+        };
+        let reviewed = trailers::parse(&node.message).reviewed_ids;
+        if files.is_empty() && reviewed.is_empty() {
+            continue;
+        }
+        let commit_index = trail.commits.len();
+        trail.commits.push(context.commit(index, reviewed));
+        record(&mut trail, commit_index, files);
+    }
+    Ok(trail)
+}
+
+/// Every commit reachable from HEAD, parents before children.
+fn walk(repo: &Repository) -> Result<Vec<Node>, git2::Error> {
+    let mut revwalk = repo.revwalk()?;
+    revwalk.push_head()?;
+    revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    let mut index: HashMap<Oid, usize> = HashMap::new();
+    let mut nodes = Vec::new();
+    for oid in revwalk {
+        let oid = oid?;
+        let commit = repo.find_commit(oid)?;
+        // In a shallow clone a parent may be missing: it is simply not in the walk.
+        let parents = commit
+            .parent_ids()
+            .filter_map(|p| index.get(&p).copied())
+            .collect();
+        index.insert(oid, nodes.len());
+        nodes.push(Node {
+            id: oid,
+            parents,
+            time: commit.committer().when().seconds(),
+            offset_minutes: commit.committer().when().offset_minutes(),
+            author: who(&commit.author()),
+            committer: who(&commit.committer()),
+            message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+        });
+    }
+    Ok(nodes)
+}
+
+fn who(signature: &git2::Signature) -> Who {
+    Who::Email {
+        name: String::from_utf8_lossy(signature.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(signature.email_bytes()).into_owned(),
+    }
+}
+
+/// For each commit a merge brought into the mainline (HEAD's first-parent chain), that merge.
+/// Each merge, oldest first, claims the commits reachable from its other parents that no earlier
+/// merge claimed and that are not on the mainline: one pass over the graph in all.
+fn merges(nodes: &[Node]) -> Vec<Option<usize>> {
+    let mut mainline = HashSet::new();
+    let mut current = nodes.len().checked_sub(1);
+    while let Some(i) = current {
+        mainline.insert(i);
+        current = nodes[i].parents.first().copied();
+    }
+    let mut merged_by = vec![None; nodes.len()];
+    let mut merge_indices: Vec<usize> = mainline
+        .iter()
+        .copied()
+        .filter(|&i| nodes[i].parents.len() > 1)
+        .collect();
+    merge_indices.sort_unstable();
+    for merge in merge_indices {
+        let mut queue: VecDeque<usize> = nodes[merge].parents[1..].iter().copied().collect();
+        while let Some(i) = queue.pop_front() {
+            if mainline.contains(&i) || merged_by[i].is_some() {
+                continue;
+            }
+            merged_by[i] = Some(merge);
+            queue.extend(nodes[i].parents.iter().copied());
+        }
+    }
+    merged_by
+}
+
+/// Notes under [`NOTES_REF`], by annotated commit.
+fn notes(repo: &Repository) -> Result<HashMap<Oid, String>, git2::Error> {
+    let mut notes = HashMap::new();
+    let iterator = match repo.notes(Some(NOTES_REF)) {
+        Ok(iterator) => iterator,
+        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(notes),
+        Err(e) => return Err(e),
+    };
+    for entry in iterator {
+        let (note, annotated) = entry?;
+        let blob = repo.find_blob(note)?;
+        notes.insert(
+            annotated,
+            String::from_utf8_lossy(blob.content()).into_owned(),
+        );
+    }
+    Ok(notes)
+}
+
+/// A file a commit changed: its path, and what happened to it.
+type FileChange = (String, ChangeKind);
+
+fn changed_files(
+    repo: &Repository,
+    nodes: &[Node],
+    node: &Node,
+    diff_options: &mut DiffOptions,
+    within: &str,
+) -> Result<Vec<FileChange>, git2::Error> {
+    let tree = repo.find_commit(node.id)?.tree()?;
+    let parent_tree = match node.parents.first() {
+        Some(&p) => Some(repo.find_commit(nodes[p].id)?.tree()?),
+        None => None,
+    };
+    let mut diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(diff_options))?;
+    if diff.deltas().any(|d| d.status() == Delta::Deleted) {
+        diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+    }
+    let path_of = |file: git2::DiffFile| file.path().map(|p| strip(within, &p.to_string_lossy()));
+    let mut files = Vec::new();
+    for delta in diff.deltas() {
+        let (Some(new), Some(old)) = (path_of(delta.new_file()), path_of(delta.old_file())) else {
+            continue;
+        };
+        let change = match delta.status() {
+            Delta::Added | Delta::Copied => (new, ChangeKind::Added),
+            Delta::Deleted => (old, ChangeKind::Deleted),
+            Delta::Renamed => (new, ChangeKind::Renamed { from: old }),
+            _ => (new, ChangeKind::Modified),
+        };
+        files.push(change);
+    }
+    Ok(files)
+}
+
+/// Appends a commit's changes to the trails, moving a renamed file's trail to its new path.
+fn record(trail: &mut Trail, commit: usize, files: Vec<FileChange>) {
+    for (path, kind) in files {
+        let mut changes = match &kind {
+            ChangeKind::Renamed { from } => trail.changes.remove(from).unwrap_or_default(),
+            _ => trail.changes.remove(&path).unwrap_or_default(),
+        };
+        changes.push(Change {
+            commit,
+            kind,
+            path: path.clone(),
+        });
+        trail.changes.insert(path, changes);
+    }
+}
+
+struct Context<'a> {
+    nodes: &'a [Node],
+    merged_by: &'a [Option<usize>],
+    notes: &'a HashMap<Oid, String>,
+    options: &'a ReadOptions<'a>,
+}
+
+impl Context<'_> {
+    fn commit(&self, index: usize, reviewed_ids: Vec<String>) -> Commit {
+        let node = &self.nodes[index];
+        let merge = self.merged_by[index].map(|m| &self.nodes[m]);
+        let landed = merge.unwrap_or(node);
+        let mut approvals = self.approvals_recorded_on(node);
+        let mut pull_request = trailers::pull_request(summary(&node.message));
+        if let Some(merge) = merge {
+            approvals.extend(self.approvals_recorded_on(merge));
+            pull_request = pull_request.or_else(|| trailers::pull_request(summary(&merge.message)));
+        }
+        let pull_request = pull_request.or_else(|| self.review_of(landed).map(|pr| pr.number));
+        if let Some(number) = pull_request.filter(|_| self.options.merged_pull_requests) {
+            let merged = merge
+                .is_some_and(|m| trailers::is_pull_request_merge(summary(&m.message)))
+                || merge.is_none() && trailers::pull_request(summary(&node.message)).is_some();
+            if merged {
+                approvals.push(Approval {
+                    who: Who::Unnamed,
+                    source: Source::MergedPullRequest {
+                        pull_request: number,
+                    },
+                });
+            }
+        }
+        Commit {
+            id: node.id.to_string(),
+            summary: summary(&node.message).to_string(),
+            author: node.author.clone(),
+            committer: node.committer.clone(),
+            date: civil_date(landed.time, landed.offset_minutes),
+            merged_by: merge.map(|m| m.id.to_string()),
+            pull_request,
+            approvals,
+            reviewed_ids,
+        }
+    }
+
+    /// Trailers in the message and in the note of one commit, and imported reviews of it.
+    fn approvals_recorded_on(&self, node: &Node) -> Vec<Approval> {
+        let id = node.id.to_string();
+        let mut approvals: Vec<Approval> = trailers::parse(&node.message)
+            .approvers
+            .into_iter()
+            .map(|who| Approval {
+                who,
+                source: Source::Trailer { commit: id.clone() },
+            })
+            .collect();
+        if let Some(note) = self.notes.get(&node.id) {
+            // A note is all trailers: give it a subject line so the last paragraph parses as trailers.
+            let approvers = trailers::parse(&format!("note\n\n{}", note.trim())).approvers;
+            approvals.extend(approvers.into_iter().map(|who| Approval {
+                who,
+                source: Source::Note { commit: id.clone() },
+            }));
+        }
+        if let Some(pr) = self.review_of(node) {
+            approvals.extend(pr.approved_by.iter().map(|login| Approval {
+                who: Who::Login(login.clone()),
+                source: Source::Review {
+                    pull_request: pr.number,
+                },
+            }));
+        }
+        approvals
+    }
+
+    fn review_of(&self, node: &Node) -> Option<&super::reviews::PullRequest> {
+        self.options.reviews?.get(&node.id.to_string())
+    }
+}
+
+fn summary(message: &str) -> &str {
+    message.lines().next().unwrap_or_default().trim()
+}
+
+fn civil_date(seconds: i64, offset_minutes: i32) -> jiff::civil::Date {
+    let timestamp = jiff::Timestamp::from_second(seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let offset =
+        jiff::tz::Offset::from_seconds(offset_minutes * 60).unwrap_or(jiff::tz::Offset::UTC);
+    offset.to_datetime(timestamp).date()
+}
+
+/// The compliance root relative to the git work tree (`""` when they are the same).
+fn relative_root(repo: &Repository, root: &Path) -> String {
+    let (Some(workdir), Ok(root)) = (repo.workdir(), root.canonicalize()) else {
+        return String::new();
+    };
+    let workdir = workdir
+        .canonicalize()
+        .unwrap_or_else(|_| workdir.to_path_buf());
+    root.strip_prefix(&workdir)
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .unwrap_or_default()
+}
+
+fn join(within: &str, prefix: &str) -> String {
+    match (within.is_empty(), prefix.is_empty()) {
+        (true, _) => prefix.to_string(),
+        (false, true) => within.to_string(),
+        (false, false) => format!("{within}/{prefix}"),
+    }
+}
+
+fn strip(within: &str, path: &str) -> String {
+    if within.is_empty() {
+        return path.to_string();
+    }
+    path.strip_prefix(within)
+        .map_or(path, |p| p.trim_start_matches('/'))
+        .to_string()
+}
+
+fn uncommitted(
+    repo: &Repository,
+    pathspecs: &[String],
+    within: &str,
+) -> Result<Vec<String>, git2::Error> {
+    if repo.is_bare() {
+        return Ok(Vec::new());
+    }
+    let mut options = StatusOptions::new();
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false);
+    for spec in pathspecs {
+        options.pathspec(spec);
+    }
+    let statuses = repo.statuses(Some(&mut options))?;
+    let mut paths: Vec<String> = statuses
+        .iter()
+        .filter(|entry| !entry.status().is_ignored())
+        .filter_map(|entry| entry.path().ok().map(|p| strip(within, p)))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+/// Makes `dir` a git repository unless it already is in one; whether it made one.
+pub fn init_repository(dir: &Path) -> Result<bool, HistoryError> {
+    if Repository::discover(dir).is_ok() {
+        return Ok(false);
+    }
+    Repository::init(dir)?;
+    Ok(true)
+}
+
+/// The identity git would commit as here (`user.name`, `user.email`).
+pub fn git_identity(root: &Path) -> Result<Who, HistoryError> {
+    let repo =
+        Repository::discover(root).map_err(|_| HistoryError::NotARepository(root.to_path_buf()))?;
+    Ok(who(&repo.signature()?))
+}
+
+/// Commits a review of documents with no content change: HEAD's tree, a message naming the
+/// documents in `Crosswalk-Review:` and the approver in `Approved-by:`. Returns the commit id.
+pub fn commit_review(
+    root: &Path,
+    subject: &str,
+    ids: &[&str],
+    approver: &Who,
+) -> Result<String, HistoryError> {
+    let repo =
+        Repository::discover(root).map_err(|_| HistoryError::NotARepository(root.to_path_buf()))?;
+    let head = repo.head()?.peel_to_commit()?;
+    let signature = repo.signature()?;
+    let message = format!(
+        "{subject}\n\nReviewed with no content change.\n\n{}: {}\nApproved-by: {approver}\n",
+        trailers::REVIEW_KEY,
+        ids.join(", ")
+    );
+    let id = repo.commit(
+        Some("HEAD"),
+        &signature,
+        &signature,
+        &message,
+        &head.tree()?,
+        &[&head],
+    )?;
+    Ok(id.to_string())
+}

@@ -1,0 +1,369 @@
+//! Git history as evidence: real repositories built with git2 (several authors, merges, renames,
+//! trailers, notes, forge reviews, a shallow clone), each history diagnostic, and the exact rows of
+//! `crosswalk history` and `crosswalk log`.
+
+mod common;
+
+use common::git::{ALICE, BOB, CAROL, Git};
+use common::{AS_OF, Finding};
+use crosswalk::diag::Code;
+
+fn only(findings: Vec<Finding>, code: Code) -> Finding {
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].code, code, "{findings:#?}");
+    findings.into_iter().next().unwrap()
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn an_approved_history_is_clean() {
+    let git = Git::committed("2026-03-02");
+    assert_eq!(git.fixture.check_history(None), vec![]);
+}
+
+#[test]
+fn cw040_shallow_history() {
+    let git = Git::committed("2026-03-02");
+    git.make_shallow();
+    only(git.fixture.check_history(None), Code::ShallowHistory)
+        .at("crosswalk.toml", 1, 1)
+        .help_contains("fetch-depth: 0");
+}
+
+#[test]
+fn cw041_no_commits() {
+    let git = Git::new();
+    only(git.fixture.check_history(None), Code::NoCommits).at("crosswalk.toml", 1, 1);
+}
+
+#[test]
+fn cw042_uncommitted_change() {
+    let git = Git::committed("2026-03-02");
+    git.fixture.edit(
+        "controls/c-1.md",
+        "Alice reviews access.",
+        "Alice reviews access monthly.",
+    );
+    git.fixture.write("evidence/2026/new.csv", "a\n");
+    let findings = git.fixture.check_history(None);
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    findings[0].at("controls/c-1.md", 1, 1);
+    findings[1].at("evidence/2026/new.csv", 1, 1);
+    assert!(findings.iter().all(|f| f.code == Code::UncommittedChange));
+}
+
+#[test]
+fn cw043_review_overdue() {
+    let git = Git::committed("2025-11-01");
+    only(git.fixture.check_history(None), Code::ReviewOverdue)
+        .at("policies/access.md", 6, 10)
+        .message_contains("last reviewed 2025-11-01")
+        .help_contains("crosswalk review POL-A");
+}
+
+#[test]
+fn cw044_change_unapproved() {
+    let git = Git::committed("2026-03-02");
+    git.fixture.edit(
+        "policies/access.md",
+        "Access is reviewed.",
+        "Access is reviewed quarterly.",
+    );
+    git.commit(CAROL, "2026-04-01", "Review access quarterly");
+    only(git.fixture.check_history(None), Code::ChangeUnapproved)
+        .at("policies/access.md", 2, 6)
+        .message_contains("Carol Chen")
+        .help_contains("alice, bob");
+}
+
+#[test]
+fn cw045_self_approval() {
+    let git = Git::committed("2026-03-02");
+    git.fixture.edit(
+        "policies/access.md",
+        "Access is reviewed.",
+        "Access is reviewed quarterly.",
+    );
+    git.commit(
+        BOB,
+        "2026-04-01",
+        "Review access quarterly\n\nApproved-by: Bob Brown <BOB@test.example>",
+    );
+    only(git.fixture.check_history(None), Code::SelfApproval)
+        .at("policies/access.md", 2, 6)
+        .message_contains("`bob`");
+}
+
+#[test]
+fn cw046_approver_not_authorised() {
+    let git = Git::committed("2026-03-02");
+    git.fixture.edit(
+        "policies/access.md",
+        "Access is reviewed.",
+        "Access is reviewed quarterly.",
+    );
+    git.commit(
+        ALICE,
+        "2026-04-01",
+        "Review access quarterly\n\nReviewed-by: Carol Chen <carol@test.example>",
+    );
+    only(git.fixture.check_history(None), Code::ApproverNotAuthorised)
+        .at("policies/access.md", 2, 6)
+        .message_contains("carol");
+}
+
+#[test]
+fn cw047_unknown_approver() {
+    let git = Git::committed("2026-03-02");
+    git.fixture.edit(
+        "policies/access.md",
+        "Access is reviewed.",
+        "Access is reviewed quarterly.",
+    );
+    git.commit(
+        CAROL,
+        "2026-04-01",
+        "Review access quarterly\n\nApproved-by: Mallory <mallory@elsewhere.example>\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    only(git.fixture.check_history(None), Code::UnknownApprover)
+        .at("policies/access.md", 2, 6)
+        .message_contains("mallory@elsewhere.example");
+}
+
+#[test]
+fn changes_before_the_judged_window_are_not_judged() {
+    let git = Git::new();
+    git.commit(CAROL, "2025-12-15", "Before the observation window");
+    git.fixture.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n[history]\nsince = 2026-01-01\n",
+    );
+    git.commit(
+        CAROL,
+        "2026-03-02",
+        "Judge from 2026\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    let findings = git.fixture.check_history(None);
+    // Only the review cadence of the policy, whose one change predates the window, is a finding.
+    only(findings, Code::ReviewOverdue);
+}
+
+#[test]
+fn a_note_approves_after_the_fact() {
+    let git = Git::committed("2026-03-02");
+    git.fixture.edit(
+        "policies/access.md",
+        "Access is reviewed.",
+        "Access is reviewed quarterly.",
+    );
+    let change = git.commit(CAROL, "2026-04-01", "Review access quarterly");
+    git.note(change, "Approved-by: Bob Brown <bob@test.example>\n");
+    assert_eq!(git.fixture.check_history(None), vec![]);
+}
+
+#[test]
+fn a_merge_commit_approves_the_changes_it_brings_in() {
+    let git = Git::committed("2026-03-02");
+    git.fixture.edit(
+        "policies/access.md",
+        "Access is reviewed.",
+        "Access is reviewed quarterly.",
+    );
+    let branch = git.commit_aside(CAROL, "2026-04-01", "Review access quarterly");
+    git.merge(
+        branch,
+        ALICE,
+        "2026-04-03",
+        "Merge branch 'quarterly'\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    assert_eq!(git.fixture.check_history(None), vec![]);
+    let rows = stdout(&git.fixture.run(&["history", "POL-A", "--format", "csv"]));
+    let last = rows.lines().last().unwrap();
+    assert!(
+        last.starts_with("2,2026-04-03,"),
+        "the change landed with the merge: {last}"
+    );
+}
+
+#[test]
+fn forge_reviews_approve_a_squash_merge() {
+    let git = Git::committed("2026-03-02");
+    git.fixture.edit(
+        "policies/access.md",
+        "Access is reviewed.",
+        "Access is reviewed quarterly.",
+    );
+    let squash = git.commit(CAROL, "2026-04-01", "Review access quarterly (#7)");
+    assert_eq!(
+        git.fixture.check_history(None)[0].code,
+        Code::ChangeUnapproved
+    );
+    let reviews = format!(
+        r#"[{{"number": 7, "author": {{"login": "carol-gh"}}, "mergeCommit": {{"oid": "{squash}"}},
+            "reviews": [{{"author": {{"login": "Bob-GH"}}, "state": "APPROVED", "submittedAt": "2026-04-01T10:00:00Z"}}]}}]"#
+    );
+    assert_eq!(git.fixture.check_history(Some(&reviews)), vec![]);
+    // The author approving their own pull request is self-approval.
+    let own = reviews.replace("Bob-GH", "carol-gh");
+    assert_eq!(
+        git.fixture.check_history(Some(&own))[0].code,
+        Code::SelfApproval
+    );
+}
+
+#[test]
+fn merged_pull_requests_count_only_when_opted_in() {
+    let git = Git::committed("2026-03-02");
+    git.fixture.edit(
+        "policies/access.md",
+        "Access is reviewed.",
+        "Access is reviewed quarterly.",
+    );
+    let branch = git.commit_aside(CAROL, "2026-04-01", "Review access quarterly");
+    git.merge(
+        branch,
+        ALICE,
+        "2026-04-02",
+        "Merge pull request #9 from acme/quarterly",
+    );
+    assert_eq!(
+        git.fixture.check_history(None)[0].code,
+        Code::ChangeUnapproved
+    );
+
+    git.fixture.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n[history]\nmerged_pull_requests = \"approved\"\n",
+    );
+    git.commit(
+        CAROL,
+        "2026-04-03",
+        "Count merged pull requests\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    assert_eq!(git.fixture.check_history(None), vec![]);
+    let rows = stdout(&git.fixture.run(&["history", "POL-A", "--format", "csv"]));
+    assert!(
+        rows.contains(
+            "merged pull request #9 (reviewer not named),approved (merged pull request),#9"
+        ),
+        "{rows}"
+    );
+}
+
+#[test]
+fn history_follows_renames_and_log_lists_the_window() {
+    let git = Git::committed("2026-03-02");
+    std::fs::rename(
+        git.fixture.path("policies/access.md"),
+        git.fixture.path("policies/access-control.md"),
+    )
+    .unwrap();
+    git.commit(
+        CAROL,
+        "2026-05-04",
+        "Rename the access policy\n\nApproved-by: Alice Archer <alice@test.example>",
+    );
+    git.fixture.edit(
+        "controls/c-1.md",
+        "Alice reviews access.",
+        "Alice reviews access monthly.",
+    );
+    git.commit(ALICE, "2026-06-10", "Monthly access reviews");
+
+    let history = stdout(&git.fixture.run(&["history", "POL-A"]));
+    insta::assert_snapshot!("history_after_rename", history);
+    let by_path =
+        stdout(
+            &git.fixture
+                .run(&["history", "policies/access-control.md", "--format", "json"]),
+        );
+    let rows: serde_json::Value = serde_json::from_str(&by_path).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2);
+    assert_eq!(rows[1]["change"], "renamed from policies/access.md");
+
+    let log = stdout(&git.fixture.run(&[
+        "log",
+        "--since",
+        "2026-05-01",
+        "--until",
+        "2026-12-31",
+        "--format",
+        "csv",
+    ]));
+    insta::assert_snapshot!("log_from_may", log);
+}
+
+#[test]
+fn review_records_an_approved_commit_with_no_content_change() {
+    let git = Git::committed("2025-10-01");
+    let mut config = git.repo.config().unwrap();
+    config.set_str("user.name", "Carol Chen").unwrap();
+    config.set_str("user.email", "carol@test.example").unwrap();
+    assert_eq!(git.fixture.check_history(None)[0].code, Code::ReviewOverdue);
+
+    let output = git
+        .fixture
+        .run(&["review", "POL-A", "--approved-by", "bob"]);
+    assert!(stdout(&output).contains("approved by Bob Brown <bob@test.example>"));
+    let head = git.repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(
+        head.tree_id(),
+        head.parent(0).unwrap().tree_id(),
+        "no content change"
+    );
+    let findings = git.fixture.check_history(None);
+    assert!(
+        findings.iter().all(|f| f.code != Code::ReviewOverdue),
+        "{findings:#?}"
+    );
+
+    let rows = stdout(&git.fixture.run(&["history", "POL-A", "--format", "csv"]));
+    assert!(
+        rows.lines()
+            .last()
+            .unwrap()
+            .contains(",reviewed,Carol Chen,Bob Brown,approved,"),
+        "{rows}"
+    );
+
+    // Nobody approves their own review; only approvers of the document may.
+    assert_eq!(
+        git.fixture
+            .run(&["review", "POL-A", "--approved-by", "carol"])
+            .status
+            .code(),
+        Some(2)
+    );
+    config.set_str("user.email", "bob@test.example").unwrap();
+    assert_eq!(
+        git.fixture
+            .run(&["review", "POL-A", "--approved-by", "bob"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn check_outside_git_is_a_clear_error() {
+    let f = common::Fixture::valid();
+    let output = f.run(&["check", "--as-of", AS_OF]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--no-history"));
+    assert_eq!(
+        f.run(&["check", "--as-of", AS_OF, "--no-history"])
+            .status
+            .code(),
+        Some(0)
+    );
+}
