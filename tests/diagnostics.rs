@@ -504,6 +504,10 @@ fn every_code_has_a_test_here_or_in_the_history_tests() {
     let source = [include_str!("diagnostics.rs"), include_str!("history.rs")].concat();
     for code in Code::ALL {
         let name = format!("fn {}_", code.id().to_lowercase());
-        assert!(source.contains(&name), "no test named {name}… for {}", code.name());
+        assert!(
+            source.contains(&name),
+            "no test named {name}… for {}",
+            code.name()
+        );
     }
 }

@@ -37,6 +37,7 @@ pub struct ReadOptions<'a> {
 /// A commit as the walk saw it.
 struct Node {
     id: Oid,
+    tree: Oid,
     parents: Vec<usize>,
     time: i64,
     offset_minutes: i32,
@@ -47,6 +48,9 @@ struct Node {
 
 /// Reads the review trail of the repository holding `root`.
 pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
+    // libgit2 re-hashes every object it reads unless told not to; git itself does not, and the
+    // objects of a local repository are trusted (`git fsck` is the tool for corruption).
+    git2::opts::strict_hash_verification(false);
     let repo =
         Repository::discover(root).map_err(|_| HistoryError::NotARepository(root.to_path_buf()))?;
     let within = relative_root(&repo, root);
@@ -74,6 +78,10 @@ pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
     for spec in &pathspecs {
         diff_options.pathspec(spec);
     }
+    let scope = Scope {
+        prefixes: pathspecs.clone(),
+        within: within.clone(),
+    };
     let context = Context {
         nodes: &nodes,
         merged_by: &merged_by,
@@ -84,9 +92,12 @@ pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
         let files = if node.parents.len() > 1 {
             Vec::new()
         } else {
-            changed_files(&repo, &nodes, node, &mut diff_options, &within)?
+            changed_files(&repo, &nodes, node, &mut diff_options, &scope)?
         };
-        let reviewed = trailers::parse(&node.message).reviewed_ids;
+        let reviewed = match node.message.contains(trailers::REVIEW_KEY) {
+            true => trailers::parse(&node.message).reviewed_ids,
+            false => Vec::new(),
+        };
         if files.is_empty() && reviewed.is_empty() {
             continue;
         }
@@ -115,6 +126,7 @@ fn walk(repo: &Repository) -> Result<Vec<Node>, git2::Error> {
         index.insert(oid, nodes.len());
         nodes.push(Node {
             id: oid,
+            tree: commit.tree_id(),
             parents,
             time: commit.committer().when().seconds(),
             offset_minutes: commit.committer().when().offset_minutes(),
@@ -190,17 +202,206 @@ fn changed_files(
     nodes: &[Node],
     node: &Node,
     diff_options: &mut DiffOptions,
-    within: &str,
+    scope: &Scope,
 ) -> Result<Vec<FileChange>, git2::Error> {
-    let tree = repo.find_commit(node.id)?.tree()?;
+    let tree = repo.find_tree(node.tree)?;
     let parent_tree = match node.parents.first() {
-        Some(&p) => Some(repo.find_commit(nodes[p].id)?.tree()?),
+        Some(&p) => Some(repo.find_tree(nodes[p].tree)?),
         None => None,
     };
-    let mut diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(diff_options))?;
-    if diff.deltas().any(|d| d.status() == Delta::Deleted) {
-        diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+    let mut entries = Vec::new();
+    compare_trees(
+        repo,
+        parent_tree.as_ref(),
+        Some(&tree),
+        "",
+        scope,
+        &mut entries,
+    )?;
+    for entry in &mut entries {
+        entry.0 = strip(&scope.within, &entry.0);
     }
+    let mut files = pair_exact_renames(entries);
+    let unpaired = |kind: fn(&ChangeKind) -> bool| files.iter().any(|(_, k)| kind(k));
+    if unpaired(|k| *k == ChangeKind::Added) && unpaired(|k| *k == ChangeKind::Deleted) {
+        // Renamed and edited in one commit: let libgit2 judge similarity, for this commit only.
+        files = similar_renames(repo, parent_tree.as_ref(), &tree, diff_options, scope)?;
+    }
+    Ok(files)
+}
+
+/// Which paths are compliance files: those under one of the prefixes (relative to the git work tree).
+struct Scope {
+    prefixes: Vec<String>,
+    within: String,
+}
+
+impl Scope {
+    fn contains(&self, path: &str) -> bool {
+        self.prefixes
+            .iter()
+            .any(|p| p.is_empty() || is_within(path, p))
+    }
+
+    /// Whether a directory may hold compliance files.
+    fn may_contain(&self, dir: &str) -> bool {
+        self.contains(dir) || self.prefixes.iter().any(|p| is_within(p, dir))
+    }
+}
+
+/// Whether `path` is `dir` or below it.
+fn is_within(path: &str, dir: &str) -> bool {
+    path.strip_prefix(dir)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// A blob that differs between two trees: its path and its old and new ids.
+type Entry = (String, Option<Oid>, Option<Oid>);
+
+/// The blobs that differ between two trees, like git's own tree diff: both trees are walked in git's
+/// order side by side, subtrees with the same id are skipped without being read, and only directories
+/// that may hold compliance files are entered.
+fn compare_trees(
+    repo: &Repository,
+    old: Option<&git2::Tree>,
+    new: Option<&git2::Tree>,
+    base: &str,
+    scope: &Scope,
+    out: &mut Vec<Entry>,
+) -> Result<(), git2::Error> {
+    let mut old_entries = old
+        .into_iter()
+        .flat_map(|t| t.iter())
+        .filter(is_tree_or_blob)
+        .peekable();
+    let mut new_entries = new
+        .into_iter()
+        .flat_map(|t| t.iter())
+        .filter(is_tree_or_blob)
+        .peekable();
+    loop {
+        let order = match (old_entries.peek(), new_entries.peek()) {
+            (None, None) => return Ok(()),
+            (Some(a), Some(b)) => git_order(a, b),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+        };
+        let (before, after) = match order {
+            std::cmp::Ordering::Less => (old_entries.next(), None),
+            std::cmp::Ordering::Greater => (None, new_entries.next()),
+            std::cmp::Ordering::Equal => (old_entries.next(), new_entries.next()),
+        };
+        if let (Some(a), Some(b)) = (&before, &after) {
+            if a.id() == b.id() {
+                continue;
+            }
+        }
+        let Some(name) = before
+            .as_ref()
+            .or(after.as_ref())
+            .map(|e| String::from_utf8_lossy(e.name_bytes()).into_owned())
+        else {
+            continue;
+        };
+        let path = if base.is_empty() {
+            name
+        } else {
+            format!("{base}/{name}")
+        };
+        let (old_tree, old_blob) = split(repo, before.as_ref(), scope, &path)?;
+        let (new_tree, new_blob) = split(repo, after.as_ref(), scope, &path)?;
+        if old_tree.is_some() || new_tree.is_some() {
+            compare_trees(
+                repo,
+                old_tree.as_ref(),
+                new_tree.as_ref(),
+                &path,
+                scope,
+                out,
+            )?;
+        }
+        if old_blob.is_some() || new_blob.is_some() {
+            out.push((path, old_blob, new_blob));
+        }
+    }
+}
+
+fn is_tree_or_blob(entry: &git2::TreeEntry) -> bool {
+    matches!(
+        entry.kind(),
+        Some(git2::ObjectType::Tree | git2::ObjectType::Blob)
+    )
+}
+
+/// git's order of tree entries: by name, a directory's name compared as if it ended in `/`.
+fn git_order(a: &git2::TreeEntry, b: &git2::TreeEntry) -> std::cmp::Ordering {
+    fn bytes<'e>(entry: &'e git2::TreeEntry) -> impl Iterator<Item = u8> + 'e {
+        let slash = (entry.kind() == Some(git2::ObjectType::Tree)).then_some(b'/');
+        entry.name_bytes().iter().copied().chain(slash)
+    }
+    bytes(a).cmp(bytes(b))
+}
+
+/// An entry as a subtree worth entering or as a compliance file's blob id.
+fn split<'r>(
+    repo: &'r Repository,
+    entry: Option<&git2::TreeEntry>,
+    scope: &Scope,
+    path: &str,
+) -> Result<(Option<git2::Tree<'r>>, Option<Oid>), git2::Error> {
+    match entry {
+        Some(e) if e.kind() == Some(git2::ObjectType::Tree) && scope.may_contain(path) => {
+            Ok((Some(repo.find_tree(e.id())?), None))
+        }
+        Some(e) if e.kind() == Some(git2::ObjectType::Blob) && scope.contains(path) => {
+            Ok((None, Some(e.id())))
+        }
+        _ => Ok((None, None)),
+    }
+}
+
+/// Turns differing blobs into changes, pairing a deleted and an added file with the same content
+/// as a rename.
+fn pair_exact_renames(entries: Vec<Entry>) -> Vec<FileChange> {
+    let mut added: Vec<(String, Oid)> = Vec::new();
+    let mut deleted: Vec<(String, Oid)> = Vec::new();
+    let mut files = Vec::new();
+    for (path, old, new) in entries {
+        match (old, new) {
+            (Some(_), Some(_)) => files.push((path, ChangeKind::Modified)),
+            (None, Some(id)) => added.push((path, id)),
+            (Some(id), None) => deleted.push((path, id)),
+            (None, None) => {}
+        }
+    }
+    for (path, id) in added {
+        match deleted.iter().position(|(_, old)| *old == id) {
+            Some(k) => {
+                let (from, _) = deleted.remove(k);
+                files.push((path, ChangeKind::Renamed { from }));
+            }
+            None => files.push((path, ChangeKind::Added)),
+        }
+    }
+    files.extend(
+        deleted
+            .into_iter()
+            .map(|(path, _)| (path, ChangeKind::Deleted)),
+    );
+    files
+}
+
+/// Changes with libgit2's similarity-based rename detection.
+fn similar_renames(
+    repo: &Repository,
+    old: Option<&git2::Tree>,
+    new: &git2::Tree,
+    diff_options: &mut DiffOptions,
+    scope: &Scope,
+) -> Result<Vec<FileChange>, git2::Error> {
+    let mut diff = repo.diff_tree_to_tree(old, Some(new), Some(diff_options))?;
+    diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+    let within = scope.within.as_str();
     let path_of = |file: git2::DiffFile| file.path().map(|p| strip(within, &p.to_string_lossy()));
     let mut files = Vec::new();
     for delta in diff.deltas() {
