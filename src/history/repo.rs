@@ -51,6 +51,14 @@ pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
     // libgit2 re-hashes every object it reads unless told not to; git itself does not, and the
     // objects of a local repository are trusted (`git fsck` is the tool for corruption).
     git2::opts::strict_hash_verification(false);
+    // Keep large trees in libgit2's cache: consecutive commits share most of them, and a tree of a
+    // folder with thousands of documents is otherwise inflated again for every commit.
+    // SAFETY: these set process-wide libgit2 options before any repository is opened here; no
+    // other thread of crosswalk uses libgit2 at the same time.
+    unsafe {
+        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 4 << 20);
+        let _ = git2::opts::set_cache_max_size(96 << 20);
+    }
     let repo =
         Repository::discover(root).map_err(|_| HistoryError::NotARepository(root.to_path_buf()))?;
     let within = relative_root(&repo, root);
@@ -78,6 +86,7 @@ pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
     for spec in &pathspecs {
         diff_options.pathspec(spec);
     }
+    let odb = repo.odb()?;
     let scope = Scope {
         prefixes: pathspecs.clone(),
         within: within.clone(),
@@ -92,7 +101,7 @@ pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
         let files = if node.parents.len() > 1 {
             Vec::new()
         } else {
-            changed_files(&repo, &nodes, node, &mut diff_options, &scope)?
+            changed_files(&repo, &odb, &nodes, node, &mut diff_options, &scope)?
         };
         let reviewed = match node.message.contains(trailers::REVIEW_KEY) {
             true => trailers::parse(&node.message).reviewed_ids,
@@ -199,25 +208,15 @@ type FileChange = (String, ChangeKind);
 
 fn changed_files(
     repo: &Repository,
+    odb: &git2::Odb,
     nodes: &[Node],
     node: &Node,
     diff_options: &mut DiffOptions,
     scope: &Scope,
 ) -> Result<Vec<FileChange>, git2::Error> {
-    let tree = repo.find_tree(node.tree)?;
-    let parent_tree = match node.parents.first() {
-        Some(&p) => Some(repo.find_tree(nodes[p].tree)?),
-        None => None,
-    };
+    let parent_tree = node.parents.first().map(|&p| nodes[p].tree);
     let mut entries = Vec::new();
-    compare_trees(
-        repo,
-        parent_tree.as_ref(),
-        Some(&tree),
-        "",
-        scope,
-        &mut entries,
-    )?;
+    compare_trees(odb, parent_tree, Some(node.tree), "", scope, &mut entries)?;
     for entry in &mut entries {
         entry.0 = strip(&scope.within, &entry.0);
     }
@@ -225,7 +224,9 @@ fn changed_files(
     let unpaired = |kind: fn(&ChangeKind) -> bool| files.iter().any(|(_, k)| kind(k));
     if unpaired(|k| *k == ChangeKind::Added) && unpaired(|k| *k == ChangeKind::Deleted) {
         // Renamed and edited in one commit: let libgit2 judge similarity, for this commit only.
-        files = similar_renames(repo, parent_tree.as_ref(), &tree, diff_options, scope)?;
+        let old = parent_tree.map(|id| repo.find_tree(id)).transpose()?;
+        let new = repo.find_tree(node.tree)?;
+        files = similar_renames(repo, old.as_ref(), &new, diff_options, scope)?;
     }
     Ok(files)
 }
@@ -258,31 +259,25 @@ fn is_within(path: &str, dir: &str) -> bool {
 /// A blob that differs between two trees: its path and its old and new ids.
 type Entry = (String, Option<Oid>, Option<Oid>);
 
-/// The blobs that differ between two trees, like git's own tree diff: both trees are walked in git's
-/// order side by side, subtrees with the same id are skipped without being read, and only directories
-/// that may hold compliance files are entered.
+/// The blobs that differ between two trees, like git's own tree diff: the raw tree objects are
+/// walked side by side in git's order, subtrees with the same id are skipped without being read, and
+/// only directories that may hold compliance files are entered.
 fn compare_trees(
-    repo: &Repository,
-    old: Option<&git2::Tree>,
-    new: Option<&git2::Tree>,
+    odb: &git2::Odb,
+    old: Option<Oid>,
+    new: Option<Oid>,
     base: &str,
     scope: &Scope,
     out: &mut Vec<Entry>,
 ) -> Result<(), git2::Error> {
-    let mut old_entries = old
-        .into_iter()
-        .flat_map(|t| t.iter())
-        .filter(is_tree_or_blob)
-        .peekable();
-    let mut new_entries = new
-        .into_iter()
-        .flat_map(|t| t.iter())
-        .filter(is_tree_or_blob)
-        .peekable();
+    let read = |id: Option<Oid>| id.map(|id| odb.read(id)).transpose();
+    let (old_object, new_object) = (read(old)?, read(new)?);
+    let mut old_entries = raw_entries(old_object.as_ref().map_or(&[], |o| o.data())).peekable();
+    let mut new_entries = raw_entries(new_object.as_ref().map_or(&[], |o| o.data())).peekable();
     loop {
         let order = match (old_entries.peek(), new_entries.peek()) {
             (None, None) => return Ok(()),
-            (Some(a), Some(b)) => git_order(a, b),
+            (Some(a), Some(b)) => a.git_order(b),
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
         };
@@ -292,72 +287,93 @@ fn compare_trees(
             std::cmp::Ordering::Equal => (old_entries.next(), new_entries.next()),
         };
         if let (Some(a), Some(b)) = (&before, &after) {
-            if a.id() == b.id() {
+            if a.id == b.id && a.kind == b.kind {
                 continue;
             }
         }
         let Some(name) = before
             .as_ref()
             .or(after.as_ref())
-            .map(|e| String::from_utf8_lossy(e.name_bytes()).into_owned())
+            .map(|e| String::from_utf8_lossy(e.name))
         else {
             continue;
         };
         let path = if base.is_empty() {
-            name
+            name.into_owned()
         } else {
             format!("{base}/{name}")
         };
-        let (old_tree, old_blob) = split(repo, before.as_ref(), scope, &path)?;
-        let (new_tree, new_blob) = split(repo, after.as_ref(), scope, &path)?;
-        if old_tree.is_some() || new_tree.is_some() {
+        let pick = |entry: &Option<RawEntry>, kind: RawKind| {
+            entry.as_ref().filter(|e| e.kind == kind).map(RawEntry::oid)
+        };
+        let (old_tree, new_tree) = (pick(&before, RawKind::Tree), pick(&after, RawKind::Tree));
+        if (old_tree.is_some() || new_tree.is_some()) && scope.may_contain(&path) {
             compare_trees(
-                repo,
-                old_tree.as_ref(),
-                new_tree.as_ref(),
+                odb,
+                old_tree.transpose()?,
+                new_tree.transpose()?,
                 &path,
                 scope,
                 out,
             )?;
         }
-        if old_blob.is_some() || new_blob.is_some() {
-            out.push((path, old_blob, new_blob));
+        let (old_blob, new_blob) = (pick(&before, RawKind::Blob), pick(&after, RawKind::Blob));
+        if (old_blob.is_some() || new_blob.is_some()) && scope.contains(&path) {
+            out.push((path, old_blob.transpose()?, new_blob.transpose()?));
         }
     }
 }
 
-fn is_tree_or_blob(entry: &git2::TreeEntry) -> bool {
-    matches!(
-        entry.kind(),
-        Some(git2::ObjectType::Tree | git2::ObjectType::Blob)
-    )
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RawKind {
+    Tree,
+    Blob,
+    Submodule,
 }
 
-/// git's order of tree entries: by name, a directory's name compared as if it ended in `/`.
-fn git_order(a: &git2::TreeEntry, b: &git2::TreeEntry) -> std::cmp::Ordering {
-    fn bytes<'e>(entry: &'e git2::TreeEntry) -> impl Iterator<Item = u8> + 'e {
-        let slash = (entry.kind() == Some(git2::ObjectType::Tree)).then_some(b'/');
-        entry.name_bytes().iter().copied().chain(slash)
-    }
-    bytes(a).cmp(bytes(b))
+/// One entry of a raw tree object: `<octal mode> <name>\0<object id>`.
+struct RawEntry<'a> {
+    name: &'a [u8],
+    id: &'a [u8],
+    kind: RawKind,
 }
 
-/// An entry as a subtree worth entering or as a compliance file's blob id.
-fn split<'r>(
-    repo: &'r Repository,
-    entry: Option<&git2::TreeEntry>,
-    scope: &Scope,
-    path: &str,
-) -> Result<(Option<git2::Tree<'r>>, Option<Oid>), git2::Error> {
-    match entry {
-        Some(e) if e.kind() == Some(git2::ObjectType::Tree) && scope.may_contain(path) => {
-            Ok((Some(repo.find_tree(e.id())?), None))
-        }
-        Some(e) if e.kind() == Some(git2::ObjectType::Blob) && scope.contains(path) => {
-            Ok((None, Some(e.id())))
-        }
-        _ => Ok((None, None)),
+impl RawEntry<'_> {
+    fn oid(&self) -> Result<Oid, git2::Error> {
+        Oid::from_bytes(self.id)
     }
+
+    /// git's order of tree entries: by name, a directory's name compared as if it ended in `/`.
+    fn git_order(&self, other: &RawEntry) -> std::cmp::Ordering {
+        fn bytes<'e>(entry: &'e RawEntry) -> impl Iterator<Item = u8> + 'e {
+            let slash = (entry.kind == RawKind::Tree).then_some(b'/');
+            entry.name.iter().copied().chain(slash)
+        }
+        bytes(self).cmp(bytes(other))
+    }
+}
+
+/// The entries of a raw tree object (SHA-1 ids; a malformed tail ends the listing).
+fn raw_entries(data: &[u8]) -> impl Iterator<Item = RawEntry<'_>> {
+    const ID_LENGTH: usize = 20;
+    let mut rest = data;
+    std::iter::from_fn(move || {
+        let space = rest.iter().position(|&b| b == b' ')?;
+        let nul = space + rest[space..].iter().position(|&b| b == 0)?;
+        let id = rest.get(nul + 1..nul + 1 + ID_LENGTH)?;
+        let kind = match &rest[..space] {
+            b"40000" | b"040000" => RawKind::Tree,
+            b"160000" => RawKind::Submodule,
+            _ => RawKind::Blob,
+        };
+        let entry = RawEntry {
+            name: &rest[space + 1..nul],
+            id,
+            kind,
+        };
+        rest = &rest[nul + 1 + ID_LENGTH..];
+        Some(entry)
+    })
 }
 
 /// Turns differing blobs into changes, pairing a deleted and an added file with the same content
