@@ -53,6 +53,14 @@ pub fn load_reviews(path: Option<&Path>) -> Result<Option<Reviews>> {
     Ok(Some(reviews))
 }
 
+/// The repository and its review trail.
+fn open_trail(directory: &Path, reviews: Option<&Path>) -> Result<(Workspace, Trail)> {
+    let workspace = crate::open(directory)?;
+    let reviews = load_reviews(reviews)?;
+    let trail = crate::trail(&workspace, reviews.as_ref())?;
+    Ok((workspace, trail))
+}
+
 /// `crosswalk history DOC`: every change and review of one document.
 pub fn history(
     directory: &Path,
@@ -60,9 +68,7 @@ pub fn history(
     format: TrailFormat,
     reviews: Option<&Path>,
 ) -> Result<ExitCode> {
-    let workspace = crate::open(directory)?;
-    let reviews = load_reviews(reviews)?;
-    let trail = crate::trail(&workspace, reviews.as_ref())?;
+    let (workspace, trail) = open_trail(directory, reviews)?;
     let Some(path) = resolve(&workspace, &trail, document) else {
         bail!(
             "no document `{document}`: give a document id (e.g. POL-ACCESS) or a path relative to the repository root"
@@ -80,9 +86,7 @@ pub fn log(
     format: TrailFormat,
     reviews: Option<&Path>,
 ) -> Result<ExitCode> {
-    let workspace = crate::open(directory)?;
-    let reviews = load_reviews(reviews)?;
-    let trail = crate::trail(&workspace, reviews.as_ref())?;
+    let (workspace, trail) = open_trail(directory, reviews)?;
     let in_window = |commit: &Commit| {
         since.is_none_or(|s| commit.date >= s) && until.is_none_or(|u| commit.date <= u)
     };
