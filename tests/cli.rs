@@ -80,36 +80,32 @@ fn exit_codes() {
     );
 }
 
+/// `check` of the broken fixture, history skipped, in a format.
+fn check_broken(format: &str) -> String {
+    let output = broken().run(&[
+        "check",
+        "--no-history",
+        "--as-of",
+        AS_OF,
+        "--format",
+        format,
+    ]);
+    stdout(&output)
+}
+
 #[test]
 fn human_output() {
-    let output = broken().run(&["check", "--no-history", "--as-of", AS_OF]);
-    insta::assert_snapshot!(stdout(&output));
+    insta::assert_snapshot!(check_broken("human"));
 }
 
 #[test]
 fn github_annotations() {
-    let output = broken().run(&[
-        "check",
-        "--no-history",
-        "--as-of",
-        AS_OF,
-        "--format",
-        "github",
-    ]);
-    insta::assert_snapshot!(stdout(&output));
+    insta::assert_snapshot!(check_broken("github"));
 }
 
 #[test]
 fn json_output() {
-    let output = broken().run(&[
-        "check",
-        "--no-history",
-        "--as-of",
-        AS_OF,
-        "--format",
-        "json",
-    ]);
-    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&check_broken("json")).unwrap();
     assert_eq!(value["errors"], 3);
     let first = &value["diagnostics"][0];
     assert_eq!(first["code"], "CW020");
@@ -129,15 +125,7 @@ fn json_output() {
 
 #[test]
 fn sarif_validates_against_the_sarif_2_1_0_schema() {
-    let output = broken().run(&[
-        "check",
-        "--no-history",
-        "--as-of",
-        AS_OF,
-        "--format",
-        "sarif",
-    ]);
-    let sarif: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let sarif: serde_json::Value = serde_json::from_str(&check_broken("sarif")).unwrap();
     let schema: serde_json::Value =
         serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();

@@ -14,6 +14,18 @@ fn only(findings: Vec<Finding>, code: Code) -> Finding {
     findings.into_iter().next().unwrap()
 }
 
+/// The approved fixture of 2026-03-02, then a change to the policy committed on 2026-04-01.
+fn policy_changed(author: (&str, &str), message: &str) -> (Git, git2::Oid) {
+    let git = Git::committed("2026-03-02");
+    git.fixture.edit(
+        "policies/access.md",
+        "Access is reviewed.",
+        "Access is reviewed quarterly.",
+    );
+    let change = git.commit(author, "2026-04-01", message);
+    (git, change)
+}
+
 fn stdout(output: &std::process::Output) -> String {
     assert!(
         output.status.success(),
@@ -71,13 +83,7 @@ fn cw043_review_overdue() {
 
 #[test]
 fn cw044_change_unapproved() {
-    let git = Git::committed("2026-03-02");
-    git.fixture.edit(
-        "policies/access.md",
-        "Access is reviewed.",
-        "Access is reviewed quarterly.",
-    );
-    git.commit(CAROL, "2026-04-01", "Review access quarterly");
+    let (git, _) = policy_changed(CAROL, "Review access quarterly");
     only(git.fixture.check_history(None), Code::ChangeUnapproved)
         .at("policies/access.md", 2, 6)
         .message_contains("Carol Chen")
@@ -86,15 +92,8 @@ fn cw044_change_unapproved() {
 
 #[test]
 fn cw045_self_approval() {
-    let git = Git::committed("2026-03-02");
-    git.fixture.edit(
-        "policies/access.md",
-        "Access is reviewed.",
-        "Access is reviewed quarterly.",
-    );
-    git.commit(
+    let (git, _) = policy_changed(
         BOB,
-        "2026-04-01",
         "Review access quarterly\n\nApproved-by: Bob Brown <BOB@test.example>",
     );
     only(git.fixture.check_history(None), Code::SelfApproval)
@@ -104,15 +103,8 @@ fn cw045_self_approval() {
 
 #[test]
 fn cw046_approver_not_authorised() {
-    let git = Git::committed("2026-03-02");
-    git.fixture.edit(
-        "policies/access.md",
-        "Access is reviewed.",
-        "Access is reviewed quarterly.",
-    );
-    git.commit(
+    let (git, _) = policy_changed(
         ALICE,
-        "2026-04-01",
         "Review access quarterly\n\nReviewed-by: Carol Chen <carol@test.example>",
     );
     only(git.fixture.check_history(None), Code::ApproverNotAuthorised)
@@ -122,15 +114,8 @@ fn cw046_approver_not_authorised() {
 
 #[test]
 fn cw047_unknown_approver() {
-    let git = Git::committed("2026-03-02");
-    git.fixture.edit(
-        "policies/access.md",
-        "Access is reviewed.",
-        "Access is reviewed quarterly.",
-    );
-    git.commit(
+    let (git, _) = policy_changed(
         CAROL,
-        "2026-04-01",
         "Review access quarterly\n\nApproved-by: Mallory <mallory@elsewhere.example>\nApproved-by: Bob Brown <bob@test.example>",
     );
     only(git.fixture.check_history(None), Code::UnknownApprover)
@@ -159,13 +144,7 @@ fn changes_before_the_judged_window_are_not_judged() {
 
 #[test]
 fn a_note_approves_after_the_fact() {
-    let git = Git::committed("2026-03-02");
-    git.fixture.edit(
-        "policies/access.md",
-        "Access is reviewed.",
-        "Access is reviewed quarterly.",
-    );
-    let change = git.commit(CAROL, "2026-04-01", "Review access quarterly");
+    let (git, change) = policy_changed(CAROL, "Review access quarterly");
     git.note(change, "Approved-by: Bob Brown <bob@test.example>\n");
     assert_eq!(git.fixture.check_history(None), vec![]);
 }
@@ -196,13 +175,7 @@ fn a_merge_commit_approves_the_changes_it_brings_in() {
 
 #[test]
 fn forge_reviews_approve_a_squash_merge() {
-    let git = Git::committed("2026-03-02");
-    git.fixture.edit(
-        "policies/access.md",
-        "Access is reviewed.",
-        "Access is reviewed quarterly.",
-    );
-    let squash = git.commit(CAROL, "2026-04-01", "Review access quarterly (#7)");
+    let (git, squash) = policy_changed(CAROL, "Review access quarterly (#7)");
     assert_eq!(
         git.fixture.check_history(None)[0].code,
         Code::ChangeUnapproved

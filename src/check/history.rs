@@ -45,8 +45,18 @@ pub fn check(
                 .with_help("commit the change with an `Approved-by:` trailer, or discard it"),
         );
     }
-    check_reviews(model, trail, as_of, found);
-    check_approvals(model, trail, files, found);
+    let who_may = WhoMay {
+        people: People::new(&config.data),
+        approve: Approvers::new(model),
+    };
+    check_reviews(model, trail, &who_may, as_of, found);
+    check_approvals(model, trail, &who_may, files, found);
+}
+
+/// Who is who in git, and who may approve which file: built once per run.
+struct WhoMay<'a> {
+    people: People,
+    approve: Approvers<'a>,
 }
 
 fn file_of(files: &mut Files, path: &str) -> FileId {
@@ -57,19 +67,18 @@ fn file_of(files: &mut Files, path: &str) -> FileId {
 fn check_reviews(
     model: &Model,
     trail: &Trail,
+    who_may: &WhoMay,
     as_of: jiff::civil::Date,
     found: &mut Vec<Diagnostic>,
 ) {
-    let Some(config) = &model.config else { return };
-    let people = People::new(&config.data);
-    let approvers = Approvers::new(model);
+    let (people, approvers) = (&who_may.people, &who_may.approve);
     for policy in &model.policies {
         let allowed = approvers.of(&policy.path);
         let reviewed = trail
             .of(&policy.path)
             .iter()
             .map(|change| &trail.commits[change.commit])
-            .filter(|commit| judge(commit, &allowed, &people).verdict.is_approved())
+            .filter(|commit| judge(commit, &allowed, people).verdict.is_approved())
             .map(|commit| commit.date)
             .max();
         let cadence = policy.data.review.get_ref();
@@ -100,10 +109,15 @@ fn check_reviews(
     }
 }
 
-fn check_approvals(model: &Model, trail: &Trail, files: &mut Files, found: &mut Vec<Diagnostic>) {
+fn check_approvals(
+    model: &Model,
+    trail: &Trail,
+    who_may: &WhoMay,
+    files: &mut Files,
+    found: &mut Vec<Diagnostic>,
+) {
     let Some(config) = &model.config else { return };
-    let people = People::new(&config.data);
-    let approvers = Approvers::new(model);
+    let (people, approvers) = (&who_may.people, &who_may.approve);
     let since = config.data.judged_since();
     let mut reported_unknown: BTreeSet<(usize, Who)> = BTreeSet::new();
     for (path, changes) in &trail.changes {
@@ -113,7 +127,7 @@ fn check_approvals(model: &Model, trail: &Trail, files: &mut Files, found: &mut 
             if since.is_some_and(|since| commit.date < since) {
                 continue;
             }
-            let judgement = judge(commit, &allowed, &people);
+            let judgement = judge(commit, &allowed, people);
             let (file, span) = location(model, files, path);
             for who in judgement.unknown {
                 if reported_unknown.insert((change.commit, who.clone())) {

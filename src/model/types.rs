@@ -132,11 +132,6 @@ impl Cadence {
         let span = jiff::Span::new().months(self.months).days(self.days);
         as_of.checked_sub(span).unwrap_or(jiff::civil::Date::MIN)
     }
-
-    /// The length of one period, approximately, in days (for comparing cadences).
-    pub fn approximate_days(&self) -> i32 {
-        self.months * 30 + self.days
-    }
 }
 
 fn parse_period(text: &str) -> Option<(i32, i32)> {
