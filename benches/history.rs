@@ -2,7 +2,9 @@
 //! merges and renames), read by crosswalk's history pass and by `git log --name-status` side by side.
 //! Prints both times and their ratio (the goal: at most 1.5), and the peak memory of this process.
 //!
-//! `cargo bench --bench history`; `CROSSWALK_BENCH_COMMITS=5000` for a quicker run. Needs `git`.
+//! `cargo bench --bench history`; `CROSSWALK_BENCH_COMMITS=5000` for a quicker run;
+//! `CROSSWALK_BENCH_REPO=DIR` keeps the generated repository in DIR and reuses it on the next run.
+//! Needs `git`.
 
 use std::io::Write;
 use std::path::Path;
@@ -17,13 +19,24 @@ fn main() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(50_000);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let started = Instant::now();
-    generate(dir.path(), commits);
-    println!(
-        "generated {commits} commits over {DOCUMENTS} documents in {:.1?}",
-        started.elapsed()
-    );
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = match std::env::var_os("CROSSWALK_BENCH_REPO") {
+        Some(kept) if Path::new(&kept).join(".git").is_dir() => {
+            println!("reusing the repository in {}", Path::new(&kept).display());
+            std::path::PathBuf::from(kept)
+        }
+        kept => {
+            let dir = kept.map_or_else(|| temp.path().to_path_buf(), std::path::PathBuf::from);
+            std::fs::create_dir_all(&dir).expect("repository folder");
+            let started = Instant::now();
+            generate(&dir, commits);
+            println!(
+                "generated {commits} commits over {DOCUMENTS} documents in {:.1?}",
+                started.elapsed()
+            );
+            dir
+        }
+    };
 
     let options = crosswalk::history::ReadOptions {
         prefixes: ["policies", "controls", "evidence", "crosswalk.toml"]
@@ -34,13 +47,13 @@ fn main() {
     };
     let mut changes = 0;
     let ours = best_of(|| {
-        let trail = crosswalk::history::read(dir.path(), &options).expect("history");
+        let trail = crosswalk::history::read(&dir, &options).expect("history");
         changes = trail.changes.values().map(Vec::len).sum();
     });
     let git = best_of(|| {
         let status = Command::new("git")
             .args(["log", "--name-status", "--format=%H %an %s"])
-            .current_dir(dir.path())
+            .current_dir(&dir)
             .stdout(Stdio::null())
             .status()
             .expect("git log");

@@ -51,14 +51,6 @@ pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
     // libgit2 re-hashes every object it reads unless told not to; git itself does not, and the
     // objects of a local repository are trusted (`git fsck` is the tool for corruption).
     git2::opts::strict_hash_verification(false);
-    // Keep large trees in libgit2's cache: consecutive commits share most of them, and a tree of a
-    // folder with thousands of documents is otherwise inflated again for every commit.
-    // SAFETY: these set process-wide libgit2 options before any repository is opened here; no
-    // other thread of crosswalk uses libgit2 at the same time.
-    unsafe {
-        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 4 << 20);
-        let _ = git2::opts::set_cache_max_size(96 << 20);
-    }
     let repo =
         Repository::discover(root).map_err(|_| HistoryError::NotARepository(root.to_path_buf()))?;
     let within = relative_root(&repo, root);
@@ -272,20 +264,32 @@ fn compare_trees(
 ) -> Result<(), git2::Error> {
     let read = |id: Option<Oid>| id.map(|id| odb.read(id)).transpose();
     let (old_object, new_object) = (read(old)?, read(new)?);
-    let mut old_entries = raw_entries(old_object.as_ref().map_or(&[], |o| o.data())).peekable();
-    let mut new_entries = raw_entries(new_object.as_ref().map_or(&[], |o| o.data())).peekable();
-    loop {
-        let order = match (old_entries.peek(), new_entries.peek()) {
-            (None, None) => return Ok(()),
-            (Some(a), Some(b)) => a.git_order(b),
+    let old_data = old_object.as_ref().map_or(&[][..], |o| o.data());
+    let new_data = new_object.as_ref().map_or(&[][..], |o| o.data());
+    // Entries before the first differing byte are the same in both trees: skip them unparsed.
+    let skipped = common_entries_length(old_data, new_data);
+    let (mut old_rest, mut new_rest) = (&old_data[skipped..], &new_data[skipped..]);
+    // Once the remaining bytes are equal, so are the remaining entries.
+    while old_rest != new_rest {
+        let (a, b) = (raw_entry(old_rest), raw_entry(new_rest));
+        let order = match (&a, &b) {
+            (None, None) => break,
+            (Some(a), Some(b)) => a.0.git_order(&b.0),
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
         };
         let (before, after) = match order {
-            std::cmp::Ordering::Less => (old_entries.next(), None),
-            std::cmp::Ordering::Greater => (None, new_entries.next()),
-            std::cmp::Ordering::Equal => (old_entries.next(), new_entries.next()),
+            std::cmp::Ordering::Less => (a, None),
+            std::cmp::Ordering::Greater => (None, b),
+            std::cmp::Ordering::Equal => (a, b),
         };
+        if let Some((_, length)) = &before {
+            old_rest = &old_rest[*length..];
+        }
+        if let Some((_, length)) = &after {
+            new_rest = &new_rest[*length..];
+        }
+        let (before, after) = (before.map(|(e, _)| e), after.map(|(e, _)| e));
         if let (Some(a), Some(b)) = (&before, &after) {
             if a.id == b.id && a.kind == b.kind {
                 continue;
@@ -322,6 +326,7 @@ fn compare_trees(
             out.push((path, old_blob.transpose()?, new_blob.transpose()?));
         }
     }
+    Ok(())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -353,27 +358,55 @@ impl RawEntry<'_> {
     }
 }
 
-/// The entries of a raw tree object (SHA-1 ids; a malformed tail ends the listing).
-fn raw_entries(data: &[u8]) -> impl Iterator<Item = RawEntry<'_>> {
-    const ID_LENGTH: usize = 20;
-    let mut rest = data;
-    std::iter::from_fn(move || {
-        let space = rest.iter().position(|&b| b == b' ')?;
-        let nul = space + rest[space..].iter().position(|&b| b == 0)?;
-        let id = rest.get(nul + 1..nul + 1 + ID_LENGTH)?;
-        let kind = match &rest[..space] {
-            b"40000" | b"040000" => RawKind::Tree,
-            b"160000" => RawKind::Submodule,
-            _ => RawKind::Blob,
-        };
-        let entry = RawEntry {
-            name: &rest[space + 1..nul],
-            id,
-            kind,
-        };
-        rest = &rest[nul + 1 + ID_LENGTH..];
-        Some(entry)
-    })
+/// Length of an object id in a tree object (SHA-1 repositories).
+const ID_LENGTH: usize = 20;
+
+/// The first entry of raw tree bytes, `<octal mode> <name>\0<object id>`, and its length; `None` at
+/// the end or on a malformed tail.
+fn raw_entry(data: &[u8]) -> Option<(RawEntry<'_>, usize)> {
+    let space = memchr::memchr(b' ', data)?;
+    let nul = space + memchr::memchr(0, &data[space..])?;
+    let id = data.get(nul + 1..nul + 1 + ID_LENGTH)?;
+    let kind = match &data[..space] {
+        b"40000" | b"040000" => RawKind::Tree,
+        b"160000" => RawKind::Submodule,
+        _ => RawKind::Blob,
+    };
+    let entry = RawEntry {
+        name: &data[space + 1..nul],
+        id,
+        kind,
+    };
+    Some((entry, nul + 1 + ID_LENGTH))
+}
+
+/// The length of the whole entries that two raw trees share at their start.
+fn common_entries_length(a: &[u8], b: &[u8]) -> usize {
+    let differ = first_difference(a, b);
+    let mut boundary = 0;
+    while let Some(nul) = memchr::memchr(0, &a[boundary..]) {
+        let end = boundary + nul + 1 + ID_LENGTH;
+        if end > differ {
+            break;
+        }
+        boundary = end;
+    }
+    boundary
+}
+
+/// The index of the first byte where two slices differ (the shorter length if one is a prefix).
+fn first_difference(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 64;
+    let common = a.len().min(b.len());
+    let mut i = 0;
+    while i + CHUNK <= common && a[i..i + CHUNK] == b[i..i + CHUNK] {
+        i += CHUNK;
+    }
+    i + a[i..common]
+        .iter()
+        .zip(&b[i..common])
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 /// Turns differing blobs into changes, pairing a deleted and an added file with the same content
@@ -645,4 +678,65 @@ pub fn commit_review(
         &[&head],
     )?;
     Ok(id.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(mode: &str, name: &str, id: u8) -> Vec<u8> {
+        let mut bytes = format!("{mode} {name}\0").into_bytes();
+        bytes.extend([id; ID_LENGTH]);
+        bytes
+    }
+
+    #[test]
+    fn shared_leading_entries_are_skipped_whole() {
+        let a = [
+            entry("100644", "a.md", 1),
+            entry("100644", "b.md", 2),
+            entry("40000", "c", 3),
+        ]
+        .concat();
+        let b = [
+            entry("100644", "a.md", 1),
+            entry("100644", "b.md", 9),
+            entry("40000", "c", 3),
+        ]
+        .concat();
+        let first = entry("100644", "a.md", 1).len();
+        assert_eq!(common_entries_length(&a, &b), first);
+        assert_eq!(common_entries_length(&a, &a), a.len());
+        assert_eq!(common_entries_length(&a, &[]), 0);
+        // A difference inside the second entry's name keeps the boundary before it.
+        let c = [entry("100644", "a.md", 1), entry("100644", "bb.md", 2)].concat();
+        assert_eq!(common_entries_length(&a, &c), first);
+    }
+
+    #[test]
+    fn raw_entries_parse_and_order_like_git() {
+        let bytes = [entry("40000", "docs", 7), entry("100644", "docs.md", 8)].concat();
+        let (tree, length) = raw_entry(&bytes).unwrap();
+        assert_eq!(
+            (tree.name, tree.kind, length),
+            (&b"docs"[..], RawKind::Tree, 11 + ID_LENGTH)
+        );
+        let (file, _) = raw_entry(&bytes[length..]).unwrap();
+        assert_eq!(file.kind, RawKind::Blob);
+        // git sorts the directory `docs` as `docs/`, after the file `docs.md`.
+        assert_eq!(tree.git_order(&file), std::cmp::Ordering::Greater);
+        assert!(
+            raw_entry(&bytes[..length - 1]).is_none(),
+            "a truncated id is not an entry"
+        );
+    }
+
+    #[test]
+    fn first_difference_across_chunks() {
+        let a = vec![7u8; 200];
+        let mut b = a.clone();
+        b[150] = 8;
+        assert_eq!(first_difference(&a, &b), 150);
+        assert_eq!(first_difference(&a, &a[..90]), 90);
+    }
 }
