@@ -1,7 +1,6 @@
 //! Evidence: attachments exist inside the repository with the recorded SHA-256, and every operating
 //! control has evidence no older than its frequency allows.
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
@@ -148,7 +147,6 @@ fn sha256(path: &Path) -> std::io::Result<String> {
 /// Evidence freshness as of a date: every implemented or partial control has evidence, its latest
 /// evidence is within one period of its frequency, and no record is dated after `as_of`.
 pub fn check_freshness(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<Diagnostic>) {
-    let mut latest: HashMap<&str, &Doc<Evidence>> = HashMap::new();
     for record in &model.evidence {
         let collected = record.data.collected.get_ref().0;
         if collected > as_of {
@@ -164,15 +162,9 @@ pub fn check_freshness(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<
                 )
                 .with_help("check the date; freshness is judged as of --as-of (by default today)"),
             );
-            continue;
-        }
-        for control in &record.data.controls {
-            let entry = latest.entry(control.get_ref()).or_insert(record);
-            if entry.data.collected.get_ref().0 < collected {
-                *entry = record;
-            }
         }
     }
+    let latest = model.latest_evidence(as_of);
     for control in &model.controls {
         let data = &control.data;
         if *data.status.get_ref() == Status::Planned {

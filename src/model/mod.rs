@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod schema;
 pub mod types;
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -85,6 +86,24 @@ impl Model {
     /// A control by id.
     pub fn control(&self, id: &str) -> Option<&Doc<Control>> {
         self.controls.iter().find(|c| c.data.id.get_ref() == id)
+    }
+
+    /// Each control's most recent evidence record collected on or before `as_of`, by control id.
+    pub fn latest_evidence(&self, as_of: jiff::civil::Date) -> HashMap<&str, &Doc<Evidence>> {
+        let mut latest: HashMap<&str, &Doc<Evidence>> = HashMap::new();
+        for record in &self.evidence {
+            let collected = record.data.collected.get_ref().0;
+            if collected > as_of {
+                continue;
+            }
+            for control in &record.data.controls {
+                let entry = latest.entry(control.get_ref()).or_insert(record);
+                if entry.data.collected.get_ref().0 < collected {
+                    *entry = record;
+                }
+            }
+        }
+        latest
     }
 
     /// The path of the document with this id, of any kind.
