@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::diag::{Code, Diagnostic, FileId, Files};
-use crate::history::approval::{Approvers, People, Verdict, judge};
+use crate::history::approval::{Approvers, People, Verdict, judge, last_approved};
 use crate::history::{Trail, Who, short};
 use crate::model::Model;
 
@@ -71,16 +71,8 @@ fn check_reviews(
     as_of: jiff::civil::Date,
     found: &mut Vec<Diagnostic>,
 ) {
-    let (people, approvers) = (&who_may.people, &who_may.approve);
     for policy in &model.policies {
-        let allowed = approvers.of(&policy.path);
-        let reviewed = trail
-            .of(&policy.path)
-            .iter()
-            .map(|change| &trail.commits[change.commit])
-            .filter(|commit| judge(commit, &allowed, people).verdict.is_approved())
-            .map(|commit| commit.date)
-            .max();
+        let reviewed = last_approved(trail, &policy.path, &who_may.approve, &who_may.people);
         let cadence = policy.data.review.get_ref();
         let due = reviewed.map(|date| date <= cadence.window_start(as_of));
         let message = match (reviewed, due) {

@@ -230,10 +230,9 @@ fn write(rows: &[Row], format: TrailFormat) -> Result<ExitCode> {
     match format {
         TrailFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(rows)?)?,
         TrailFormat::Csv => {
-            writeln!(out, "{}", HEADERS.map(csv_cell).join(","))?;
-            for row in rows {
-                writeln!(out, "{}", cells(row).map(|c| csv_cell(&c)).join(","))?;
-            }
+            let header = HEADERS.map(String::from);
+            let records = rows.iter().map(|row| cells(row).to_vec());
+            out.write_all(crate::render::csv::write(&header, records).as_bytes())?;
         }
         TrailFormat::Md => {
             writeln!(out, "| {} |", HEADERS.join(" | "))?;
@@ -244,21 +243,6 @@ fn write(rows: &[Row], format: TrailFormat) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A CSV cell (RFC 4180), with a leading `'` before `=`, `+`, `-` or `@` so that a spreadsheet never
-/// runs a commit subject as a formula.
-fn csv_cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
 }
 
 fn md_cell(text: &str) -> String {

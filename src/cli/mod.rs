@@ -9,6 +9,7 @@
 mod frameworks;
 mod history;
 mod init;
+mod render;
 mod report;
 
 use std::io::Write;
@@ -86,6 +87,40 @@ enum Command {
         /// The person (a key of [people]) who approved the review.
         #[arg(long, value_name = "PERSON")]
         approved_by: String,
+    },
+    /// Render the Statement of Applicability, the mapping matrix and the other outputs into a folder.
+    Build {
+        /// The folder; `out/` at the repository root by default. Files in it that crosswalk does not
+        /// write are left alone.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Judge evidence freshness as of this date; by default the HEAD commit's date.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<jiff::civil::Date>,
+    },
+    /// The ISO 27001 Statement of Applicability: every Annex A control, applicable or excluded.
+    Soa {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = render::TableFormat::Md)]
+        format: render::TableFormat,
+        /// Judge evidence freshness as of this date; by default the HEAD commit's date.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<jiff::civil::Date>,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// The mapping matrix: each control, the requirements it satisfies per framework, its evidence.
+    Matrix {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = render::TableFormat::Md)]
+        format: render::TableFormat,
+        /// Judge evidence freshness as of this date; by default the HEAD commit's date.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<jiff::civil::Date>,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Print the JSON Schema of a front matter kind, of crosswalk.toml or of a catalog.
     Schema {
@@ -206,6 +241,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             documents,
             approved_by,
         } => history::review(&cli.directory, &documents, &approved_by),
+        Command::Build { out, as_of } => render::build(&cli.directory, out, as_of),
+        Command::Soa { format, as_of, out } => {
+            render::soa(&cli.directory, format, as_of, out.as_deref())
+        }
+        Command::Matrix { format, as_of, out } => {
+            render::matrix(&cli.directory, format, as_of, out.as_deref())
+        }
         Command::Schema { kind } => schema(kind),
         Command::Init { dir } => init::run(&cli.directory.join(dir)),
     }

@@ -138,6 +138,23 @@ pub fn judge(commit: &Commit, allowed: &BTreeSet<String>, people: &People) -> Ju
     Judgement { verdict, unknown }
 }
 
+/// The date of the latest approved change (a review included) of the file at `path`.
+pub fn last_approved(
+    trail: &super::Trail,
+    path: &str,
+    approvers: &Approvers,
+    people: &People,
+) -> Option<jiff::civil::Date> {
+    let allowed = approvers.of(path);
+    trail
+        .of(path)
+        .iter()
+        .map(|change| &trail.commits[change.commit])
+        .filter(|commit| judge(commit, &allowed, people).verdict.is_approved())
+        .map(|commit| commit.date)
+        .max()
+}
+
 fn push_unique(list: &mut Vec<String>, person: &str) {
     if !list.iter().any(|p| p == person) {
         list.push(person.to_string());

@@ -19,7 +19,7 @@ pub mod trailers;
 use std::collections::BTreeMap;
 
 pub use repo::{
-    HistoryError, NOTES_REF, ReadOptions, commit_review, git_identity, init_repository, read,
+    HistoryError, NOTES_REF, ReadOptions, commit_review, git_identity, head, init_repository, read,
 };
 
 /// A person as git or a forge names them.

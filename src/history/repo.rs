@@ -636,6 +636,17 @@ fn uncommitted(
     Ok(paths)
 }
 
+/// HEAD's commit id and date, if `root` is in a git repository with commits.
+pub fn head(root: &Path) -> Option<(String, jiff::civil::Date)> {
+    let repo = Repository::discover(root).ok()?;
+    let commit = repo.head().ok()?.peel_to_commit().ok()?;
+    let when = commit.committer().when();
+    Some((
+        commit.id().to_string(),
+        civil_date(when.seconds(), when.offset_minutes()),
+    ))
+}
+
 /// Makes `dir` a git repository unless it already is in one; whether it made one.
 pub fn init_repository(dir: &Path) -> Result<bool, HistoryError> {
     if Repository::discover(dir).is_ok() {

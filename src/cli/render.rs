@@ -1,0 +1,194 @@
+//! `crosswalk soa`, `crosswalk matrix` and `crosswalk build`: the documents auditors are handed.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+use crate::Workspace;
+use crate::history::approval::{Approvers, People, last_approved};
+use crate::model::Framework;
+use crate::render::{self, Stamp, Templates};
+
+/// Output format of a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    /// Markdown.
+    Md,
+    /// CSV.
+    Csv,
+}
+
+/// Everything the renderers need, read once.
+struct Inputs {
+    workspace: Workspace,
+    stamp: Stamp,
+    templates: Templates,
+    reviewed: HashMap<String, jiff::civil::Date>,
+}
+
+impl Inputs {
+    /// Loads the repository. Freshness is judged as of `--as-of`, else `SOURCE_DATE_EPOCH`, else
+    /// the HEAD commit's date (so the same commit renders the same files), else today.
+    fn read(directory: &Path, as_of: Option<jiff::civil::Date>) -> Result<Self> {
+        let workspace = crate::open(directory)?;
+        if workspace.model.config.is_none() {
+            bail!("crosswalk.toml is invalid: run `crosswalk check` and fix it first");
+        }
+        let head = crate::history::head(&workspace.model.root);
+        let as_of = as_of
+            .or(source_date()?)
+            .or(head.as_ref().map(|(_, date)| *date))
+            .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
+        let reviewed = match head {
+            Some(_) => reviewed_dates(&workspace)?,
+            None => HashMap::new(),
+        };
+        let templates = Templates::load(&workspace.model.root)?;
+        let stamp = Stamp {
+            commit: head.map(|(id, _)| id),
+            as_of,
+        };
+        Ok(Inputs {
+            workspace,
+            stamp,
+            templates,
+            reviewed,
+        })
+    }
+
+    fn organization(&self) -> &str {
+        self.workspace
+            .model
+            .config
+            .as_ref()
+            .map_or("", |c| c.data.organization.name.as_str())
+    }
+
+    fn soa(&self, format: TableFormat) -> Result<String> {
+        let rows = render::soa_rows(&self.workspace.model, self.stamp.as_of);
+        if rows.is_empty() {
+            bail!("iso27001 is not in scope: there is no Statement of Applicability to render");
+        }
+        Ok(match format {
+            TableFormat::Md => {
+                render::soa_markdown(&self.templates, self.organization(), &rows, &self.stamp)?
+            }
+            TableFormat::Csv => render::soa_csv(&rows),
+        })
+    }
+
+    fn matrix(&self, format: TableFormat) -> Result<String> {
+        let model = &self.workspace.model;
+        let frameworks: Vec<&Framework> = model
+            .config
+            .iter()
+            .flat_map(|c| c.data.frameworks.keys())
+            .filter_map(|id| model.framework(id.get_ref()))
+            .collect();
+        let titles: Vec<String> = frameworks.iter().map(|f| f.title().to_string()).collect();
+        let reviewed = |path: &str| self.reviewed.get(path).copied();
+        let rows = render::matrix_rows(model, &frameworks, self.stamp.as_of, &reviewed);
+        Ok(match format {
+            TableFormat::Md => render::matrix_markdown(
+                &self.templates,
+                self.organization(),
+                &titles,
+                &rows,
+                &self.stamp,
+            )?,
+            TableFormat::Csv => render::matrix_csv(&titles, &rows),
+        })
+    }
+}
+
+/// `SOURCE_DATE_EPOCH` as a date, if set.
+fn source_date() -> Result<Option<jiff::civil::Date>> {
+    let Some(value) = std::env::var_os("SOURCE_DATE_EPOCH") else {
+        return Ok(None);
+    };
+    let seconds: i64 = value
+        .to_string_lossy()
+        .trim()
+        .parse()
+        .context("SOURCE_DATE_EPOCH is not a number of seconds")?;
+    let timestamp =
+        jiff::Timestamp::from_second(seconds).context("SOURCE_DATE_EPOCH is out of range")?;
+    Ok(Some(jiff::tz::Offset::UTC.to_datetime(timestamp).date()))
+}
+
+/// The date of each control's latest approved change.
+fn reviewed_dates(workspace: &Workspace) -> Result<HashMap<String, jiff::civil::Date>> {
+    let model = &workspace.model;
+    let Some(config) = &model.config else {
+        return Ok(HashMap::new());
+    };
+    let trail = crate::trail(workspace, None)?;
+    let (people, approvers) = (People::new(&config.data), Approvers::new(model));
+    Ok(model
+        .controls
+        .iter()
+        .filter_map(|c| {
+            last_approved(&trail, &c.path, &approvers, &people).map(|d| (c.path.clone(), d))
+        })
+        .collect())
+}
+
+/// Writes to `out`, or to standard output.
+fn emit(text: &str, out: Option<&Path>) -> Result<ExitCode> {
+    match out {
+        Some(path) => crate::atomic::write(path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `crosswalk soa`.
+pub fn soa(
+    directory: &Path,
+    format: TableFormat,
+    as_of: Option<jiff::civil::Date>,
+    out: Option<&Path>,
+) -> Result<ExitCode> {
+    emit(&Inputs::read(directory, as_of)?.soa(format)?, out)
+}
+
+/// `crosswalk matrix`.
+pub fn matrix(
+    directory: &Path,
+    format: TableFormat,
+    as_of: Option<jiff::civil::Date>,
+    out: Option<&Path>,
+) -> Result<ExitCode> {
+    emit(&Inputs::read(directory, as_of)?.matrix(format)?, out)
+}
+
+/// `crosswalk build`: every output into `out` (default `out/` at the repository root). Files are
+/// written atomically; nothing else in the folder is touched.
+pub fn build(
+    directory: &Path,
+    out: Option<PathBuf>,
+    as_of: Option<jiff::civil::Date>,
+) -> Result<ExitCode> {
+    let inputs = Inputs::read(directory, as_of)?;
+    let out = out.unwrap_or_else(|| inputs.workspace.model.root.join("out"));
+    let mut files = vec![
+        ("matrix.md", inputs.matrix(TableFormat::Md)?),
+        ("matrix.csv", inputs.matrix(TableFormat::Csv)?),
+    ];
+    if !render::soa_rows(&inputs.workspace.model, inputs.stamp.as_of).is_empty() {
+        files.push(("soa.md", inputs.soa(TableFormat::Md)?));
+        files.push(("soa.csv", inputs.soa(TableFormat::Csv)?));
+    }
+    let mut stdout = std::io::stdout().lock();
+    for (name, text) in &files {
+        let path = out.join(name);
+        crate::atomic::write(&path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        writeln!(stdout, "wrote {}", path.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

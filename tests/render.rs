@@ -1,0 +1,119 @@
+//! Rendering: the Statement of Applicability and the mapping matrix, in Markdown and CSV.
+
+mod common;
+
+use common::{AS_OF, Fixture};
+
+fn stdout(output: &std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// The fixture with ISO 27001 in scope: A.7.5 excluded, A.5.31 included for legal reasons, the
+/// control claiming A.5.15 and treating a risk.
+fn with_iso() -> Fixture {
+    let f = Fixture::valid();
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n\n[frameworks.iso27001.excluded]\n\"A.7.5\" = \"No premises | all in the cloud.\"\n\n[frameworks.iso27001.reasons]\n\"A.5.31\" = [\"legal\", \"contractual\"]\n",
+    );
+    f.edit(
+        "controls/c-1.md",
+        "mini = [\"M.1\", \"M.2\"]",
+        "mini = [\"M.1\", \"M.2\"]\niso27001 = [\"A.5.15\", \"A.5.31\"]",
+    );
+    f.write(
+        "risks/r-1.md",
+        "+++\nid = \"R-1\"\ntitle = \"Stale access\"\nowner = \"alice\"\nlikelihood = 3\nimpact = 4\ntreatment = \"mitigate\"\ncontrols = [\"C-1\"]\n+++\n",
+    );
+    f
+}
+
+#[test]
+fn soa_rows_in_markdown() {
+    let text = stdout(&with_iso().run(&["soa", "--as-of", AS_OF]));
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("| A.")).collect();
+    assert_eq!(rows.len(), 93);
+    assert_eq!(
+        rows[14],
+        "| A.5.15 | Access control | organizational | yes | Risk treatment: R-1 | C-1 | implemented | EV-1 (2026-10-01) |"
+    );
+    assert!(rows.contains(&"| A.5.31 | Legal, statutory, regulatory and contractual requirements | organizational | yes | Risk treatment: R-1. Required: legal, contractual | C-1 | implemented | EV-1 (2026-10-01) |"));
+    assert!(rows.contains(&"| A.7.5 | Protecting against physical and environmental threats | physical | no | No premises \\| all in the cloud. |  | excluded |  |"));
+    assert!(rows.contains(&"| A.8.1 | User endpoint devices | technological | yes | Baseline control: no risk or requirement recorded |  | not implemented |  |"));
+    assert!(text.contains("92 of 93 controls applicable, 1 excluded."));
+    assert!(text.contains("from an uncommitted tree; evidence judged as of 2026-11-24."));
+}
+
+#[test]
+fn soa_csv_snapshot_of_the_first_rows() {
+    let text = stdout(&with_iso().run(&["soa", "--format", "csv", "--as-of", AS_OF]));
+    let head: String = text.split_inclusive("\r\n").take(3).collect();
+    insta::assert_snapshot!(head.replace('\r', "␍"));
+}
+
+#[test]
+fn matrix_markdown_and_csv() {
+    let f = with_iso();
+    f.write(
+        "controls/c-2.md",
+        common::CONTROL
+            .replace("C-1", "C-2")
+            .replace("Access review", "=cmd|' /C calc'!A0")
+            .replace("status = \"implemented\"", "status = \"planned\""),
+    );
+    insta::assert_snapshot!(stdout(&f.run(&["matrix", "--as-of", AS_OF])));
+    let csv = stdout(&f.run(&["matrix", "--format", "csv", "--as-of", AS_OF]));
+    insta::assert_snapshot!(csv.replace('\r', "␍"));
+}
+
+#[test]
+fn soa_needs_iso27001_in_scope() {
+    let output = Fixture::valid().run(&["soa"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("iso27001 is not in scope"));
+}
+
+#[test]
+fn build_is_deterministic_and_leaves_other_files_alone() {
+    let f = with_iso();
+    f.write("out/notes.txt", "mine");
+    let first = stdout(&f.run(&["build", "--as-of", AS_OF]));
+    assert!(
+        first.contains("soa.md") && first.contains("matrix.csv"),
+        "{first}"
+    );
+    let before: Vec<String> = ["soa.md", "soa.csv", "matrix.md", "matrix.csv"]
+        .iter()
+        .map(|n| f.read(&format!("out/{n}")))
+        .collect();
+    stdout(&f.run(&["build", "--as-of", AS_OF]));
+    let after: Vec<String> = ["soa.md", "soa.csv", "matrix.md", "matrix.csv"]
+        .iter()
+        .map(|n| f.read(&format!("out/{n}")))
+        .collect();
+    assert_eq!(before, after);
+    assert_eq!(f.read("out/notes.txt"), "mine");
+}
+
+#[test]
+fn templates_are_overridable_from_the_repository() {
+    let f = with_iso();
+    f.write(
+        "templates/soa.md",
+        "SoA of {{ organization }}: {{ rows | length }} rows",
+    );
+    assert_eq!(
+        stdout(&f.run(&["soa", "--as-of", AS_OF])),
+        "SoA of Test Co: 93 rows\n"
+    );
+    f.write("templates/soa.md", "{% for %}");
+    let output = f.run(&["soa", "--as-of", AS_OF]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("template soa.md"));
+}
