@@ -117,3 +117,29 @@ fn templates_are_overridable_from_the_repository() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("template soa.md"));
 }
+
+#[test]
+fn soa_xlsx_reopens_cell_by_cell() {
+    use calamine::{Reader, Xlsx};
+    let f = with_iso();
+    stdout(&f.run(&[
+        "soa", "--format", "xlsx", "--as-of", AS_OF, "--out", "soa.xlsx",
+    ]));
+    let mut workbook: Xlsx<_> = calamine::open_workbook(f.path("soa.xlsx")).unwrap();
+    assert_eq!(workbook.sheet_names(), vec!["SoA"]);
+    let range = workbook.worksheet_range("SoA").unwrap();
+    assert_eq!(range.get_size(), (94, 8));
+    let cell = |row: usize, column: usize| range.get((row, column)).unwrap().to_string();
+    assert_eq!(cell(0, 0), "Control");
+    assert_eq!(cell(0, 7), "Latest evidence");
+    assert_eq!(
+        (cell(15, 0), cell(15, 4), cell(15, 5)),
+        ("A.5.15".into(), "Risk treatment: R-1".into(), "C-1".into())
+    );
+    let excluded = (1..94).find(|&r| cell(r, 0) == "A.7.5").unwrap();
+    assert_eq!(
+        (cell(excluded, 3), cell(excluded, 6)),
+        ("no".into(), "excluded".into())
+    );
+    assert_eq!(cell(excluded, 4), "No premises | all in the cloud.");
+}

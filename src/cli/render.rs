@@ -19,6 +19,8 @@ pub enum TableFormat {
     Md,
     /// CSV.
     Csv,
+    /// An Excel workbook.
+    Xlsx,
 }
 
 /// Everything the renderers need, read once.
@@ -67,20 +69,27 @@ impl Inputs {
             .map_or("", |c| c.data.organization.name.as_str())
     }
 
-    fn soa(&self, format: TableFormat) -> Result<String> {
+    fn soa(&self, format: TableFormat) -> Result<Vec<u8>> {
         let rows = render::soa_rows(&self.workspace.model, self.stamp.as_of);
         if rows.is_empty() {
             bail!("iso27001 is not in scope: there is no Statement of Applicability to render");
         }
+        let organization = self.organization();
+        let table = render::soa_table(&rows);
         Ok(match format {
             TableFormat::Md => {
-                render::soa_markdown(&self.templates, self.organization(), &rows, &self.stamp)?
+                render::soa_markdown(&self.templates, organization, &rows, &self.stamp)?
+                    .into_bytes()
             }
-            TableFormat::Csv => render::soa_csv(&rows),
+            TableFormat::Csv => render::csv::table(&table).into_bytes(),
+            TableFormat::Xlsx => {
+                let title = format!("Statement of Applicability: {organization}");
+                render::xlsx("SoA", &title, &table, self.stamp.as_of)?
+            }
         })
     }
 
-    fn matrix(&self, format: TableFormat) -> Result<String> {
+    fn matrix(&self, format: TableFormat) -> Result<Vec<u8>> {
         let model = &self.workspace.model;
         let frameworks: Vec<&Framework> = model
             .config
@@ -91,15 +100,18 @@ impl Inputs {
         let titles: Vec<String> = frameworks.iter().map(|f| f.title().to_string()).collect();
         let reviewed = |path: &str| self.reviewed.get(path).copied();
         let rows = render::matrix_rows(model, &frameworks, self.stamp.as_of, &reviewed);
+        let organization = self.organization();
+        let table = render::matrix_table(&titles, &rows);
         Ok(match format {
-            TableFormat::Md => render::matrix_markdown(
-                &self.templates,
-                self.organization(),
-                &titles,
-                &rows,
-                &self.stamp,
-            )?,
-            TableFormat::Csv => render::matrix_csv(&titles, &rows),
+            TableFormat::Md => {
+                render::matrix_markdown(&self.templates, organization, &titles, &rows, &self.stamp)?
+                    .into_bytes()
+            }
+            TableFormat::Csv => render::csv::table(&table).into_bytes(),
+            TableFormat::Xlsx => {
+                let title = format!("Mapping matrix: {organization}");
+                render::xlsx("Matrix", &title, &table, self.stamp.as_of)?
+            }
         })
     }
 }
@@ -137,11 +149,11 @@ fn reviewed_dates(workspace: &Workspace) -> Result<HashMap<String, jiff::civil::
 }
 
 /// Writes to `out`, or to standard output.
-fn emit(text: &str, out: Option<&Path>) -> Result<ExitCode> {
+fn emit(bytes: &[u8], out: Option<&Path>) -> Result<ExitCode> {
     match out {
-        Some(path) => crate::atomic::write(path, text.as_bytes())
+        Some(path) => crate::atomic::write(path, bytes)
             .with_context(|| format!("cannot write {}", path.display()))?,
-        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+        None => std::io::stdout().lock().write_all(bytes)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -175,18 +187,24 @@ pub fn build(
 ) -> Result<ExitCode> {
     let inputs = Inputs::read(directory, as_of)?;
     let out = out.unwrap_or_else(|| inputs.workspace.model.root.join("out"));
-    let mut files = vec![
-        ("matrix.md", inputs.matrix(TableFormat::Md)?),
-        ("matrix.csv", inputs.matrix(TableFormat::Csv)?),
+    let formats = [
+        ("md", TableFormat::Md),
+        ("csv", TableFormat::Csv),
+        ("xlsx", TableFormat::Xlsx),
     ];
+    let mut files = Vec::new();
+    for (extension, format) in formats {
+        files.push((format!("matrix.{extension}"), inputs.matrix(format)?));
+    }
     if !render::soa_rows(&inputs.workspace.model, inputs.stamp.as_of).is_empty() {
-        files.push(("soa.md", inputs.soa(TableFormat::Md)?));
-        files.push(("soa.csv", inputs.soa(TableFormat::Csv)?));
+        for (extension, format) in formats {
+            files.push((format!("soa.{extension}"), inputs.soa(format)?));
+        }
     }
     let mut stdout = std::io::stdout().lock();
-    for (name, text) in &files {
+    for (name, bytes) in &files {
         let path = out.join(name);
-        crate::atomic::write(&path, text.as_bytes())
+        crate::atomic::write(&path, bytes)
             .with_context(|| format!("cannot write {}", path.display()))?;
         writeln!(stdout, "wrote {}", path.display())?;
     }

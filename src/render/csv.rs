@@ -10,6 +10,11 @@ pub fn write(header: &[String], records: impl Iterator<Item = Vec<String>>) -> S
     out
 }
 
+/// A table as CSV text.
+pub fn table(table: &super::Table) -> String {
+    write(&table.header, table.rows.iter().cloned())
+}
+
 fn push_record(out: &mut String, cells: &[String]) {
     let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
     out.push_str(&cells.join(","));

@@ -8,6 +8,7 @@
 
 pub mod csv;
 mod views;
+mod xlsx;
 
 use std::path::Path;
 
@@ -15,6 +16,7 @@ use minijinja::{Environment, context};
 use serde::Serialize;
 
 pub use views::{MatrixRow, SoaRow, matrix_rows, soa_rows};
+pub use xlsx::xlsx;
 
 /// The built-in templates, by name.
 const TEMPLATES: [(&str, &str); 2] = [
@@ -57,6 +59,9 @@ pub enum RenderError {
         /// What minijinja said.
         source: minijinja::Error,
     },
+    /// The XLSX writer failed.
+    #[error("xlsx: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
     /// An override template could not be read.
     #[error("cannot read templates/{0}: {1}")]
     Io(String, std::io::Error),
@@ -131,31 +136,48 @@ pub fn soa_markdown(
     )
 }
 
-/// The Statement of Applicability as CSV.
-pub fn soa_csv(rows: &[SoaRow]) -> String {
+/// A table: header cells and rows of cells, for CSV and XLSX.
+pub struct Table {
+    /// Column titles.
+    pub header: Vec<String>,
+    /// Rows, each as long as the header.
+    pub rows: Vec<Vec<String>>,
+    /// Column widths in characters, for XLSX.
+    pub widths: Vec<f64>,
+}
+
+/// The Statement of Applicability as a table.
+pub fn soa_table(rows: &[SoaRow]) -> Table {
     let header = [
-        "control",
-        "title",
-        "theme",
-        "applicable",
-        "justification",
-        "implemented by",
-        "status",
-        "latest evidence",
+        "Control",
+        "Title",
+        "Theme",
+        "Applicable",
+        "Justification",
+        "Implemented by",
+        "Status",
+        "Latest evidence",
     ];
-    let records = rows.iter().map(|r| {
-        vec![
-            r.id.clone(),
-            r.title.clone(),
-            r.theme.clone(),
-            if r.applicable { "yes" } else { "no" }.to_string(),
-            r.justification.clone(),
-            r.controls.join(", "),
-            r.status.clone(),
-            r.evidence.clone(),
-        ]
-    });
-    csv::write(&header.map(String::from), records)
+    let rows = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.clone(),
+                r.title.clone(),
+                r.theme.clone(),
+                if r.applicable { "yes" } else { "no" }.to_string(),
+                r.justification.clone(),
+                r.controls.join(", "),
+                r.status.clone(),
+                r.evidence.clone(),
+            ]
+        })
+        .collect();
+    Table {
+        header: header.map(String::from).to_vec(),
+        rows,
+        widths: vec![9.0, 40.0, 14.0, 11.0, 60.0, 22.0, 15.0, 34.0],
+    }
 }
 
 /// The mapping matrix as Markdown; `frameworks` are the titles of the requirement columns.
@@ -172,22 +194,32 @@ pub fn matrix_markdown(
     )
 }
 
-/// The mapping matrix as CSV.
-pub fn matrix_csv(frameworks: &[String], rows: &[MatrixRow]) -> String {
-    let mut header = vec!["control".to_string(), "title".to_string()];
+/// The mapping matrix as a table; `frameworks` are the titles of the requirement columns.
+pub fn matrix_table(frameworks: &[String], rows: &[MatrixRow]) -> Table {
+    let mut header = vec!["Control".to_string(), "Title".to_string()];
     header.extend(frameworks.iter().cloned());
-    header.extend(["evidence", "gap", "status", "owner", "reviewed"].map(String::from));
-    let records = rows.iter().map(|r| {
-        let mut record = vec![r.id.clone(), r.title.clone()];
-        record.extend(r.requirements.iter().map(|ids| ids.join(", ")));
-        record.extend([
-            r.evidence.clone(),
-            r.gap.clone(),
-            r.status.clone(),
-            r.owner.clone(),
-            r.reviewed.clone(),
-        ]);
-        record
-    });
-    csv::write(&header, records)
+    header.extend(["Evidence", "Gap", "Status", "Owner", "Reviewed"].map(String::from));
+    let rows = rows
+        .iter()
+        .map(|r| {
+            let mut record = vec![r.id.clone(), r.title.clone()];
+            record.extend(r.requirements.iter().map(|ids| ids.join(", ")));
+            record.extend([
+                r.evidence.clone(),
+                r.gap.clone(),
+                r.status.clone(),
+                r.owner.clone(),
+                r.reviewed.clone(),
+            ]);
+            record
+        })
+        .collect();
+    let mut widths = vec![9.0, 40.0];
+    widths.extend(frameworks.iter().map(|_| 28.0));
+    widths.extend([34.0, 26.0, 13.0, 18.0, 11.0]);
+    Table {
+        header,
+        rows,
+        widths,
+    }
 }

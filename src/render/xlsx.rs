@@ -1,0 +1,50 @@
+//! XLSX workbooks of tables: a bold frozen header row, filters, wrapped text and column widths.
+//! The document's creation date is the judging date, so the same commit gives the same bytes.
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook};
+
+use super::{RenderError, Table};
+
+/// One worksheet named `sheet` holding the table.
+pub fn xlsx(
+    sheet: &str,
+    title: &str,
+    table: &Table,
+    date: jiff::civil::Date,
+) -> Result<Vec<u8>, RenderError> {
+    let mut workbook = Workbook::new();
+    let created =
+        ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)?;
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title(title)
+            .set_creation_datetime(&created),
+    );
+    let header_format = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_background_color("#DCE6F1");
+    let cell_format = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let worksheet = workbook.add_worksheet();
+    worksheet.set_name(sheet)?;
+    for (column, (name, width)) in table.header.iter().zip(&table.widths).enumerate() {
+        let column = column as u16;
+        worksheet.set_column_width(column, *width)?;
+        worksheet.write_string_with_format(0, column, name, &header_format)?;
+    }
+    for (row, cells) in table.rows.iter().enumerate() {
+        for (column, cell) in cells.iter().enumerate() {
+            worksheet.write_string_with_format(
+                row as u32 + 1,
+                column as u16,
+                cell,
+                &cell_format,
+            )?;
+        }
+    }
+    worksheet.set_freeze_panes(1, 0)?;
+    let last_column = table.header.len().saturating_sub(1) as u16;
+    worksheet.autofilter(0, 0, table.rows.len() as u32, last_column)?;
+    Ok(workbook.save_to_buffer()?)
+}
