@@ -4,13 +4,13 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::history::report::{TrailRow, trail_rows};
 use anyhow::{Context, Result, bail};
-use serde::Serialize;
 
 use crate::Workspace;
-use crate::history::approval::{Approvers, People, Verdict, judge};
+use crate::history::approval::{Approvers, People};
 use crate::history::reviews::Reviews;
-use crate::history::{ChangeKind, Commit, Trail, Who, short};
+use crate::history::{Commit, Trail, Who, short};
 
 /// Output format of the trail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -21,22 +21,6 @@ pub enum TrailFormat {
     Csv,
     /// A JSON array.
     Json,
-}
-
-/// One change, as an auditor reads it.
-#[derive(Debug, Serialize)]
-struct Row {
-    revision: Option<usize>,
-    date: String,
-    commit: String,
-    document: String,
-    path: String,
-    change: String,
-    author: String,
-    approved_by: String,
-    status: String,
-    pull_request: Option<u64>,
-    summary: String,
 }
 
 /// Reads `--reviews FILE`.
@@ -74,7 +58,7 @@ pub fn history(
             "no document `{document}`: give a document id (e.g. POL-ACCESS) or a path relative to the repository root"
         );
     };
-    let rows = rows(&workspace, &trail, |p| p == path, |_| true);
+    let rows = trail_rows(&workspace.model, &trail, |p| p == path, |_| true);
     write(&rows, format)
 }
 
@@ -90,7 +74,7 @@ pub fn log(
     let in_window = |commit: &Commit| {
         since.is_none_or(|s| commit.date >= s) && until.is_none_or(|u| commit.date <= u)
     };
-    let mut rows = rows(&workspace, &trail, |_| true, in_window);
+    let mut rows = trail_rows(&workspace.model, &trail, |_| true, in_window);
     rows.sort_by(|a, b| {
         a.date
             .cmp(&b.date)
@@ -110,91 +94,6 @@ fn resolve(workspace: &Workspace, trail: &Trail, document: &str) -> Option<Strin
     })
 }
 
-fn rows(
-    workspace: &Workspace,
-    trail: &Trail,
-    path_filter: impl Fn(&str) -> bool,
-    commit_filter: impl Fn(&Commit) -> bool,
-) -> Vec<Row> {
-    let model = &workspace.model;
-    let approvers = Approvers::new(model);
-    let people = model.config.as_ref().map(|c| People::new(&c.data));
-    let mut rows = Vec::new();
-    for (path, changes) in trail.changes.iter().filter(|(p, _)| path_filter(p)) {
-        let allowed = approvers.of(path);
-        let document = model.document_id(path).unwrap_or_default();
-        let mut revision = 0;
-        for change in changes {
-            if change.kind != ChangeKind::Reviewed {
-                revision += 1;
-            }
-            let commit = &trail.commits[change.commit];
-            if !commit_filter(commit) {
-                continue;
-            }
-            let verdict = people.as_ref().map(|p| judge(commit, &allowed, p).verdict);
-            rows.push(Row {
-                revision: (change.kind != ChangeKind::Deleted).then_some(revision),
-                date: commit.date.to_string(),
-                commit: short(&commit.id).to_string(),
-                document: document.clone(),
-                path: change.path.clone(),
-                change: change_name(&change.kind),
-                author: display(&commit.author),
-                approved_by: approved_by(verdict.as_ref(), commit, model),
-                status: verdict
-                    .as_ref()
-                    .map_or("unknown", Verdict::status)
-                    .to_string(),
-                pull_request: commit.pull_request,
-                summary: commit.summary.clone(),
-            });
-        }
-    }
-    rows
-}
-
-fn change_name(kind: &ChangeKind) -> String {
-    match kind {
-        ChangeKind::Renamed { from } => format!("renamed from {from}"),
-        other => other.name().to_string(),
-    }
-}
-
-fn display(who: &Who) -> String {
-    match who {
-        Who::Email { name, .. } if !name.is_empty() => name.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn approved_by(verdict: Option<&Verdict>, commit: &Commit, model: &crate::model::Model) -> String {
-    let name = |key: &str| {
-        model
-            .config
-            .as_ref()
-            .and_then(|c| c.data.people.iter().find(|(k, _)| k.get_ref() == key))
-            .map_or(key.to_string(), |(_, p)| p.name.clone())
-    };
-    match verdict {
-        Some(Verdict::Approved { by, weak: false }) => {
-            by.iter().map(|k| name(k)).collect::<Vec<_>>().join(", ")
-        }
-        Some(Verdict::Approved { weak: true, .. }) => commit
-            .pull_request
-            .map_or("merged pull request".to_string(), |n| {
-                format!("merged pull request #{n} (reviewer not named)")
-            }),
-        Some(Verdict::SelfApproved(person)) => format!("{} (the author)", name(person)),
-        Some(Verdict::NotAuthorised(people)) => people
-            .iter()
-            .map(|k| format!("{} (not an approver)", name(k)))
-            .collect::<Vec<_>>()
-            .join(", "),
-        Some(Verdict::Unapproved) | None => String::new(),
-    }
-}
-
 const HEADERS: [&str; 11] = [
     "revision",
     "date",
@@ -209,7 +108,7 @@ const HEADERS: [&str; 11] = [
     "summary",
 ];
 
-fn cells(row: &Row) -> [String; 11] {
+fn cells(row: &TrailRow) -> [String; 11] {
     [
         row.revision.map_or(String::new(), |r| r.to_string()),
         row.date.clone(),
@@ -225,7 +124,7 @@ fn cells(row: &Row) -> [String; 11] {
     ]
 }
 
-fn write(rows: &[Row], format: TrailFormat) -> Result<ExitCode> {
+fn write(rows: &[TrailRow], format: TrailFormat) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match format {
         TrailFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(rows)?)?,

@@ -13,6 +13,7 @@
 
 pub mod approval;
 mod repo;
+pub mod report;
 pub mod reviews;
 pub mod trailers;
 
