@@ -143,3 +143,84 @@ fn soa_xlsx_reopens_cell_by_cell() {
     );
     assert_eq!(cell(excluded, 4), "No premises | all in the cloud.");
 }
+
+#[test]
+fn the_site_links_every_page_and_sanitises_bodies() {
+    let f = with_iso();
+    f.edit(
+        "policies/access.md",
+        "Access is reviewed.",
+        "Access is reviewed.\n\n<script>alert('x')</script> <b onclick=\"steal()\">bold</b> {{ organization }} & <i>ok</i>\n\n## Scope & purpose",
+    );
+    stdout(&f.run(&["build", "--as-of", AS_OF]));
+    let index = f.read("out/site/index.html");
+    assert!(index.contains("href=\"policies/POL-A.html\""), "{index}");
+    assert!(index.contains("href=\"controls/C-1.html\""));
+    assert!(
+        index.contains("<div class=\"figure\">1%</div>"),
+        "ISO: 2 of 126 covered: {index}"
+    );
+    assert!(
+        index.contains(
+            "2 of 126 applicable requirements covered by implemented controls; 1 excluded"
+        )
+    );
+    assert!(
+        index.contains("<div class=\"figure\">100%</div>"),
+        "mini: 2 of 2 covered"
+    );
+    let policy = f.read("out/site/policies/POL-A.html");
+    assert!(
+        !policy.contains("<script>alert") && !policy.contains("onclick"),
+        "{policy}"
+    );
+    assert!(policy.contains("<b>bold</b>") && policy.contains("<i>ok</i>"));
+    assert!(
+        policy.contains("{{ organization }}"),
+        "body text is not a template"
+    );
+    assert!(
+        policy.contains("<h2 id=\"scope-purpose\">Scope &amp; purpose</h2>"),
+        "{policy}"
+    );
+    assert!(policy.contains("No git history"), "not committed yet");
+    for page in ["soa.html", "matrix.html", "controls/C-1.html"] {
+        let html = f.read(&format!("out/site/{page}"));
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "{page} must work offline"
+        );
+    }
+}
+
+#[test]
+fn policy_pages_show_git_document_control_and_drafts() {
+    use common::git::{CAROL, Git};
+    let git = Git::committed("2026-03-02");
+    stdout(&git.fixture.run(&["build"]));
+    let page = git.fixture.read("out/site/policies/POL-A.html");
+    assert!(
+        page.contains(
+            "<td>1</td><td>2026-03-02</td><td>added</td><td>Carol Chen</td><td>Bob Brown</td>"
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("DRAFT"));
+    assert!(
+        page.contains("evidence judged as of 2026-03-02"),
+        "HEAD's date by default"
+    );
+
+    git.fixture.edit(
+        "policies/access.md",
+        "Access is reviewed.",
+        "Access is reviewed quarterly.",
+    );
+    git.commit(CAROL, "2026-04-01", "Quarterly reviews");
+    stdout(&git.fixture.run(&["build"]));
+    let page = git.fixture.read("out/site/policies/POL-A.html");
+    assert!(
+        page.contains("DRAFT: this policy has changes that carry no approval yet."),
+        "{page}"
+    );
+}

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 use crate::Workspace;
+use crate::history::Trail;
 use crate::history::approval::{Approvers, People, last_approved};
 use crate::model::Framework;
 use crate::render::{self, Stamp, Templates};
@@ -28,6 +29,7 @@ struct Inputs {
     workspace: Workspace,
     stamp: Stamp,
     templates: Templates,
+    trail: Option<Trail>,
     reviewed: HashMap<String, jiff::civil::Date>,
 }
 
@@ -44,10 +46,14 @@ impl Inputs {
             .or(source_date()?)
             .or(head.as_ref().map(|(_, date)| *date))
             .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
-        let reviewed = match head {
-            Some(_) => reviewed_dates(&workspace)?,
-            None => HashMap::new(),
+        let trail = match head {
+            Some(_) => Some(crate::trail(&workspace, None)?),
+            None => None,
         };
+        let reviewed = trail
+            .as_ref()
+            .map(|t| reviewed_dates(&workspace, t))
+            .unwrap_or_default();
         let templates = Templates::load(&workspace.model.root)?;
         let stamp = Stamp {
             commit: head.map(|(id, _)| id),
@@ -57,6 +63,7 @@ impl Inputs {
             workspace,
             stamp,
             templates,
+            trail,
             reviewed,
         })
     }
@@ -89,7 +96,8 @@ impl Inputs {
         })
     }
 
-    fn matrix(&self, format: TableFormat) -> Result<Vec<u8>> {
+    /// The matrix's framework column titles and rows.
+    fn matrix_rows(&self) -> (Vec<String>, Vec<render::MatrixRow>) {
         let model = &self.workspace.model;
         let frameworks: Vec<&Framework> = model
             .config
@@ -100,6 +108,26 @@ impl Inputs {
         let titles: Vec<String> = frameworks.iter().map(|f| f.title().to_string()).collect();
         let reviewed = |path: &str| self.reviewed.get(path).copied();
         let rows = render::matrix_rows(model, &frameworks, self.stamp.as_of, &reviewed);
+        (titles, rows)
+    }
+
+    /// The HTML site's pages.
+    fn site(&self) -> Result<Vec<(String, String)>> {
+        let (frameworks, matrix) = self.matrix_rows();
+        let soa = render::soa_rows(&self.workspace.model, self.stamp.as_of);
+        let inputs = render::site::SiteInputs {
+            model: &self.workspace.model,
+            trail: self.trail.as_ref(),
+            stamp: &self.stamp,
+            soa: &soa,
+            frameworks: &frameworks,
+            matrix: &matrix,
+        };
+        Ok(render::site::pages(&self.templates, &inputs)?)
+    }
+
+    fn matrix(&self, format: TableFormat) -> Result<Vec<u8>> {
+        let (titles, rows) = self.matrix_rows();
         let organization = self.organization();
         let table = render::matrix_table(&titles, &rows);
         Ok(match format {
@@ -132,20 +160,19 @@ fn source_date() -> Result<Option<jiff::civil::Date>> {
 }
 
 /// The date of each control's latest approved change.
-fn reviewed_dates(workspace: &Workspace) -> Result<HashMap<String, jiff::civil::Date>> {
+fn reviewed_dates(workspace: &Workspace, trail: &Trail) -> HashMap<String, jiff::civil::Date> {
     let model = &workspace.model;
     let Some(config) = &model.config else {
-        return Ok(HashMap::new());
+        return HashMap::new();
     };
-    let trail = crate::trail(workspace, None)?;
     let (people, approvers) = (People::new(&config.data), Approvers::new(model));
-    Ok(model
+    model
         .controls
         .iter()
         .filter_map(|c| {
-            last_approved(&trail, &c.path, &approvers, &people).map(|d| (c.path.clone(), d))
+            last_approved(trail, &c.path, &approvers, &people).map(|d| (c.path.clone(), d))
         })
-        .collect())
+        .collect()
 }
 
 /// Writes to `out`, or to standard output.
@@ -201,12 +228,26 @@ pub fn build(
             files.push((format!("soa.{extension}"), inputs.soa(format)?));
         }
     }
-    let mut stdout = std::io::stdout().lock();
+    for (page, html) in inputs.site()? {
+        files.push((format!("site/{page}"), html.into_bytes()));
+    }
     for (name, bytes) in &files {
         let path = out.join(name);
         crate::atomic::write(&path, bytes)
             .with_context(|| format!("cannot write {}", path.display()))?;
-        writeln!(stdout, "wrote {}", path.display())?;
     }
+    let pages = files
+        .iter()
+        .filter(|(name, _)| name.starts_with("site/"))
+        .count();
+    let mut stdout = std::io::stdout().lock();
+    for (name, _) in files.iter().filter(|(name, _)| !name.starts_with("site/")) {
+        writeln!(stdout, "wrote {}", out.join(name).display())?;
+    }
+    writeln!(
+        stdout,
+        "wrote {} ({pages} pages; open index.html)",
+        out.join("site").display()
+    )?;
     Ok(ExitCode::SUCCESS)
 }

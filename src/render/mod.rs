@@ -7,6 +7,8 @@
 //! overridable by a file of the same name in the repository's `templates/` folder) or CSV.
 
 pub mod csv;
+pub mod markdown;
+pub mod site;
 mod views;
 mod xlsx;
 
@@ -19,9 +21,24 @@ pub use views::{MatrixRow, SoaRow, matrix_rows, soa_rows};
 pub use xlsx::xlsx;
 
 /// The built-in templates, by name.
-const TEMPLATES: [(&str, &str); 2] = [
+const TEMPLATES: [(&str, &str); 8] = [
     ("soa.md", include_str!("templates/soa.md")),
     ("matrix.md", include_str!("templates/matrix.md")),
+    ("site/base.html", include_str!("templates/site/base.html")),
+    ("site/index.html", include_str!("templates/site/index.html")),
+    (
+        "site/policy.html",
+        include_str!("templates/site/policy.html"),
+    ),
+    (
+        "site/control.html",
+        include_str!("templates/site/control.html"),
+    ),
+    ("site/soa.html", include_str!("templates/site/soa.html")),
+    (
+        "site/matrix.html",
+        include_str!("templates/site/matrix.html"),
+    ),
 ];
 
 /// Where and when the outputs come from.

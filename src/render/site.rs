@@ -1,0 +1,338 @@
+//! The static HTML site: an overview with coverage per framework, a page per policy (with its
+//! document control table from git) and per control, the Statement of Applicability and the matrix.
+//! Self-contained: inline CSS, no script, no network, relative links that work from `file://`.
+
+use std::collections::HashMap;
+
+use minijinja::context;
+use serde::Serialize;
+
+use super::views::{MatrixRow, SoaRow};
+use super::{RenderError, Stamp, Templates, markdown};
+use crate::check::coverage::in_scope;
+use crate::history::Trail;
+use crate::history::approval::{Approvers, People, judge, last_approved};
+use crate::history::report::{TrailRow, trail_rows};
+use crate::model::{Control, Doc, Model, Satisfies, Status, Text};
+
+/// Coverage of one framework in scope.
+#[derive(Clone, Debug, Serialize)]
+pub struct Coverage {
+    /// The framework's title.
+    pub title: String,
+    /// In-scope requirements that are not excluded.
+    pub applicable: usize,
+    /// Of those, the ones an implemented control claims.
+    pub covered: usize,
+    /// Excluded requirements.
+    pub excluded: usize,
+    /// `covered` as a whole percentage of `applicable`.
+    pub percent: usize,
+}
+
+/// Coverage of every framework in scope, in `crosswalk.toml` order.
+pub fn coverage(model: &Model) -> Vec<Coverage> {
+    let Some(config) = &model.config else {
+        return Vec::new();
+    };
+    let mut result = Vec::new();
+    for (id, scope) in &config.data.frameworks {
+        let Some(framework) = model.framework(id.get_ref()) else {
+            continue;
+        };
+        let covered_ids: std::collections::HashSet<&str> = model
+            .controls
+            .iter()
+            .filter(|c| *c.data.status.get_ref() == Status::Implemented)
+            .flat_map(|c| claims(&c.data.satisfies, id.get_ref()))
+            .collect();
+        let (mut applicable, mut covered, mut excluded) = (0, 0, 0);
+        for requirement in &framework.catalog.requirements {
+            let rid = requirement.id.get_ref().as_str();
+            if !in_scope(framework, scope, requirement.group.get_ref()) {
+                continue;
+            }
+            if scope.excluded.keys().any(|k| k.get_ref() == rid) {
+                excluded += 1;
+                continue;
+            }
+            applicable += 1;
+            covered += usize::from(covered_ids.contains(rid));
+        }
+        let percent = (covered * 100).checked_div(applicable).unwrap_or(100);
+        result.push(Coverage {
+            title: framework.title().to_string(),
+            applicable,
+            covered,
+            excluded,
+            percent,
+        });
+    }
+    result
+}
+
+fn claims<'a>(satisfies: &'a Satisfies, framework: &'a str) -> impl Iterator<Item = &'a str> {
+    satisfies
+        .iter()
+        .filter(move |(f, _)| f.get_ref() == framework)
+        .flat_map(|(_, ids)| ids.iter().map(|i| i.get_ref().as_str()))
+}
+
+#[derive(Serialize)]
+struct Requirement {
+    framework: String,
+    id: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct PolicyView {
+    id: String,
+    title: String,
+    owner: String,
+    approvers: Vec<String>,
+    classification: String,
+    review: String,
+    approved: String,
+    draft: bool,
+    requirements: Vec<Requirement>,
+}
+
+#[derive(Serialize)]
+struct ControlView {
+    id: String,
+    title: String,
+    policy: String,
+    owner: String,
+    frequency: String,
+    status: String,
+    approved: String,
+    requirements: Vec<Requirement>,
+}
+
+#[derive(Serialize)]
+struct EvidenceView {
+    id: String,
+    title: String,
+    collected: String,
+    collector: String,
+    attachments: Vec<String>,
+}
+
+/// What the site is made from.
+pub struct SiteInputs<'a> {
+    /// The model.
+    pub model: &'a Model,
+    /// The review trail, when the repository is in git.
+    pub trail: Option<&'a Trail>,
+    /// Commit and judging date.
+    pub stamp: &'a Stamp,
+    /// Statement of Applicability rows (empty when ISO 27001 is not in scope).
+    pub soa: &'a [SoaRow],
+    /// Matrix column titles.
+    pub frameworks: &'a [String],
+    /// Matrix rows.
+    pub matrix: &'a [MatrixRow],
+}
+
+/// Every page, as (path relative to the site folder, HTML).
+pub fn pages(
+    templates: &Templates,
+    inputs: &SiteInputs,
+) -> Result<Vec<(String, String)>, RenderError> {
+    let model = inputs.model;
+    let Some(config) = &model.config else {
+        return Ok(Vec::new());
+    };
+    let site = Site::new(inputs);
+    let organization = config.data.organization.name.as_str();
+    let stamp = inputs.stamp.line();
+    let policies: Vec<PolicyView> = model.policies.iter().map(|p| site.policy(p)).collect();
+    let controls: Vec<ControlView> = model.controls.iter().map(|c| site.control(c)).collect();
+    let mut pages = vec![(
+        "index.html".to_string(),
+        templates.render(
+            "site/index.html",
+            context! {
+                organization, stamp, root => "",
+                scope => config.data.organization.scope.as_deref().map(str::trim),
+                coverage => coverage(model), policies, controls,
+            },
+        )?,
+    )];
+    for (doc, view) in model.policies.iter().zip(&policies) {
+        let mandated: Vec<&ControlView> = controls.iter().filter(|c| c.policy == view.id).collect();
+        let html = templates.render(
+            "site/policy.html",
+            context! {
+                organization, stamp, root => "../", policy => view, controls => mandated,
+                history => site.history(&doc.path), body => markdown::to_html(&doc.body),
+            },
+        )?;
+        pages.push((format!("policies/{}.html", view.id), html));
+    }
+    for (doc, view) in model.controls.iter().zip(&controls) {
+        let html = templates.render(
+            "site/control.html",
+            context! {
+                organization, stamp, root => "../", control => view,
+                evidence => site.evidence(doc), body => markdown::to_html(&doc.body),
+            },
+        )?;
+        pages.push((format!("controls/{}.html", view.id), html));
+    }
+    if !inputs.soa.is_empty() {
+        let applicable = inputs.soa.iter().filter(|r| r.applicable).count();
+        let html = templates.render(
+            "site/soa.html",
+            context! {
+                organization, stamp, root => "", rows => inputs.soa,
+                applicable, excluded => inputs.soa.len() - applicable,
+            },
+        )?;
+        pages.push(("soa.html".to_string(), html));
+    }
+    let html = templates.render(
+        "site/matrix.html",
+        context! { organization, stamp, root => "", frameworks => inputs.frameworks, rows => inputs.matrix },
+    )?;
+    pages.push(("matrix.html".to_string(), html));
+    Ok(pages)
+}
+
+/// Look-ups shared by the pages.
+struct Site<'a> {
+    model: &'a Model,
+    trail: Option<&'a Trail>,
+    people: Option<People>,
+    approvers: Approvers<'a>,
+    names: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Site<'a> {
+    fn new(inputs: &SiteInputs<'a>) -> Self {
+        let model = inputs.model;
+        let names = model
+            .config
+            .iter()
+            .flat_map(|c| c.data.people.iter())
+            .map(|(key, person)| (key.get_ref().as_str(), person.name.as_str()))
+            .collect();
+        Site {
+            model,
+            trail: inputs.trail,
+            people: model.config.as_ref().map(|c| People::new(&c.data)),
+            approvers: Approvers::new(model),
+            names,
+        }
+    }
+
+    fn name(&self, key: &Text) -> String {
+        self.names
+            .get(key.get_ref().as_str())
+            .map_or_else(|| key.get_ref().clone(), |n| n.to_string())
+    }
+
+    fn approved(&self, path: &str) -> String {
+        match (self.trail, &self.people) {
+            (Some(trail), Some(people)) => last_approved(trail, path, &self.approvers, people)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
+    /// Whether the latest change of a file carries no approval.
+    fn draft(&self, path: &str) -> bool {
+        let (Some(trail), Some(people)) = (self.trail, &self.people) else {
+            return false;
+        };
+        trail.of(path).last().is_some_and(|change| {
+            !judge(
+                &trail.commits[change.commit],
+                &self.approvers.of(path),
+                people,
+            )
+            .verdict
+            .is_approved()
+        })
+    }
+
+    fn history(&self, path: &str) -> Vec<TrailRow> {
+        self.trail
+            .map(|trail| trail_rows(self.model, trail, |p| p == path, |_| true))
+            .unwrap_or_default()
+    }
+
+    fn requirements(&self, satisfies: &Satisfies) -> Vec<Requirement> {
+        let mut requirements = Vec::new();
+        for (framework_id, ids) in satisfies {
+            let framework = self.model.framework(framework_id.get_ref());
+            for id in ids {
+                requirements.push(Requirement {
+                    framework: framework
+                        .map_or_else(|| framework_id.get_ref().clone(), |f| f.title().to_string()),
+                    id: id.get_ref().clone(),
+                    title: framework
+                        .and_then(|f| f.requirement(id.get_ref()))
+                        .map(|r| r.title.clone())
+                        .unwrap_or_default(),
+                });
+            }
+        }
+        requirements
+    }
+
+    fn policy(&self, doc: &Doc<crate::model::Policy>) -> PolicyView {
+        let p = &doc.data;
+        PolicyView {
+            id: p.id.get_ref().clone(),
+            title: p.title.clone(),
+            owner: self.name(&p.owner),
+            approvers: p.approvers.iter().map(|a| self.name(a)).collect(),
+            classification: format!("{:?}", p.classification).to_lowercase(),
+            review: p.review.get_ref().to_string(),
+            approved: self.approved(&doc.path),
+            draft: self.draft(&doc.path),
+            requirements: self.requirements(&p.satisfies),
+        }
+    }
+
+    fn control(&self, doc: &Doc<Control>) -> ControlView {
+        let c = &doc.data;
+        ControlView {
+            id: c.id.get_ref().clone(),
+            title: c.title.clone(),
+            policy: c.policy.get_ref().clone(),
+            owner: self.name(&c.owner),
+            frequency: c.frequency.get_ref().to_string(),
+            status: c.status.get_ref().name().to_string(),
+            approved: self.approved(&doc.path),
+            requirements: self.requirements(&c.satisfies),
+        }
+    }
+
+    fn evidence(&self, control: &Doc<Control>) -> Vec<EvidenceView> {
+        let id = control.data.id.get_ref();
+        let mut records: Vec<EvidenceView> = self
+            .model
+            .evidence
+            .iter()
+            .filter(|e| e.data.controls.iter().any(|c| c.get_ref() == id))
+            .map(|e| EvidenceView {
+                id: e.data.id.get_ref().clone(),
+                title: e.data.title.clone(),
+                collected: e.data.collected.get_ref().to_string(),
+                collector: self.name(&e.data.collector),
+                attachments: e
+                    .data
+                    .attachments
+                    .iter()
+                    .map(|a| a.path.get_ref().clone())
+                    .collect(),
+            })
+            .collect();
+        records.sort_by(|a, b| b.collected.cmp(&a.collected).then(a.id.cmp(&b.id)));
+        records
+    }
+}
