@@ -224,3 +224,30 @@ fn policy_pages_show_git_document_control_and_drafts() {
         "{page}"
     );
 }
+
+#[test]
+fn model_json_validates_against_its_schema() {
+    let f = with_iso();
+    stdout(&f.run(&["build", "--as-of", AS_OF]));
+    let model: serde_json::Value = serde_json::from_str(&f.read("out/model.json")).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&stdout(&f.run(&["schema", "model"]))).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&model)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(
+        model["controls"][0]["satisfies"]["iso27001"],
+        serde_json::json!(["A.5.15", "A.5.31"])
+    );
+    assert_eq!(
+        model["frameworks"][0]["excluded"]["A.7.5"],
+        "No premises | all in the cloud."
+    );
+    assert_eq!(
+        model["risks"][0]["fields"]["residual"],
+        serde_json::Value::Null
+    );
+}

@@ -20,7 +20,6 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diag::Severity;
-use crate::load::Kind;
 use crate::model::schema::{SCHEMA_KINDS, schema_for};
 
 /// Git-native compliance as code: one control library for ISO 27001:2022 and SOC 2.
@@ -124,9 +123,10 @@ enum Command {
     },
     /// Print the JSON Schema of a front matter kind, of crosswalk.toml or of a catalog.
     Schema {
-        /// policy, control, evidence, risk, config or catalog; all of them when omitted.
-        #[arg(value_parser = kind_name)]
-        kind: Option<Kind>,
+        /// policy, control, evidence, risk, config, catalog, or model (of out/model.json); all of
+        /// them when omitted.
+        #[arg(value_parser = schema_name)]
+        kind: Option<String>,
     },
     /// Write a starter repository (the example company) into DIR.
     Init {
@@ -187,15 +187,28 @@ fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
         .map_err(|e| format!("expected a date such as 2026-11-24: {e}"))
 }
 
-fn kind_name(text: &str) -> Result<Kind, String> {
+/// The names `crosswalk schema` knows: every file kind, and `model` for `out/model.json`.
+fn schema_names() -> Vec<&'static str> {
     SCHEMA_KINDS
         .iter()
-        .copied()
-        .find(|k| k.name() == text)
-        .ok_or_else(|| {
-            let names: Vec<&str> = SCHEMA_KINDS.iter().map(|k| k.name()).collect();
-            format!("expected one of: {}", names.join(", "))
-        })
+        .map(|k| k.name())
+        .chain(["model"])
+        .collect()
+}
+
+fn schema_name(text: &str) -> Result<String, String> {
+    let names = schema_names();
+    names
+        .contains(&text)
+        .then(|| text.to_string())
+        .ok_or_else(|| format!("expected one of: {}", names.join(", ")))
+}
+
+fn schema_of(name: &str) -> serde_json::Value {
+    match SCHEMA_KINDS.iter().find(|k| k.name() == name) {
+        Some(&kind) => schema_for(kind),
+        None => crate::render::export::schema(),
+    }
 }
 
 /// Runs the command line and returns the process exit code.
@@ -283,13 +296,13 @@ fn check(directory: &std::path::Path, args: &CheckArgs) -> Result<ExitCode> {
     })
 }
 
-fn schema(kind: Option<Kind>) -> Result<ExitCode> {
-    let value = match kind {
-        Some(kind) => schema_for(kind),
+fn schema(name: Option<String>) -> Result<ExitCode> {
+    let value = match name {
+        Some(name) => schema_of(&name),
         None => serde_json::Value::Object(
-            SCHEMA_KINDS
-                .iter()
-                .map(|&k| (k.name().to_string(), schema_for(k)))
+            schema_names()
+                .into_iter()
+                .map(|n| (n.to_string(), schema_of(n)))
                 .collect(),
         ),
     };

@@ -228,6 +228,14 @@ pub fn build(
             files.push((format!("soa.{extension}"), inputs.soa(format)?));
         }
     }
+    let export = render::export::export(
+        &inputs.workspace.model,
+        inputs.stamp.commit.as_deref(),
+        inputs.stamp.as_of,
+    );
+    let mut json = serde_json::to_string_pretty(&export)?;
+    json.push('\n');
+    files.push(("model.json".to_string(), json.into_bytes()));
     for (page, html) in inputs.site()? {
         files.push((format!("site/{page}"), html.into_bytes()));
     }
