@@ -251,3 +251,64 @@ fn model_json_validates_against_its_schema() {
         serde_json::Value::Null
     );
 }
+
+fn pdf_text(path: &std::path::Path) -> (usize, String) {
+    let document = lopdf::Document::load(path).unwrap();
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    let text = document.extract_text(&pages).unwrap();
+    (pages.len(), text)
+}
+
+#[test]
+fn policy_pdfs_have_title_document_control_and_a_hostile_body_renders_safely() {
+    use common::git::Git;
+    let git = Git::committed("2026-03-02");
+    let hostile = "Access is reviewed.\n\n#let x = 1 $math$ *not bold* _x_ <label> @ref // comment [bracket] \\ \"q\" `code` {{ organization }} <script>alert(1)</script>\n\n| a | b |\n|---|---|\n| #1 | ]) |\n\n```\n#set page(width: 1pt)\n```\n";
+    git.fixture
+        .edit("policies/access.md", "Access is reviewed.", hostile);
+    git.commit(
+        common::git::CAROL,
+        "2026-03-05",
+        "Hostile body\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    stdout(&git.fixture.run(&["build"]));
+    let (pages, text) = pdf_text(&git.fixture.path("out/policies/POL-A.pdf"));
+    assert!(pages >= 3, "title page, document control, body: {pages}");
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "Access Policy",
+        "Document control",
+        "Revision Date Change Author Approved by",
+        "2026-03-02 added Carol Chen Bob Brown",
+        "2026-03-05 modified Carol Chen Bob Brown",
+        "#let x = 1 $math$",
+        "// comment [bracket]",
+        "{{ organization }}",
+        "#set page(width: 1pt)",
+    ] {
+        assert!(flat.contains(expected), "missing {expected:?} in {flat}");
+    }
+    assert!(
+        !flat.contains("<script>"),
+        "raw HTML tags are dropped from the PDF"
+    );
+    let html = git.fixture.read("out/site/policies/POL-A.html");
+    assert!(
+        html.contains("#let x = 1 $math$") && !html.contains("<script>alert"),
+        "{html}"
+    );
+}
+
+#[test]
+fn soa_pdf_lists_every_annex_a_control() {
+    let f = with_iso();
+    stdout(&f.run(&[
+        "soa", "--format", "pdf", "--as-of", AS_OF, "--out", "soa.pdf",
+    ]));
+    let (pages, text) = pdf_text(&f.path("soa.pdf"));
+    assert!(pages >= 3, "{pages}");
+    for id in ["A.5.1", "A.5.37", "A.6.8", "A.7.14", "A.8.34"] {
+        assert!(text.contains(id), "{id} missing");
+    }
+    assert!(text.contains("No premises | all in the cloud."));
+}

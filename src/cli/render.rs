@@ -22,6 +22,8 @@ pub enum TableFormat {
     Csv,
     /// An Excel workbook.
     Xlsx,
+    /// A PDF (the Statement of Applicability only).
+    Pdf,
 }
 
 /// Everything the renderers need, read once.
@@ -93,6 +95,10 @@ impl Inputs {
                 let title = format!("Statement of Applicability: {organization}");
                 render::xlsx("SoA", &title, &table, self.stamp.as_of)?
             }
+            TableFormat::Pdf => {
+                let source = render::pdf::soa_source(organization, &table, &self.stamp.line());
+                render::pdf::typeset(source, "soa", self.stamp.as_of)?
+            }
         })
     }
 
@@ -111,19 +117,28 @@ impl Inputs {
         (titles, rows)
     }
 
-    /// The HTML site's pages.
-    fn site(&self) -> Result<Vec<(String, String)>> {
+    /// What the site and the policy PDFs are made from, given to `render`.
+    fn documents<T>(&self, render: impl FnOnce(&render::site::SiteInputs) -> T) -> T {
         let (frameworks, matrix) = self.matrix_rows();
         let soa = render::soa_rows(&self.workspace.model, self.stamp.as_of);
-        let inputs = render::site::SiteInputs {
+        render(&render::site::SiteInputs {
             model: &self.workspace.model,
             trail: self.trail.as_ref(),
             stamp: &self.stamp,
             soa: &soa,
             frameworks: &frameworks,
             matrix: &matrix,
-        };
-        Ok(render::site::pages(&self.templates, &inputs)?)
+        })
+    }
+
+    /// The HTML site's pages.
+    fn site(&self) -> Result<Vec<(String, String)>> {
+        Ok(self.documents(|inputs| render::site::pages(&self.templates, inputs))?)
+    }
+
+    /// A PDF per policy.
+    fn policy_pdfs(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        Ok(self.documents(render::site::policy_pdfs)?)
     }
 
     fn matrix(&self, format: TableFormat) -> Result<Vec<u8>> {
@@ -140,6 +155,9 @@ impl Inputs {
                 let title = format!("Mapping matrix: {organization}");
                 render::xlsx("Matrix", &title, &table, self.stamp.as_of)?
             }
+            TableFormat::Pdf => bail!(
+                "the matrix is rendered as md, csv or xlsx; PDF is for the SoA and the policies"
+            ),
         })
     }
 }
@@ -227,6 +245,10 @@ pub fn build(
         for (extension, format) in formats {
             files.push((format!("soa.{extension}"), inputs.soa(format)?));
         }
+        files.push(("soa.pdf".to_string(), inputs.soa(TableFormat::Pdf)?));
+    }
+    for (name, bytes) in inputs.policy_pdfs()? {
+        files.push((format!("policies/{name}"), bytes));
     }
     let export = render::export::export(
         &inputs.workspace.model,

@@ -88,6 +88,80 @@ fn sanitizer() -> ammonia::Builder<'static> {
     builder
 }
 
+/// Renders a Markdown body as typst markup. Text goes in as string literals, so nothing in it is
+/// read as typst; raw HTML is dropped (the PDF has no HTML to sanitise). Markdown headings move up
+/// one level: a body's `##` sections are the document's top-level headings.
+pub fn to_typst(markdown: &str) -> String {
+    use super::pdf::{string, text};
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH;
+    let mut out = String::new();
+    let mut code: Option<String> = None;
+    for event in Parser::new_ext(markdown, options) {
+        if let Some(block) = code.as_mut() {
+            match event {
+                Event::End(TagEnd::CodeBlock) => {
+                    out.push_str(&format!("#raw(block: true, {})\n\n", string(block)));
+                    code = None;
+                }
+                Event::Text(t) => block.push_str(&t),
+                _ => {}
+            }
+            continue;
+        }
+        let piece = match event {
+            Event::Start(tag) => match tag {
+                Tag::Heading { level, .. } => {
+                    format!("{} ", "=".repeat((level as usize).saturating_sub(1).max(1)))
+                }
+                Tag::Emphasis => "#emph[".into(),
+                Tag::Strong => "#strong[".into(),
+                Tag::Strikethrough => "#strike[".into(),
+                Tag::List(None) => "#list(tight: true, ".into(),
+                Tag::List(Some(start)) => format!("#enum(tight: true, start: {start}, "),
+                Tag::Item | Tag::TableCell => "[".into(),
+                Tag::Table(alignments) => format!(
+                    "#table(columns: {}, stroke: 0.5pt + luma(170), inset: 5pt, ",
+                    alignments.len().max(1)
+                ),
+                Tag::TableHead => "table.header(".into(),
+                Tag::Link { dest_url, .. } => format!("#link({})[", string(&dest_url)),
+                Tag::BlockQuote(_) => "#quote(block: true)[".into(),
+                Tag::FootnoteDefinition(label) => format!("#block[#super[{}] ", text(&label)),
+                Tag::CodeBlock(_) => {
+                    code = Some(String::new());
+                    String::new()
+                }
+                _ => String::new(),
+            },
+            Event::End(tag) => match tag {
+                TagEnd::Paragraph => "\n\n".into(),
+                TagEnd::Heading(_) => "\n\n".into(),
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link => {
+                    "]".into()
+                }
+                TagEnd::Item | TagEnd::TableCell => "], ".into(),
+                TagEnd::TableHead => "), ".into(),
+                TagEnd::List(_) | TagEnd::Table => ")\n\n".into(),
+                TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition => "]\n\n".into(),
+                _ => String::new(),
+            },
+            Event::Text(t) => text(&t),
+            Event::Code(t) => format!("#raw({});", string(&t)),
+            Event::SoftBreak => " ".into(),
+            Event::HardBreak => "#linebreak();".into(),
+            Event::Rule => "#line(length: 100%)\n\n".into(),
+            Event::TaskListMarker(done) => text(if done { "☒ " } else { "☐ " }),
+            Event::FootnoteReference(label) => format!("#super[{}]", text(&label)),
+            _ => String::new(),
+        };
+        out.push_str(&piece);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@
 pub mod csv;
 pub mod export;
 pub mod markdown;
+pub mod pdf;
 pub mod site;
 mod views;
 mod xlsx;
@@ -52,7 +53,8 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    fn line(&self) -> String {
+    /// One line naming the commit and the judging date.
+    pub fn line(&self) -> String {
         match &self.commit {
             Some(commit) => format!(
                 "Rendered by crosswalk from commit {commit}; evidence judged as of {}.",
@@ -80,6 +82,9 @@ pub enum RenderError {
     /// The XLSX writer failed.
     #[error("xlsx: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    /// typst failed to typeset a PDF.
+    #[error("PDF {0}: {1}")]
+    Pdf(String, String),
     /// An override template could not be read.
     #[error("cannot read templates/{0}: {1}")]
     Io(String, std::io::Error),

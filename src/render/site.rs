@@ -336,3 +336,54 @@ impl<'a> Site<'a> {
         records
     }
 }
+
+/// A PDF per policy, as (file name, bytes): title page, document control from git, requirements,
+/// body.
+pub fn policy_pdfs(inputs: &SiteInputs) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+    let model = inputs.model;
+    let Some(config) = &model.config else {
+        return Ok(Vec::new());
+    };
+    let site = Site::new(inputs);
+    let organization = config.data.organization.name.as_str();
+    let mut pdfs = Vec::new();
+    for doc in &model.policies {
+        let view = site.policy(doc);
+        let history = site
+            .history(&doc.path)
+            .into_iter()
+            .map(|h| {
+                [
+                    h.revision.map(|r| r.to_string()).unwrap_or_default(),
+                    h.date,
+                    h.change,
+                    h.author,
+                    h.approved_by,
+                ]
+            })
+            .collect();
+        let requirements = view
+            .requirements
+            .iter()
+            .map(|r| [r.framework.clone(), r.id.clone(), r.title.clone()])
+            .collect();
+        let source = super::pdf::policy_source(&super::pdf::PolicyPdf {
+            organization,
+            id: &view.id,
+            title: &view.title,
+            owner: &view.owner,
+            approvers: &view.approvers,
+            classification: &view.classification,
+            review: &view.review,
+            effective: &view.approved,
+            commit: inputs.stamp.commit.as_deref(),
+            draft: view.draft,
+            history,
+            requirements,
+            body: markdown::to_typst(&doc.body),
+        });
+        let bytes = super::pdf::typeset(source, &view.id, inputs.stamp.as_of)?;
+        pdfs.push((format!("{}.pdf", view.id), bytes));
+    }
+    Ok(pdfs)
+}
