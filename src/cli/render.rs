@@ -136,9 +136,20 @@ impl Inputs {
         Ok(self.documents(|inputs| render::site::pages(&self.templates, inputs))?)
     }
 
-    /// A PDF per policy.
+    /// A PDF per policy, with a progress bar on a terminal (typesetting is the slow part).
     fn policy_pdfs(&self) -> Result<Vec<(String, Vec<u8>)>> {
-        Ok(self.documents(render::site::policy_pdfs)?)
+        let count = self.workspace.model.policies.len() as u64;
+        let bar = indicatif::ProgressBar::new(count).with_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} typesetting {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let done = |id: &str| {
+            bar.set_message(id.to_string());
+            bar.inc(1);
+        };
+        let pdfs = self.documents(|inputs| render::site::policy_pdfs(inputs, &done))?;
+        bar.finish_and_clear();
+        Ok(pdfs)
     }
 
     fn matrix(&self, format: TableFormat) -> Result<Vec<u8>> {

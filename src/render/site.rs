@@ -338,8 +338,11 @@ impl<'a> Site<'a> {
 }
 
 /// A PDF per policy, as (file name, bytes): title page, document control from git, requirements,
-/// body.
-pub fn policy_pdfs(inputs: &SiteInputs) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+/// body. `done` is told the id of each policy typeset, for a progress display.
+pub fn policy_pdfs(
+    inputs: &SiteInputs,
+    done: &dyn Fn(&str),
+) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
     let model = inputs.model;
     let Some(config) = &model.config else {
         return Ok(Vec::new());
@@ -383,6 +386,7 @@ pub fn policy_pdfs(inputs: &SiteInputs) -> Result<Vec<(String, Vec<u8>)>, Render
             body: markdown::to_typst(&doc.body),
         });
         let bytes = super::pdf::typeset(source, &view.id, inputs.stamp.as_of)?;
+        done(&view.id);
         pdfs.push((format!("{}.pdf", view.id), bytes));
     }
     Ok(pdfs)
