@@ -184,7 +184,15 @@ fn the_site_links_every_page_and_sanitises_bodies() {
         "{policy}"
     );
     assert!(policy.contains("No git history"), "not committed yet");
-    for page in ["soa.html", "matrix.html", "controls/C-1.html"] {
+    let gaps = f.read("out/site/gaps.html");
+    assert!(
+        gaps.contains("<td>A.8.1</td><td>User endpoint devices</td>"),
+        "{gaps}"
+    );
+    assert!(
+        gaps.contains("Every applicable requirement is covered by an implemented control (2 of 2)")
+    );
+    for page in ["soa.html", "matrix.html", "gaps.html", "controls/C-1.html"] {
         let html = f.read(&format!("out/site/{page}"));
         assert!(
             !html.contains("http://") && !html.contains("https://"),

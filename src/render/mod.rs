@@ -23,7 +23,7 @@ pub use views::{MatrixRow, SoaRow, matrix_rows, soa_rows};
 pub use xlsx::xlsx;
 
 /// The built-in templates, by name.
-const TEMPLATES: [(&str, &str); 8] = [
+const TEMPLATES: [(&str, &str); 9] = [
     ("soa.md", include_str!("templates/soa.md")),
     ("matrix.md", include_str!("templates/matrix.md")),
     ("site/base.html", include_str!("templates/site/base.html")),
@@ -41,6 +41,7 @@ const TEMPLATES: [(&str, &str); 8] = [
         "site/matrix.html",
         include_str!("templates/site/matrix.html"),
     ),
+    ("site/gaps.html", include_str!("templates/site/gaps.html")),
 ];
 
 /// Where and when the outputs come from.

@@ -28,6 +28,19 @@ pub struct Coverage {
     pub excluded: usize,
     /// `covered` as a whole percentage of `applicable`.
     pub percent: usize,
+    /// The applicable requirements no implemented control claims.
+    pub uncovered: Vec<Gap>,
+}
+
+/// An applicable requirement that no implemented control claims.
+#[derive(Clone, Debug, Serialize)]
+pub struct Gap {
+    /// Requirement id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Partial or planned controls that claim it, if any.
+    pub controls: Vec<String>,
 }
 
 /// Coverage of every framework in scope, in `crosswalk.toml` order.
@@ -46,7 +59,8 @@ pub fn coverage(model: &Model) -> Vec<Coverage> {
             .filter(|c| *c.data.status.get_ref() == Status::Implemented)
             .flat_map(|c| claims(&c.data.satisfies, id.get_ref()))
             .collect();
-        let (mut applicable, mut covered, mut excluded) = (0, 0, 0);
+        let (mut applicable, mut covered, mut excluded) = (0usize, 0usize, 0usize);
+        let mut uncovered = Vec::new();
         for requirement in &framework.catalog.requirements {
             let rid = requirement.id.get_ref().as_str();
             if !in_scope(framework, scope, requirement.group.get_ref()) {
@@ -57,7 +71,21 @@ pub fn coverage(model: &Model) -> Vec<Coverage> {
                 continue;
             }
             applicable += 1;
-            covered += usize::from(covered_ids.contains(rid));
+            if covered_ids.contains(rid) {
+                covered += 1;
+                continue;
+            }
+            let controls = model
+                .controls
+                .iter()
+                .filter(|c| claims(&c.data.satisfies, id.get_ref()).any(|claimed| claimed == rid))
+                .map(|c| c.data.id.get_ref().clone())
+                .collect();
+            uncovered.push(Gap {
+                id: rid.to_string(),
+                title: requirement.title.clone(),
+                controls,
+            });
         }
         let percent = (covered * 100).checked_div(applicable).unwrap_or(100);
         result.push(Coverage {
@@ -66,6 +94,7 @@ pub fn coverage(model: &Model) -> Vec<Coverage> {
             covered,
             excluded,
             percent,
+            uncovered,
         });
     }
     result
@@ -192,6 +221,12 @@ pub fn pages(
         )?;
         pages.push(("soa.html".to_string(), html));
     }
+    let gaps: Vec<&MatrixRow> = inputs.matrix.iter().filter(|r| !r.gap.is_empty()).collect();
+    let html = templates.render(
+        "site/gaps.html",
+        context! { organization, stamp, root => "", coverage => coverage(model), controls => gaps },
+    )?;
+    pages.push(("gaps.html".to_string(), html));
     let html = templates.render(
         "site/matrix.html",
         context! { organization, stamp, root => "", frameworks => inputs.frameworks, rows => inputs.matrix },
