@@ -29,12 +29,7 @@ fn main() {
         commit: None,
         as_of: jiff::civil::date(2026, 11, 24),
     };
-    let frameworks: Vec<&crosswalk::model::Framework> = model
-        .config
-        .iter()
-        .flat_map(|c| c.data.frameworks.keys())
-        .filter_map(|id| model.framework(id.get_ref()))
-        .collect();
+    let frameworks = model.frameworks_in_scope();
     let titles: Vec<String> = frameworks.iter().map(|f| f.title().to_string()).collect();
     let mut pages = 0;
     let ours = best_of(|| {

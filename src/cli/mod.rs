@@ -98,29 +98,9 @@ enum Command {
         as_of: Option<jiff::civil::Date>,
     },
     /// The ISO 27001 Statement of Applicability: every Annex A control, applicable or excluded.
-    Soa {
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = render::TableFormat::Md)]
-        format: render::TableFormat,
-        /// Judge evidence freshness as of this date; by default the HEAD commit's date.
-        #[arg(long, value_name = "DATE", value_parser = parse_date)]
-        as_of: Option<jiff::civil::Date>,
-        /// Write to FILE instead of standard output.
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-    },
+    Soa(TableArgs),
     /// The mapping matrix: each control, the requirements it satisfies per framework, its evidence.
-    Matrix {
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = render::TableFormat::Md)]
-        format: render::TableFormat,
-        /// Judge evidence freshness as of this date; by default the HEAD commit's date.
-        #[arg(long, value_name = "DATE", value_parser = parse_date)]
-        as_of: Option<jiff::civil::Date>,
-        /// Write to FILE instead of standard output.
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-    },
+    Matrix(TableArgs),
     /// Print the JSON Schema of a front matter kind, of crosswalk.toml or of a catalog.
     Schema {
         /// policy, control, evidence, risk, config, catalog, or model (of out/model.json); all of
@@ -134,6 +114,20 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+}
+
+/// How `soa` and `matrix` write their table.
+#[derive(Debug, clap::Args)]
+struct TableArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = render::TableFormat::Md)]
+    format: render::TableFormat,
+    /// Judge evidence freshness as of this date; by default the HEAD commit's date.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<jiff::civil::Date>,
+    /// Write to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -255,11 +249,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             approved_by,
         } => history::review(&cli.directory, &documents, &approved_by),
         Command::Build { out, as_of } => render::build(&cli.directory, out, as_of),
-        Command::Soa { format, as_of, out } => {
-            render::soa(&cli.directory, format, as_of, out.as_deref())
+        Command::Soa(args) => {
+            render::soa(&cli.directory, args.format, args.as_of, args.out.as_deref())
         }
-        Command::Matrix { format, as_of, out } => {
-            render::matrix(&cli.directory, format, as_of, out.as_deref())
+        Command::Matrix(args) => {
+            render::matrix(&cli.directory, args.format, args.as_of, args.out.as_deref())
         }
         Command::Schema { kind } => schema(kind),
         Command::Init { dir } => init::run(&cli.directory.join(dir)),

@@ -10,7 +10,6 @@ use anyhow::{Context, Result, bail};
 use crate::Workspace;
 use crate::history::Trail;
 use crate::history::approval::{Approvers, People, last_approved};
-use crate::model::Framework;
 use crate::render::{self, Stamp, Templates};
 
 /// Output format of a table.
@@ -105,12 +104,7 @@ impl Inputs {
     /// The matrix's framework column titles and rows.
     fn matrix_rows(&self) -> (Vec<String>, Vec<render::MatrixRow>) {
         let model = &self.workspace.model;
-        let frameworks: Vec<&Framework> = model
-            .config
-            .iter()
-            .flat_map(|c| c.data.frameworks.keys())
-            .filter_map(|id| model.framework(id.get_ref()))
-            .collect();
+        let frameworks = model.frameworks_in_scope();
         let titles: Vec<String> = frameworks.iter().map(|f| f.title().to_string()).collect();
         let reviewed = |path: &str| self.reviewed.get(path).copied();
         let rows = render::matrix_rows(model, &frameworks, self.stamp.as_of, &reviewed);

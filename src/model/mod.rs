@@ -78,6 +78,15 @@ impl Model {
         self.frameworks.iter().find(|f| f.id() == id)
     }
 
+    /// The frameworks `crosswalk.toml` puts in scope that have a catalog, in its order.
+    pub fn frameworks_in_scope(&self) -> Vec<&Framework> {
+        self.config
+            .iter()
+            .flat_map(|c| c.data.frameworks.keys())
+            .filter_map(|id| self.framework(id.get_ref()))
+            .collect()
+    }
+
     /// A policy by id.
     pub fn policy(&self, id: &str) -> Option<&Doc<Policy>> {
         self.policies.iter().find(|p| p.data.id.get_ref() == id)

@@ -83,29 +83,23 @@ pub fn typeset(
         main: Source::new(id, source),
         today,
     };
-    let document: PagedDocument = typst::compile(&world).output.map_err(|errors| {
-        failure(
-            errors
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
+    let document: PagedDocument = typst::compile(&world)
+        .output
+        .map_err(|e| failure(messages(&e)))?;
     let options = typst_pdf::PdfOptions {
         ident: Smart::Custom(ident.to_string()),
         timestamp: Some(typst_pdf::Timestamp::new_utc(today)),
         ..typst_pdf::PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| {
-        failure(
-            errors
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })
+    typst_pdf::pdf(&document, &options).map_err(|e| failure(messages(&e)))
+}
+
+fn messages(errors: &[typst::diag::SourceDiagnostic]) -> String {
+    errors
+        .iter()
+        .map(|e| e.message.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// A typst string literal holding `text` exactly.
