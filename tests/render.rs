@@ -320,3 +320,13 @@ fn soa_pdf_lists_every_annex_a_control() {
     }
     assert!(text.contains("No premises | all in the cloud."));
 }
+
+#[test]
+fn nothing_is_rendered_from_a_repository_with_broken_files() {
+    let f = with_iso();
+    f.write("policies/broken.md", "+++\nid = \"POL-B\"\n");
+    let output = f.run(&["build", "--as-of", AS_OF]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("run `crosswalk check`"));
+    assert!(!f.path("out").exists());
+}

@@ -39,8 +39,11 @@ impl Inputs {
     /// the HEAD commit's date (so the same commit renders the same files), else today.
     fn read(directory: &Path, as_of: Option<jiff::civil::Date>) -> Result<Self> {
         let workspace = crate::open(directory)?;
-        if workspace.model.config.is_none() {
-            bail!("crosswalk.toml is invalid: run `crosswalk check` and fix it first");
+        if !workspace.diagnostics.is_empty() {
+            bail!(
+                "{} file problem(s) keep documents out of the model, so the outputs would be incomplete: run `crosswalk check` and fix them first",
+                workspace.diagnostics.len()
+            );
         }
         let head = crate::history::head(&workspace.model.root);
         let as_of = as_of
