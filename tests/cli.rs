@@ -192,7 +192,14 @@ fn frameworks_list_includes_user_catalogs() {
 #[test]
 fn committed_schemas_match_the_code() {
     for kind in [
-        "policy", "control", "evidence", "risk", "config", "catalog", "model",
+        "policy",
+        "control",
+        "evidence",
+        "risk",
+        "config",
+        "catalog",
+        "crosswalk",
+        "model",
     ] {
         let output = Fixture::valid().run(&["schema", kind]);
         let path = format!("{}/schemas/{kind}.schema.json", env!("CARGO_MANIFEST_DIR"));

@@ -187,6 +187,44 @@ fn cw010_duplicate_catalog_id() {
         .message_contains("built-in");
 }
 
+const CROSSWALK: &str = "id = \"mini-iso\"\ntitle = \"Mini to ISO\"\nfrom = \"mini\"\nto = \"iso27001\"\n\n[[relations]]\nfrom = \"M.2\"\nto = \"A.5.18\"\ntype = \"intersect\"\n";
+
+#[test]
+fn a_user_crosswalk_is_checked() {
+    let f = Fixture::valid();
+    f.write("frameworks/mini-iso.crosswalk.toml", CROSSWALK);
+    assert_eq!(f.check(), vec![]);
+    f.write(
+        "frameworks/mini-iso.crosswalk.toml",
+        format!("{CROSSWALK}\n[[relations]]\nfrom = \"M.2\"\nto = \"A.9.2.5\"\ntype = \"subset\"\n\n[[relations]]\nfrom = \"M.2\"\nto = \"A.5.18\"\ntype = \"equal\"\n"),
+    );
+    let codes: Vec<(Code, usize, usize)> = f
+        .check()
+        .iter()
+        .map(|x| (x.code, x.line, x.column))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            (Code::SupersededRequirement, 13, 6),
+            (Code::DuplicateId, 17, 8)
+        ]
+    );
+    f.write(
+        "frameworks/mini-iso.crosswalk.toml",
+        CROSSWALK.replace("to = \"iso27001\"", "to = \"iso2700\""),
+    );
+    f.only(Code::UnknownFramework)
+        .at("frameworks/mini-iso.crosswalk.toml", 4, 6)
+        .help_contains("`iso27001`");
+    f.write(
+        "frameworks/mini-iso.crosswalk.toml",
+        CROSSWALK.replace("intersect", "overlap"),
+    );
+    f.only(Code::InvalidValue)
+        .at("frameworks/mini-iso.crosswalk.toml", 9, 8);
+}
+
 #[test]
 fn cw011_unknown_framework() {
     let f = Fixture::valid();

@@ -8,6 +8,7 @@
 //! and [`history`] (on the review trail: complete history, reviews on time, every change approved).
 
 pub mod coverage;
+pub mod crosswalks;
 pub mod evidence;
 pub mod history;
 pub mod ids;
@@ -37,6 +38,7 @@ pub struct HistoryOptions {
 pub fn run(model: &Model, options: &Options) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     ids::check(model, &mut found);
+    crosswalks::check(model, &mut found);
     evidence::check_attachments(model, &mut found);
     if model.config.is_none() {
         return found;

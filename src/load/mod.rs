@@ -26,6 +26,8 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 pub enum Kind {
     /// `crosswalk.toml`.
     Config,
+    /// A crosswalk between two catalogs, `frameworks/*.crosswalk.toml`.
+    Crosswalk,
     /// A framework catalog in `frameworks/*.toml`.
     Catalog,
     /// A policy document.
@@ -46,6 +48,7 @@ impl Kind {
     pub fn name(self) -> &'static str {
         match self {
             Kind::Config => "config",
+            Kind::Crosswalk => "crosswalk",
             Kind::Catalog => "catalog",
             Kind::Policy => "policy",
             Kind::Control => "control",
@@ -150,7 +153,7 @@ fn load_file(loaded: &mut Loaded, kind: Kind, path: &Path, relative: String) {
     };
     let len = text.len();
     let file = loaded.files.add(relative, text);
-    if kind == Kind::Catalog {
+    if matches!(kind, Kind::Catalog | Kind::Crosswalk) {
         loaded.sources.push(Source {
             kind,
             file,

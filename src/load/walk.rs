@@ -16,6 +16,7 @@ pub struct Layout {
 impl Default for Layout {
     fn default() -> Self {
         let globs = [
+            (Kind::Crosswalk, "frameworks/*.crosswalk.toml"),
             (Kind::Catalog, "frameworks/*.toml"),
             (Kind::Policy, "policies/**/*.md"),
             (Kind::Control, "controls/**/*.md"),

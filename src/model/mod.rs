@@ -6,6 +6,7 @@
 //! that did not make it in. Documents with errors are left out of the model; the rest still are.
 
 pub mod catalog;
+pub mod crosswalk;
 pub mod schema;
 pub mod types;
 
@@ -64,6 +65,8 @@ pub struct Model {
     pub evidence: Vec<Doc<Evidence>>,
     /// Risks, by path.
     pub risks: Vec<Doc<Risk>>,
+    /// The repository's crosswalks between catalogs, by path.
+    pub crosswalks: Vec<Doc<crosswalk::Crosswalk>>,
     /// Ids of documents that have errors and so are not in the model, so that references to them
     /// are not reported as dangling too.
     pub unparsed: Vec<(Kind, String)>,
@@ -178,6 +181,7 @@ pub fn layout(config: Option<&Doc<Config>>, diagnostics: &mut Vec<Diagnostic>) -
         (Kind::Evidence, &declared.evidence),
         (Kind::Risk, &declared.risks),
         (Kind::Catalog, &declared.frameworks),
+        (Kind::Crosswalk, &declared.crosswalks),
     ];
     for (kind, globs) in kinds {
         let Some(globs) = globs else { continue };
@@ -229,6 +233,8 @@ pub fn build(
                 Kind::Risk => {
                     parse(files, source, validators, diagnostics).map(|doc| model.risks.push(doc))
                 }
+                Kind::Crosswalk => parse(files, source, validators, diagnostics)
+                    .map(|doc| model.crosswalks.push(doc)),
                 Kind::Config => Ok(()),
             };
         if let Err(Some(id)) = unparsed {

@@ -19,6 +19,7 @@ pub fn schema_for(kind: Kind) -> Value {
     let schema = match kind {
         Kind::Config => schemars::schema_for!(Config),
         Kind::Catalog => schemars::schema_for!(Catalog),
+        Kind::Crosswalk => schemars::schema_for!(super::crosswalk::Crosswalk),
         Kind::Policy => schemars::schema_for!(Policy),
         Kind::Control => schemars::schema_for!(Control),
         Kind::Evidence => schemars::schema_for!(Evidence),
@@ -30,13 +31,14 @@ pub fn schema_for(kind: Kind) -> Value {
 }
 
 /// Every kind that has a schema, in the order `crosswalk schema` lists them.
-pub const SCHEMA_KINDS: [Kind; 6] = [
+pub const SCHEMA_KINDS: [Kind; 7] = [
     Kind::Policy,
     Kind::Control,
     Kind::Evidence,
     Kind::Risk,
     Kind::Config,
     Kind::Catalog,
+    Kind::Crosswalk,
 ];
 
 /// Compiled schemas, one per kind.
@@ -216,6 +218,7 @@ fn describe(path: &[Segment], kind: Kind) -> String {
     let what = match kind {
         Kind::Config => "crosswalk.toml".to_string(),
         Kind::Catalog => "the framework catalog".to_string(),
+        Kind::Crosswalk => "the crosswalk".to_string(),
         other => format!("{} front matter", other.name()),
     };
     if path.is_empty() {

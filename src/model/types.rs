@@ -475,6 +475,10 @@ pub struct LayoutConfig {
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>")]
     pub frameworks: Option<Vec<Text>>,
+    /// Default `["frameworks/*.crosswalk.toml"]`.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub crosswalks: Option<Vec<Text>>,
 }
 
 /// Whether a merged pull request is evidence of approval.

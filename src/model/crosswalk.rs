@@ -1,0 +1,78 @@
+//! Crosswalks: typed relations between the requirements of two catalogs (NIST IR 8477 set-theory
+//! relationships). A crosswalk never decides coverage; it powers suggestions and overlap figures.
+//! Users add their own as `frameworks/NAME.crosswalk.toml`.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use super::types::Text;
+
+/// How the requirement `from` relates to the requirement `to` (NIST IR 8477).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RelationType {
+    /// The two say the same.
+    Equal,
+    /// `from` is contained in `to`: satisfying `to` satisfies `from`.
+    Subset,
+    /// `from` contains `to`: satisfying `from` satisfies `to`.
+    Superset,
+    /// They overlap: neither alone satisfies the other (never counts as full coverage).
+    Intersect,
+}
+
+/// Where a relation comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RelationSource {
+    /// A published mapping (named in the crosswalk's `sources`).
+    Published,
+    /// Added by the crosswalk's authors, with a rationale.
+    Crosswalk,
+}
+
+/// One relation.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Relation {
+    /// A requirement id of the `from` catalog.
+    #[schemars(with = "String")]
+    pub from: Text,
+    /// A requirement id of the `to` catalog.
+    #[schemars(with = "String")]
+    pub to: Text,
+    /// The set-theory relationship.
+    #[serde(rename = "type")]
+    #[schemars(with = "RelationType")]
+    pub kind: Spanned<RelationType>,
+    /// Where it comes from.
+    #[serde(default)]
+    pub source: Option<RelationSource>,
+    /// Why it holds, in one line.
+    #[serde(default)]
+    pub rationale: Option<String>,
+}
+
+/// A crosswalk file.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "crosswalk crosswalk file")]
+pub struct Crosswalk {
+    /// Its id, e.g. `iso27001-soc2`.
+    #[schemars(with = "String")]
+    pub id: Text,
+    /// Display title.
+    pub title: String,
+    /// The catalog the `from` ids belong to.
+    #[schemars(with = "String")]
+    pub from: Text,
+    /// The catalog the `to` ids belong to.
+    #[schemars(with = "String")]
+    pub to: Text,
+    /// Where the relations come from.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// The relations.
+    pub relations: Vec<Relation>,
+}
