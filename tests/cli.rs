@@ -180,6 +180,7 @@ fn frameworks_show_soc2_lists_every_criterion() {
 fn frameworks_list_includes_user_catalogs() {
     let text = stdout(&Fixture::valid().run(&["frameworks"]));
     assert!(text.contains("frameworks/mini.toml"), "{text}");
+    assert!(text.contains("iso27001-soc2    iso27001 ↔ soc2"), "{text}");
     assert_eq!(
         Fixture::valid()
             .run(&["frameworks", "show", "nist"])

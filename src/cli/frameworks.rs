@@ -22,7 +22,10 @@ pub fn run(directory: &Path, id: Option<&str>, as_json: bool) -> Result<ExitCode
                 .collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
         }
-        None => list(&mut out, &frameworks, &sources)?,
+        None => {
+            list(&mut out, &frameworks, &sources)?;
+            list_crosswalks(&mut out, directory)?;
+        }
         Some(id) => {
             let Some(index) = frameworks.iter().position(|f| f.id() == id) else {
                 let ids: Vec<&str> = frameworks.iter().map(Framework::id).collect();
@@ -83,6 +86,41 @@ fn list(out: &mut dyn Write, frameworks: &[Framework], sources: &[String]) -> st
             source,
             c.title
         )?;
+    }
+    Ok(())
+}
+
+/// The built-in crosswalks and the repository's own, one line each.
+fn list_crosswalks(out: &mut dyn Write, directory: &Path) -> Result<()> {
+    let mut rows: Vec<(String, String, usize, String)> = crate::model::crosswalk::built_in()
+        .iter()
+        .map(|c| {
+            (
+                c.id.get_ref().clone(),
+                format!("{} ↔ {}", c.from.get_ref(), c.to.get_ref()),
+                c.relations.len(),
+                "built-in".to_string(),
+            )
+        })
+        .collect();
+    if let Ok(workspace) = crate::open(directory) {
+        rows.extend(workspace.model.crosswalks.iter().map(|d| {
+            let c = &d.data;
+            (
+                c.id.get_ref().clone(),
+                format!("{} ↔ {}", c.from.get_ref(), c.to.get_ref()),
+                c.relations.len(),
+                d.path.clone(),
+            )
+        }));
+    }
+    writeln!(
+        out,
+        "\n{:<16} {:<20} {:>9}  SOURCE",
+        "CROSSWALK", "CATALOGS", "RELATIONS"
+    )?;
+    for (id, catalogs, relations, source) in rows {
+        writeln!(out, "{id:<16} {catalogs:<20} {relations:>9}  {source}")?;
     }
     Ok(())
 }

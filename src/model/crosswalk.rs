@@ -76,3 +76,73 @@ pub struct Crosswalk {
     /// The relations.
     pub relations: Vec<Relation>,
 }
+
+/// The built-in crosswalks, as TOML text.
+pub const BUILT_IN: [(&str, &str); 1] = [(
+    "iso27001-soc2",
+    include_str!("../../data/crosswalks/iso27001-soc2.toml"),
+)];
+
+/// Parses the built-in crosswalks. They are tested data embedded at compile time.
+pub fn built_in() -> Vec<Crosswalk> {
+    BUILT_IN
+        .iter()
+        .map(|(id, text)| {
+            toml::from_str(text)
+                .unwrap_or_else(|e| panic!("built-in crosswalk {id} is invalid: {e}"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::model::catalog;
+
+    #[test]
+    fn the_built_in_crosswalk_relates_real_requirements_once_each() {
+        let catalogs = catalog::built_in();
+        let find = |id: &str| catalogs.iter().find(|f| f.id() == id).unwrap();
+        for crosswalk in built_in() {
+            let (from, to) = (find(crosswalk.from.get_ref()), find(crosswalk.to.get_ref()));
+            let mut pairs = HashSet::new();
+            for relation in &crosswalk.relations {
+                assert!(
+                    from.requirement(relation.from.get_ref()).is_some(),
+                    "{}",
+                    relation.from.get_ref()
+                );
+                assert!(
+                    to.requirement(relation.to.get_ref()).is_some(),
+                    "{}",
+                    relation.to.get_ref()
+                );
+                assert!(
+                    pairs.insert((relation.from.get_ref(), relation.to.get_ref())),
+                    "duplicate pair"
+                );
+                if relation.source == Some(RelationSource::Crosswalk) {
+                    assert!(
+                        relation.rationale.is_some(),
+                        "{} → {} lacks a rationale",
+                        relation.from.get_ref(),
+                        relation.to.get_ref()
+                    );
+                }
+            }
+            // Every SOC 2 criterion is related to something in ISO 27001.
+            let related: HashSet<&str> = crosswalk
+                .relations
+                .iter()
+                .map(|r| r.to.get_ref().as_str())
+                .collect();
+            assert!(to.requirement_ids().all(|id| related.contains(id)));
+            assert!(
+                crosswalk.relations.len() >= 193,
+                "the published mapping is included"
+            );
+        }
+    }
+}
