@@ -35,6 +35,7 @@ fn main() {
     let ours = best_of(|| {
         let soa = crosswalk::render::soa_rows(model, stamp.as_of);
         let matrix = crosswalk::render::matrix_rows(model, &frameworks, stamp.as_of, &|_| None);
+        let gaps = crosswalk::render::gaps::analyse(model, &matrix);
         let inputs = crosswalk::render::site::SiteInputs {
             model,
             trail: trail.as_ref(),
@@ -42,6 +43,7 @@ fn main() {
             soa: &soa,
             frameworks: &titles,
             matrix: &matrix,
+            gaps: &gaps,
         };
         pages = crosswalk::render::site::pages(&templates, &inputs)
             .expect("site")

@@ -190,7 +190,8 @@ fn the_site_links_every_page_and_sanitises_bodies() {
         "{gaps}"
     );
     assert!(
-        gaps.contains("Every applicable requirement is covered by an implemented control (2 of 2)")
+        gaps.contains("2 of 2 applicable requirements covered by implemented controls; 0 only by partial or planned controls; 0 by none."),
+        "{gaps}"
     );
     for page in ["soa.html", "matrix.html", "gaps.html", "controls/C-1.html"] {
         let html = f.read(&format!("out/site/{page}"));
@@ -329,4 +330,89 @@ fn nothing_is_rendered_from_a_repository_with_broken_files() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("run `crosswalk check`"));
     assert!(!f.path("out").exists());
+}
+
+#[test]
+fn gaps_count_coverage_single_points_and_overlap_exactly() {
+    let f = with_iso();
+    f.write(
+        "controls/c-2.md",
+        common::CONTROL
+            .replace("C-1", "C-2")
+            .replace("status = \"implemented\"", "status = \"planned\"")
+            .replace(
+                "mini = [\"M.1\", \"M.2\"]",
+                "mini = [\"M.2\"]\niso27001 = [\"A.8.1\", \"A.5.15\"]",
+            ),
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &f.run(&["gaps", "--format", "json", "--as-of", AS_OF]),
+    ))
+    .unwrap();
+    let iso = &json["frameworks"][0];
+    assert_eq!(iso["id"], "iso27001");
+    let counts: Vec<u64> = [
+        "applicable",
+        "covered",
+        "partial",
+        "uncovered",
+        "excluded",
+        "percent",
+    ]
+    .iter()
+    .map(|k| iso[k].as_u64().unwrap())
+    .collect();
+    assert_eq!(counts, vec![126, 2, 1, 123, 1, 1]);
+    let single: Vec<&str> = iso["single_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        single,
+        vec!["A.5.15", "A.5.31"],
+        "A.5.15 also has C-2, but C-2 is only planned"
+    );
+    let mini = &json["frameworks"][1];
+    assert_eq!(
+        (mini["covered"].as_u64(), mini["applicable"].as_u64()),
+        (Some(2), Some(2))
+    );
+    let overlaps: Vec<(String, u64, u64)> = json["overlaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["framework"].as_str().unwrap().to_string(),
+                o["met"].as_u64().unwrap(),
+                o["applicable"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        overlaps,
+        vec![
+            ("ISO/IEC 27001:2022".into(), 2, 126),
+            ("Mini Standard".into(), 2, 2)
+        ]
+    );
+    assert_eq!(json["controls"][0]["id"], "C-2");
+
+    let markdown = stdout(&f.run(&["gaps", "--framework", "mini", "--as-of", AS_OF]));
+    assert!(
+        markdown.contains("| Mini Standard | 2 | 2 | 0 | 0 | 0 | 100% | 2 |"),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("ISO/IEC 27001:2022 |"), "{markdown}");
+    let csv = stdout(&f.run(&["gaps", "--format", "csv", "--as-of", AS_OF]));
+    assert!(
+        csv.contains("ISO/IEC 27001:2022,A.8.1,User endpoint devices,partial,C-2,,\r\n"),
+        "{csv}"
+    );
+    assert_eq!(
+        f.run(&["gaps", "--framework", "soc2"]).status.code(),
+        Some(2)
+    );
 }

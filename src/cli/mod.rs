@@ -97,6 +97,19 @@ enum Command {
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<jiff::civil::Date>,
     },
+    /// Coverage per framework: covered, partial, excluded, uncovered; single points of failure;
+    /// controls without fresh evidence; the overlap between frameworks.
+    Gaps {
+        /// Only this framework (a catalog id in scope).
+        #[arg(long, value_name = "ID")]
+        framework: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = render::GapsFormat::Md)]
+        format: render::GapsFormat,
+        /// Judge evidence freshness as of this date; by default the HEAD commit's date.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<jiff::civil::Date>,
+    },
     /// The ISO 27001 Statement of Applicability: every Annex A control, applicable or excluded.
     Soa(TableArgs),
     /// The mapping matrix: each control, the requirements it satisfies per framework, its evidence.
@@ -248,6 +261,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             documents,
             approved_by,
         } => history::review(&cli.directory, &documents, &approved_by),
+        Command::Gaps {
+            framework,
+            format,
+            as_of,
+        } => render::gaps(&cli.directory, framework.as_deref(), format, as_of),
         Command::Build { out, as_of } => render::build(&cli.directory, out, as_of),
         Command::Soa(args) => {
             render::soa(&cli.directory, args.format, args.as_of, args.out.as_deref())

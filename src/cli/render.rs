@@ -25,6 +25,30 @@ pub enum TableFormat {
     Pdf,
 }
 
+/// Output format of the gap analysis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GapsFormat {
+    /// Markdown.
+    Md,
+    /// JSON.
+    Json,
+    /// CSV: one row per in-scope requirement.
+    Csv,
+}
+
+/// `crosswalk gaps`.
+pub fn gaps(
+    directory: &Path,
+    framework: Option<&str>,
+    format: GapsFormat,
+    as_of: Option<jiff::civil::Date>,
+) -> Result<ExitCode> {
+    emit(
+        &Inputs::read(directory, as_of)?.gaps(format, framework)?,
+        None,
+    )
+}
+
 /// Everything the renderers need, read once.
 struct Inputs {
     workspace: Workspace,
@@ -118,6 +142,7 @@ impl Inputs {
     fn documents<T>(&self, render: impl FnOnce(&render::site::SiteInputs) -> T) -> T {
         let (frameworks, matrix) = self.matrix_rows();
         let soa = render::soa_rows(&self.workspace.model, self.stamp.as_of);
+        let gaps = render::gaps::analyse(&self.workspace.model, &matrix);
         render(&render::site::SiteInputs {
             model: &self.workspace.model,
             trail: self.trail.as_ref(),
@@ -125,6 +150,33 @@ impl Inputs {
             soa: &soa,
             frameworks: &frameworks,
             matrix: &matrix,
+            gaps: &gaps,
+        })
+    }
+
+    /// The gap analysis, restricted to one framework if asked.
+    fn gaps(&self, format: GapsFormat, framework: Option<&str>) -> Result<Vec<u8>> {
+        let (_, matrix) = self.matrix_rows();
+        let mut gaps = render::gaps::analyse(&self.workspace.model, &matrix);
+        if let Some(id) = framework {
+            if !gaps.frameworks.iter().any(|f| f.id == id) {
+                bail!("framework `{id}` is not in scope");
+            }
+            gaps.frameworks.retain(|f| f.id == id);
+            let title = gaps.frameworks[0].title.clone();
+            gaps.overlaps.retain(|o| o.framework == title);
+        }
+        Ok(match format {
+            GapsFormat::Md => {
+                render::gaps_markdown(&self.templates, self.organization(), &gaps, &self.stamp)?
+                    .into_bytes()
+            }
+            GapsFormat::Json => {
+                let mut json = serde_json::to_string_pretty(&gaps)?;
+                json.push('\n');
+                json.into_bytes()
+            }
+            GapsFormat::Csv => render::csv::table(&render::gaps_table(&gaps)).into_bytes(),
         })
     }
 
@@ -255,6 +307,7 @@ pub fn build(
         }
         files.push(("soa.pdf".to_string(), inputs.soa(TableFormat::Pdf)?));
     }
+    files.push(("gaps.md".to_string(), inputs.gaps(GapsFormat::Md, None)?));
     for (name, bytes) in inputs.policy_pdfs()? {
         files.push((format!("policies/{name}"), bytes));
     }

@@ -8,6 +8,7 @@
 
 pub mod csv;
 pub mod export;
+pub mod gaps;
 pub mod markdown;
 pub mod pdf;
 pub mod site;
@@ -23,9 +24,10 @@ pub use views::{MatrixRow, SoaRow, matrix_rows, soa_rows};
 pub use xlsx::xlsx;
 
 /// The built-in templates, by name.
-const TEMPLATES: [(&str, &str); 9] = [
+const TEMPLATES: [(&str, &str); 10] = [
     ("soa.md", include_str!("templates/soa.md")),
     ("matrix.md", include_str!("templates/matrix.md")),
+    ("gaps.md", include_str!("templates/gaps.md")),
     ("site/base.html", include_str!("templates/site/base.html")),
     ("site/index.html", include_str!("templates/site/index.html")),
     (
@@ -216,6 +218,55 @@ pub fn matrix_markdown(
         "matrix.md",
         context! { organization, frameworks, rows, stamp => stamp.line() },
     )
+}
+
+/// The gap analysis as Markdown.
+pub fn gaps_markdown(
+    templates: &Templates,
+    organization: &str,
+    gaps: &gaps::Gaps,
+    stamp: &Stamp,
+) -> Result<String, RenderError> {
+    templates.render(
+        "gaps.md",
+        context! { organization, gaps, stamp => stamp.line() },
+    )
+}
+
+/// The gap analysis as a table: one row per in-scope requirement of each framework.
+pub fn gaps_table(gaps: &gaps::Gaps) -> Table {
+    let header = [
+        "Framework",
+        "Requirement",
+        "Title",
+        "Status",
+        "Controls",
+        "Single point of failure",
+        "Justification",
+    ];
+    let rows = gaps
+        .frameworks
+        .iter()
+        .flat_map(|f| {
+            f.requirements.iter().map(move |r| {
+                let single = f.single_points.iter().any(|s| s.id == r.id);
+                vec![
+                    f.title.clone(),
+                    r.id.clone(),
+                    r.title.clone(),
+                    r.status.to_string(),
+                    r.controls.join(", "),
+                    if single { "yes" } else { "" }.to_string(),
+                    r.justification.clone(),
+                ]
+            })
+        })
+        .collect();
+    Table {
+        header: header.map(String::from).to_vec(),
+        rows,
+        widths: vec![28.0, 12.0, 40.0, 12.0, 24.0, 12.0, 50.0],
+    }
 }
 
 /// The mapping matrix as a table; `frameworks` are the titles of the requirement columns.

@@ -9,103 +9,10 @@ use serde::Serialize;
 
 use super::views::{MatrixRow, SoaRow};
 use super::{RenderError, Stamp, Templates, markdown};
-use crate::check::coverage::in_scope;
 use crate::history::Trail;
 use crate::history::approval::{Approvers, People, judge, last_approved};
 use crate::history::report::{TrailRow, trail_rows};
-use crate::model::{Control, Doc, Model, Satisfies, Status, Text};
-
-/// Coverage of one framework in scope.
-#[derive(Clone, Debug, Serialize)]
-pub struct Coverage {
-    /// The framework's title.
-    pub title: String,
-    /// In-scope requirements that are not excluded.
-    pub applicable: usize,
-    /// Of those, the ones an implemented control claims.
-    pub covered: usize,
-    /// Excluded requirements.
-    pub excluded: usize,
-    /// `covered` as a whole percentage of `applicable`.
-    pub percent: usize,
-    /// The applicable requirements no implemented control claims.
-    pub uncovered: Vec<Gap>,
-}
-
-/// An applicable requirement that no implemented control claims.
-#[derive(Clone, Debug, Serialize)]
-pub struct Gap {
-    /// Requirement id.
-    pub id: String,
-    /// Its title.
-    pub title: String,
-    /// Partial or planned controls that claim it, if any.
-    pub controls: Vec<String>,
-}
-
-/// Coverage of every framework in scope, in `crosswalk.toml` order.
-pub fn coverage(model: &Model) -> Vec<Coverage> {
-    let Some(config) = &model.config else {
-        return Vec::new();
-    };
-    let mut result = Vec::new();
-    for (id, scope) in &config.data.frameworks {
-        let Some(framework) = model.framework(id.get_ref()) else {
-            continue;
-        };
-        let covered_ids: std::collections::HashSet<&str> = model
-            .controls
-            .iter()
-            .filter(|c| *c.data.status.get_ref() == Status::Implemented)
-            .flat_map(|c| claims(&c.data.satisfies, id.get_ref()))
-            .collect();
-        let (mut applicable, mut covered, mut excluded) = (0usize, 0usize, 0usize);
-        let mut uncovered = Vec::new();
-        for requirement in &framework.catalog.requirements {
-            let rid = requirement.id.get_ref().as_str();
-            if !in_scope(framework, scope, requirement.group.get_ref()) {
-                continue;
-            }
-            if scope.excluded.keys().any(|k| k.get_ref() == rid) {
-                excluded += 1;
-                continue;
-            }
-            applicable += 1;
-            if covered_ids.contains(rid) {
-                covered += 1;
-                continue;
-            }
-            let controls = model
-                .controls
-                .iter()
-                .filter(|c| claims(&c.data.satisfies, id.get_ref()).any(|claimed| claimed == rid))
-                .map(|c| c.data.id.get_ref().clone())
-                .collect();
-            uncovered.push(Gap {
-                id: rid.to_string(),
-                title: requirement.title.clone(),
-                controls,
-            });
-        }
-        let percent = (covered * 100).checked_div(applicable).unwrap_or(100);
-        result.push(Coverage {
-            title: framework.title().to_string(),
-            applicable,
-            covered,
-            excluded,
-            percent,
-            uncovered,
-        });
-    }
-    result
-}
-
-fn claims<'a>(satisfies: &'a Satisfies, framework: &'a str) -> impl Iterator<Item = &'a str> {
-    satisfies
-        .iter()
-        .filter(move |(f, _)| f.get_ref() == framework)
-        .flat_map(|(_, ids)| ids.iter().map(|i| i.get_ref().as_str()))
-}
+use crate::model::{Control, Doc, Model, Satisfies, Text};
 
 #[derive(Serialize)]
 struct Requirement {
@@ -162,6 +69,8 @@ pub struct SiteInputs<'a> {
     pub frameworks: &'a [String],
     /// Matrix rows.
     pub matrix: &'a [MatrixRow],
+    /// The gap analysis.
+    pub gaps: &'a super::gaps::Gaps,
 }
 
 /// Every page, as (path relative to the site folder, HTML).
@@ -185,7 +94,7 @@ pub fn pages(
             context! {
                 organization, stamp, root => "",
                 scope => config.data.organization.scope.as_deref().map(str::trim),
-                coverage => coverage(model), policies, controls,
+                coverage => inputs.gaps.frameworks, policies, controls,
             },
         )?,
     )];
@@ -221,10 +130,9 @@ pub fn pages(
         )?;
         pages.push(("soa.html".to_string(), html));
     }
-    let gaps: Vec<&MatrixRow> = inputs.matrix.iter().filter(|r| !r.gap.is_empty()).collect();
     let html = templates.render(
         "site/gaps.html",
-        context! { organization, stamp, root => "", coverage => coverage(model), controls => gaps },
+        context! { organization, stamp, root => "", gaps => inputs.gaps },
     )?;
     pages.push(("gaps.html".to_string(), html));
     let html = templates.render(
