@@ -162,8 +162,12 @@ fn the_site_links_every_page_and_sanitises_bodies() {
     );
     assert!(
         index.contains(
-            "2 of 126 applicable requirements covered by implemented controls; 1 excluded"
+            "2 of 126 applicable requirements covered by implemented controls; 0 partial; 124 uncovered; 1 excluded"
         )
+    );
+    assert!(
+        index.contains("<svg class=\"chart\""),
+        "a coverage chart, inline"
     );
     assert!(
         index.contains("<div class=\"figure\">100%</div>"),
