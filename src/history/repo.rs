@@ -74,13 +74,8 @@ pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
     let nodes = walk(&repo)?;
     let merged_by = merges(&nodes);
     let notes = notes(&repo)?;
-    let mut diff_options = DiffOptions::new();
-    for spec in &pathspecs {
-        diff_options.pathspec(spec);
-    }
-    let odb = repo.odb()?;
     let scope = Scope {
-        prefixes: pathspecs.clone(),
+        prefixes: pathspecs,
         within: within.clone(),
     };
     let context = Context {
@@ -89,12 +84,9 @@ pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
         notes: &notes,
         options,
     };
+    let mut changed = changed_files_of_all(&repo, &nodes, &scope)?;
     for (index, node) in nodes.iter().enumerate() {
-        let files = if node.parents.len() > 1 {
-            Vec::new()
-        } else {
-            changed_files(&repo, &odb, &nodes, node, &mut diff_options, &scope)?
-        };
+        let files = std::mem::take(&mut changed[index]);
         let reviewed = match node.message.contains(trailers::REVIEW_KEY) {
             true => trailers::parse(&node.message).reviewed_ids,
             false => Vec::new(),
@@ -197,6 +189,79 @@ fn notes(repo: &Repository) -> Result<HashMap<Oid, String>, git2::Error> {
 
 /// A file a commit changed: its path, and what happened to it.
 type FileChange = (String, ChangeKind);
+
+/// How many commits a thread takes at a time: small enough that the threads stay in the same
+/// stretch of history (they share libgit2's cache of pack delta bases), large enough to keep the
+/// hand-over cheap.
+const COMMITS_PER_BATCH: usize = 2;
+
+/// The files each commit changed (none for merges), by node index. Reading and comparing trees is
+/// almost all of the history pass, and commits are independent of each other, so the work is spread
+/// over the available cores: each thread opens its own handle on the repository and takes batches
+/// of consecutive commits from a shared counter.
+fn changed_files_of_all(
+    repo: &Repository,
+    nodes: &[Node],
+    scope: &Scope,
+) -> Result<Vec<Vec<FileChange>>, git2::Error> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(nodes.len().div_ceil(COMMITS_PER_BATCH))
+        .max(1);
+    let next_batch = std::sync::atomic::AtomicUsize::new(0);
+    let git_dir = repo.path();
+    let batches: Vec<Vec<(usize, Vec<FileChange>)>> = std::thread::scope(|threads_scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                threads_scope.spawn(|| {
+                    let repo = Repository::open(git_dir)?;
+                    changed_files_of_batches(&repo, nodes, scope, &next_batch)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join().expect("history worker panicked"))
+            .collect::<Result<_, git2::Error>>()
+    })?;
+    let mut changed = vec![Vec::new(); nodes.len()];
+    for (index, files) in batches.into_iter().flatten() {
+        changed[index] = files;
+    }
+    Ok(changed)
+}
+
+/// One thread's share of [`changed_files_of_all`]: batches taken from `next_batch` until none are left.
+fn changed_files_of_batches(
+    repo: &Repository,
+    nodes: &[Node],
+    scope: &Scope,
+    next_batch: &std::sync::atomic::AtomicUsize,
+) -> Result<Vec<(usize, Vec<FileChange>)>, git2::Error> {
+    let odb = repo.odb()?;
+    let mut diff_options = DiffOptions::new();
+    for spec in &scope.prefixes {
+        diff_options.pathspec(spec);
+    }
+    let mut found = Vec::new();
+    loop {
+        let start =
+            next_batch.fetch_add(1, std::sync::atomic::Ordering::Relaxed) * COMMITS_PER_BATCH;
+        if start >= nodes.len() {
+            return Ok(found);
+        }
+        for index in start..(start + COMMITS_PER_BATCH).min(nodes.len()) {
+            let node = &nodes[index];
+            if node.parents.len() > 1 {
+                continue;
+            }
+            let files = changed_files(repo, &odb, nodes, node, &mut diff_options, scope)?;
+            if !files.is_empty() {
+                found.push((index, files));
+            }
+        }
+    }
+}
 
 fn changed_files(
     repo: &Repository,
