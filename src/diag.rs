@@ -9,10 +9,12 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-/// How serious a finding is. `Warning < Error`, so `--deny` compares with `>=`.
+/// How serious a finding is. `Hint < Warning < Error`, so `--deny` compares with `>=`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// A suggestion for the user to confirm; never fails a run.
+    Hint,
     /// Worth fixing; fails the run only with `--deny warnings`.
     Warning,
     /// The repository is not in a state an auditor would accept.
@@ -97,6 +99,8 @@ codes! {
         "An in-scope requirement claimed only by controls that are partial or planned.";
     ControlPlanned = "CW025", "control-planned", Warning,
         "A control that is planned, not implemented: a gap until it operates.";
+    CrosswalkSuggestion = "CW026", "crosswalk-suggestion", Hint,
+        "A requirement no control claims that the crosswalk relates to one a control claims: that control may also satisfy it.";
     AttachmentMissing = "CW030", "attachment-missing", Error,
         "An evidence attachment that does not exist.";
     AttachmentOutsideRepository = "CW031", "attachment-outside-repository", Error,
@@ -109,6 +113,8 @@ codes! {
         "An implemented or partial control that no evidence record proves.";
     EvidenceFromFuture = "CW035", "evidence-from-future", Warning,
         "An evidence record collected after the date the check judges as of.";
+    FrequencyLaxerThanRequired = "CW036", "frequency-laxer-than-required", Warning,
+        "A control's declared frequency is laxer than the cadence a requirement it claims expects; the stricter one applies.";
     ShallowHistory = "CW040", "shallow-history", Error,
         "The git history is cut short (a shallow clone): evidence of approval is unknown.";
     NoCommits = "CW041", "no-commits", Error,

@@ -439,6 +439,181 @@ fn cw025_control_planned() {
     f.only(Code::ControlPlanned).at("controls/c-2.md", 7, 10);
 }
 
+/// A second small catalog in scope, related to `mini` by a user crosswalk.
+const MINI2: &str = r#"id = "mini2"
+version = "1"
+title = "Mini Two"
+
+[[groups]]
+id = "core"
+title = "Core"
+required = true
+
+[[requirements]]
+id = "N.1"
+title = "Name a policy owner"
+group = "core"
+
+[[requirements]]
+id = "N.2"
+title = "Check access"
+group = "core"
+"#;
+
+const MINI_MINI2: &str = r#"id = "mini-mini2"
+title = "Mini to Mini Two"
+from = "mini"
+to = "mini2"
+
+[[relations]]
+from = "M.1"
+to = "N.1"
+type = "equal"
+rationale = "both ask for an owned policy"
+
+[[relations]]
+from = "M.2"
+to = "N.2"
+type = "intersect"
+"#;
+
+#[test]
+fn cw026_crosswalk_suggestion() {
+    let f = Fixture::valid();
+    f.write("frameworks/mini2.toml", MINI2);
+    f.write("frameworks/mini-mini2.crosswalk.toml", MINI_MINI2);
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n[frameworks.mini2]\n",
+    );
+    let hints: Vec<_> = f
+        .check()
+        .into_iter()
+        .filter(|x| x.code == Code::CrosswalkSuggestion)
+        .collect();
+    assert_eq!(hints.len(), 2, "{hints:#?}");
+    hints[0]
+        .at("controls/c-1.md", 9, 9)
+        .message_contains("relates to Mini Two `N.1` (Name a policy owner) (equal)")
+        .message_contains("this control may also satisfy it")
+        .help_contains("add \"N.1\" to `mini2`")
+        .help_contains("both ask for an owned policy");
+    hints[1]
+        .at("controls/c-1.md", 9, 16)
+        .message_contains("(intersect)")
+        .message_contains("may satisfy part of it");
+    // Once a control claims N.1, only N.2 is suggested; once both are claimed, nothing is.
+    f.edit(
+        "controls/c-1.md",
+        "[satisfies]\n",
+        "[satisfies]\nmini2 = [\"N.1\"]\n",
+    );
+    let remaining: Vec<String> = f
+        .check()
+        .into_iter()
+        .filter(|x| x.code == Code::CrosswalkSuggestion)
+        .map(|x| x.message)
+        .collect();
+    assert_eq!(remaining.len(), 1);
+    assert!(remaining[0].contains("`N.2`"), "{remaining:?}");
+    f.edit(
+        "controls/c-1.md",
+        "mini2 = [\"N.1\"]",
+        "mini2 = [\"N.1\", \"N.2\"]",
+    );
+    assert_eq!(f.check(), vec![]);
+}
+
+#[test]
+fn cw026_hints_print_as_help_and_are_counted_apart() {
+    let f = Fixture::valid();
+    f.write("frameworks/mini2.toml", MINI2);
+    f.write("frameworks/mini-mini2.crosswalk.toml", MINI_MINI2);
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n[frameworks.mini2]\n",
+    );
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini2]\n",
+        "[frameworks.mini2]\nexcluded = {}\n",
+    );
+    // Another control claims N.2; N.1 stays uncovered (an error) and C-1's claim of M.1 hints at it.
+    f.write(
+        "controls/c-2.md",
+        CONTROL
+            .replace("C-1", "C-2")
+            .replace("mini = [\"M.1\", \"M.2\"]", "mini2 = [\"N.2\"]"),
+    );
+    f.edit(
+        "evidence/2026/review.md",
+        "controls = [\"C-1\"]",
+        "controls = [\"C-1\", \"C-2\"]",
+    );
+    let codes: Vec<Code> = f.check().iter().map(|x| x.code).collect();
+    assert_eq!(
+        codes,
+        vec![Code::CrosswalkSuggestion, Code::RequirementUncovered]
+    );
+    let output = f.run(&["check", "--no-history", "--as-of", "2026-11-24"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("help[CW026/crosswalk-suggestion]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 error, 0 warnings and 1 hint in"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn cw036_frequency_laxer_than_required_and_the_stricter_applies() {
+    let f = Fixture::valid();
+    f.edit(
+        "frameworks/mini.toml",
+        "title = \"Review access\"\ngroup = \"extra\"\n",
+        "title = \"Review access\"\ngroup = \"extra\"\ncadence = \"monthly\"\ncadence_basis = \"auditors expect it\"\n",
+    );
+    let findings = f.check();
+    let codes: Vec<Code> = findings.iter().map(|x| x.code).collect();
+    assert_eq!(
+        codes,
+        vec![Code::FrequencyLaxerThanRequired, Code::EvidenceStale]
+    );
+    findings[0]
+        .at("controls/c-1.md", 6, 13)
+        .message_contains("operates quarterly, but Mini Standard `M.2` (Review access) expects monthly (auditors expect it)")
+        .help_contains("frequency = \"monthly\"");
+    // Evidence of 2026-10-01 is within a quarter of 2026-11-24 but not within a month.
+    findings[1]
+        .at("evidence/2026/review.md", 5, 13)
+        .message_contains("monthly (mini M.2) frequency");
+    // Declaring the stricter frequency answers the warning; the evidence is still stale.
+    f.edit(
+        "controls/c-1.md",
+        "frequency = \"quarterly\"",
+        "frequency = \"monthly\"",
+    );
+    f.only(Code::EvidenceStale)
+        .message_contains("its monthly frequency");
+    f.edit(
+        "evidence/2026/review.md",
+        "collected = 2026-10-01",
+        "collected = 2026-11-01",
+    );
+    assert_eq!(f.check(), vec![]);
+    // A laxer cadence than the control's own changes nothing.
+    f.edit(
+        "frameworks/mini.toml",
+        "cadence = \"monthly\"",
+        "cadence = \"annual\"",
+    );
+    assert_eq!(f.check(), vec![]);
+}
+
 #[test]
 fn cw030_attachment_missing() {
     let f = Fixture::valid();

@@ -138,7 +138,7 @@ fn check_requirements(
     let Some(config) = &model.config else { return };
     for requirement in &framework.catalog.requirements {
         let id = requirement.id.get_ref();
-        if !in_scope(framework, scope, requirement.group.get_ref())
+        if !scope.includes_group(framework, requirement.group.get_ref())
             || scope.excluded.keys().any(|k| k.get_ref() == id)
         {
             continue;
@@ -183,15 +183,4 @@ fn check_requirements(
         };
         found.push(diagnostic);
     }
-}
-
-/// Whether a group is in scope: required by the catalog, or chosen in `categories`
-/// (all groups when `categories` is absent).
-pub fn in_scope(framework: &Framework, scope: &FrameworkScope, group: &str) -> bool {
-    let required = framework.group(group).is_some_and(|g| g.required);
-    required
-        || scope
-            .categories
-            .as_ref()
-            .is_none_or(|chosen| chosen.iter().any(|c| c.get_ref() == group))
 }

@@ -171,7 +171,8 @@ pub fn check_freshness(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<
             continue;
         }
         let id = data.id.get_ref();
-        let frequency = data.frequency.get_ref();
+        let effective = model.effective_frequency(data);
+        let frequency = effective.describe();
         match latest.get(id.as_str()) {
             None => found.push(
                 Diagnostic::new(
@@ -189,7 +190,11 @@ pub fn check_freshness(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<
             ),
             Some(record) => {
                 let collected = record.data.collected.get_ref().0;
-                if collected < frequency.window_start(as_of) {
+                if collected < effective.cadence.window_start(as_of) {
+                    let set_at = match &effective.expected_by {
+                        Some(e) => (control.span(e.claim), "the requirement that expects it"),
+                        None => (control.span(&data.frequency), "frequency set here"),
+                    };
                     found.push(
                         Diagnostic::new(
                             Code::EvidenceStale,
@@ -199,13 +204,52 @@ pub fn check_freshness(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<
                                 "the latest evidence of control `{id}` was collected {collected}: older than its {frequency} frequency allows as of {as_of}"
                             ),
                         )
-                        .with_related(control.file, control.span(&data.frequency), "frequency set here")
+                        .with_related(control.file, set_at.0, set_at.1)
                         .with_help(format!(
                             "collect fresh evidence of `{id}` and add a record, or correct the control's frequency"
                         )),
                     );
                 }
             }
+        }
+    }
+}
+
+/// A control whose declared frequency is laxer than a cadence one of its in-scope requirements
+/// expects: the stricter cadence applies (freshness, matrix), and the declaration should say so.
+pub fn check_frequencies(model: &Model, found: &mut Vec<Diagnostic>) {
+    for control in &model.controls {
+        let data = &control.data;
+        let declared = data.frequency.get_ref();
+        for expectation in model.expected_cadences(data) {
+            if !expectation.cadence.is_stricter_than(declared) {
+                continue;
+            }
+            let requirement = expectation.requirement;
+            let basis = requirement
+                .cadence_basis
+                .as_deref()
+                .map_or(String::new(), |b| format!(" ({b})"));
+            found.push(
+                Diagnostic::new(
+                    Code::FrequencyLaxerThanRequired,
+                    control.file,
+                    control.span(&data.frequency),
+                    format!(
+                        "control `{}` operates {declared}, but {} `{}` ({}) expects {}{basis}",
+                        data.id.get_ref(),
+                        expectation.framework.title(),
+                        requirement.id.get_ref(),
+                        requirement.title,
+                        expectation.cadence,
+                    ),
+                )
+                .with_related(control.file, control.span(expectation.claim), "claimed here")
+                .with_help(format!(
+                    "evidence is judged against {} already; set `frequency = \"{}\"` so the control says how often it really operates",
+                    expectation.cadence, expectation.cadence
+                )),
+            );
         }
     }
 }

@@ -4,7 +4,8 @@
 //! family lives in its own module: [`ids`] (uniqueness and catalog integrity), [`references`] (every
 //! person, policy, control, framework and requirement named exists and is in scope), [`coverage`]
 //! (every in-scope requirement is covered by an implemented control or justifiably excluded),
-//! [`evidence`] (attachments exist inside the repository with the recorded hash; evidence is fresh)
+//! [`evidence`] (attachments exist inside the repository with the recorded hash; frequencies meet
+//! what the frameworks expect; evidence is fresh), [`suggestions`] (hints from the crosswalks)
 //! and [`history`] (on the review trail: complete history, reviews on time, every change approved).
 
 pub mod coverage;
@@ -13,6 +14,7 @@ pub mod evidence;
 pub mod history;
 pub mod ids;
 pub mod references;
+pub mod suggestions;
 
 use crate::diag::Diagnostic;
 use crate::model::Model;
@@ -46,7 +48,9 @@ pub fn run(model: &Model, options: &Options) -> Vec<Diagnostic> {
     references::check(model, &mut found);
     if !model.incomplete {
         coverage::check(model, &mut found);
+        evidence::check_frequencies(model, &mut found);
         evidence::check_freshness(model, options.as_of, &mut found);
+        suggestions::check(model, &mut found);
     }
     found
 }

@@ -26,6 +26,7 @@ pub enum Format {
 pub struct Summary {
     errors: usize,
     warnings: usize,
+    hints: usize,
     counts: [(usize, &'static str, &'static str); 4],
     as_of: jiff::civil::Date,
 }
@@ -41,6 +42,10 @@ impl Summary {
             warnings: findings
                 .iter()
                 .filter(|f| f.severity == Severity::Warning)
+                .count(),
+            hints: findings
+                .iter()
+                .filter(|f| f.severity == Severity::Hint)
                 .count(),
             counts: [
                 (model.policies.len(), "policy", "policies"),
@@ -58,10 +63,17 @@ impl Summary {
             .iter()
             .map(|&(n, one, many)| count(n, one, many))
             .collect();
-        let result = match (self.errors, self.warnings) {
-            (0, 0) => "no findings".to_string(),
-            (e, w) => format!(
+        let hints = count(self.hints, "hint", "hints");
+        let result = match (self.errors, self.warnings, self.hints) {
+            (0, 0, 0) => "no findings".to_string(),
+            (0, 0, _) => format!("no errors or warnings, {hints}"),
+            (e, w, 0) => format!(
                 "{} and {}",
+                count(e, "error", "errors"),
+                count(w, "warning", "warnings")
+            ),
+            (e, w, _) => format!(
+                "{}, {} and {hints}",
                 count(e, "error", "errors"),
                 count(w, "warning", "warnings")
             ),
@@ -134,6 +146,7 @@ fn rendered(finding: &Diagnostic) -> Rendered<crate::diag::FileId> {
     let severity = match finding.severity {
         Severity::Error => codespan_reporting::diagnostic::Severity::Error,
         Severity::Warning => codespan_reporting::diagnostic::Severity::Warning,
+        Severity::Hint => codespan_reporting::diagnostic::Severity::Help,
     };
     let mut labels = vec![Label::primary(finding.file, finding.span.clone())];
     labels.extend(
@@ -202,6 +215,7 @@ fn github(
         let level = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Hint => "notice",
         };
         let title = format!("{} {}", f.code.id(), f.code.name());
         let mut message = f.message.clone();
@@ -268,6 +282,7 @@ fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Hint => "note",
     }
 }
 

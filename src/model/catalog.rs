@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::types::Text;
+
 use crate::diag::FileId;
 
 /// The built-in catalogs, as TOML text.
@@ -50,6 +51,13 @@ pub struct Requirement {
     /// The id of its group.
     #[schemars(with = "String")]
     pub group: Text,
+    /// How often the activity it requires is expected to recur (e.g. an access review), if the
+    /// framework or its auditors expect a cadence: a control claiming it operates at least this often.
+    #[serde(default)]
+    pub cadence: Option<super::types::Cadence>,
+    /// Where the expected cadence comes from, in one line.
+    #[serde(default)]
+    pub cadence_basis: Option<String>,
 }
 
 /// An id of an older version and what replaced it.

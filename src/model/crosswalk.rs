@@ -22,6 +22,33 @@ pub enum RelationType {
     Intersect,
 }
 
+impl RelationType {
+    /// The same relation read from the other side: `subset` becomes `superset` and back.
+    pub fn inverse(self) -> RelationType {
+        match self {
+            RelationType::Subset => RelationType::Superset,
+            RelationType::Superset => RelationType::Subset,
+            other => other,
+        }
+    }
+
+    /// Whether meeting the first requirement fully meets the second (`equal`, `superset`). An
+    /// `intersect` or `subset` relation is at most partial coverage.
+    pub fn fully_satisfies(self) -> bool {
+        matches!(self, RelationType::Equal | RelationType::Superset)
+    }
+
+    /// The lower-case name used in crosswalk files.
+    pub fn name(self) -> &'static str {
+        match self {
+            RelationType::Equal => "equal",
+            RelationType::Subset => "subset",
+            RelationType::Superset => "superset",
+            RelationType::Intersect => "intersect",
+        }
+    }
+}
+
 /// Where a relation comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -75,6 +102,66 @@ pub struct Crosswalk {
     pub sources: Vec<String>,
     /// The relations.
     pub relations: Vec<Relation>,
+}
+
+/// A requirement that a crosswalk relates to a given one, seen from the given one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Related<'m> {
+    /// The catalog of the related requirement.
+    pub framework: &'m str,
+    /// The related requirement's id.
+    pub requirement: &'m str,
+    /// How the given requirement relates to this one.
+    #[serde(rename = "type")]
+    pub kind: RelationType,
+    /// Why the relation holds, if the crosswalk says.
+    pub rationale: Option<&'m str>,
+    /// The id of the crosswalk that relates them.
+    pub crosswalk: &'m str,
+}
+
+/// The requirements that `crosswalks` relate to `requirement` of catalog `framework`, in the
+/// crosswalks' order; a pair related by two crosswalks is given once, as the first relates it.
+pub fn related<'m>(
+    crosswalks: impl IntoIterator<Item = &'m Crosswalk>,
+    framework: &str,
+    requirement: &str,
+) -> Vec<Related<'m>> {
+    let mut found: Vec<Related<'m>> = Vec::new();
+    for crosswalk in crosswalks {
+        let forward = crosswalk.from.get_ref() == framework;
+        let backward = crosswalk.to.get_ref() == framework;
+        for relation in &crosswalk.relations {
+            let (this, other, kind, other_framework) = match (forward, backward) {
+                (true, _) => (
+                    &relation.from,
+                    &relation.to,
+                    *relation.kind.get_ref(),
+                    &crosswalk.to,
+                ),
+                (_, true) => (
+                    &relation.to,
+                    &relation.from,
+                    relation.kind.get_ref().inverse(),
+                    &crosswalk.from,
+                ),
+                _ => break,
+            };
+            let duplicate = found.iter().any(|r| {
+                r.framework == other_framework.get_ref() && r.requirement == other.get_ref()
+            });
+            if this.get_ref() == requirement && !duplicate {
+                found.push(Related {
+                    framework: other_framework.get_ref(),
+                    requirement: other.get_ref(),
+                    kind,
+                    rationale: relation.rationale.as_deref(),
+                    crosswalk: crosswalk.id.get_ref(),
+                });
+            }
+        }
+    }
+    found
 }
 
 /// The built-in crosswalks, as TOML text.

@@ -67,6 +67,8 @@ pub struct Model {
     pub risks: Vec<Doc<Risk>>,
     /// The repository's crosswalks between catalogs, by path.
     pub crosswalks: Vec<Doc<crosswalk::Crosswalk>>,
+    /// The built-in crosswalks.
+    pub built_in_crosswalks: Vec<crosswalk::Crosswalk>,
     /// Ids of documents that have errors and so are not in the model, so that references to them
     /// are not reported as dangling too.
     pub unparsed: Vec<(Kind, String)>,
@@ -88,6 +90,87 @@ impl Model {
             .flat_map(|c| c.data.frameworks.keys())
             .filter_map(|id| self.framework(id.get_ref()))
             .collect()
+    }
+
+    /// The scope `crosswalk.toml` gives a framework, if it puts it in scope.
+    pub fn scope(&self, framework_id: &str) -> Option<&FrameworkScope> {
+        let config = self.config.as_ref()?;
+        config
+            .data
+            .frameworks
+            .iter()
+            .find(|(id, _)| id.get_ref() == framework_id)
+            .map(|(_, scope)| scope)
+    }
+
+    /// Whether a requirement is in scope: its framework is, its group is, and it is not excluded.
+    pub fn requirement_in_scope(&self, framework_id: &str, requirement_id: &str) -> bool {
+        let Some((framework, scope)) = self.framework(framework_id).zip(self.scope(framework_id))
+        else {
+            return false;
+        };
+        let Some(requirement) = framework.requirement(requirement_id) else {
+            return false;
+        };
+        scope.includes_group(framework, requirement.group.get_ref())
+            && !scope.excluded.keys().any(|k| k.get_ref() == requirement_id)
+    }
+
+    /// Every crosswalk: the repository's own first, then the built-in ones.
+    pub fn all_crosswalks(&self) -> impl Iterator<Item = &crosswalk::Crosswalk> {
+        self.crosswalks
+            .iter()
+            .map(|doc| &doc.data)
+            .chain(&self.built_in_crosswalks)
+    }
+
+    /// The requirements the crosswalks relate to a requirement (see [`crosswalk::related`]).
+    pub fn related(&self, framework_id: &str, requirement_id: &str) -> Vec<crosswalk::Related<'_>> {
+        crosswalk::related(self.all_crosswalks(), framework_id, requirement_id)
+    }
+
+    /// The cadences that the in-scope requirements a control claims expect, in claim order.
+    pub fn expected_cadences<'m>(&'m self, control: &'m Control) -> Vec<Expectation<'m>> {
+        let mut expected = Vec::new();
+        for (framework_id, ids) in &control.satisfies {
+            let Some(framework) = self.framework(framework_id.get_ref()) else {
+                continue;
+            };
+            for id in ids {
+                let in_scope = self.requirement_in_scope(framework_id.get_ref(), id.get_ref());
+                let requirement = framework.requirement(id.get_ref());
+                if let Some((requirement, cadence)) = requirement
+                    .filter(|_| in_scope)
+                    .and_then(|r| r.cadence.as_ref().map(|c| (r, c)))
+                {
+                    expected.push(Expectation {
+                        framework,
+                        requirement,
+                        claim: id,
+                        cadence,
+                    });
+                }
+            }
+        }
+        expected
+    }
+
+    /// A control's effective frequency: the strictest of its declared `frequency` and the cadences
+    /// its in-scope requirements expect (on a tie, the declared one).
+    pub fn effective_frequency<'m>(&'m self, control: &'m Control) -> EffectiveFrequency<'m> {
+        let mut effective = EffectiveFrequency {
+            cadence: control.frequency.get_ref(),
+            expected_by: None,
+        };
+        for expectation in self.expected_cadences(control) {
+            if expectation.cadence.is_stricter_than(effective.cadence) {
+                effective = EffectiveFrequency {
+                    cadence: expectation.cadence,
+                    expected_by: Some(expectation),
+                };
+            }
+        }
+        effective
     }
 
     /// A policy by id.
@@ -158,6 +241,44 @@ impl Model {
     }
 }
 
+/// A cadence that a requirement a control claims expects.
+#[derive(Clone, Copy, Debug)]
+pub struct Expectation<'m> {
+    /// The requirement's framework.
+    pub framework: &'m Framework,
+    /// The requirement.
+    pub requirement: &'m catalog::Requirement,
+    /// The control's claim of it, in its `[satisfies]`.
+    pub claim: &'m Text,
+    /// The cadence it expects.
+    pub cadence: &'m Cadence,
+}
+
+/// How often a control must operate, all frameworks considered.
+#[derive(Clone, Copy, Debug)]
+pub struct EffectiveFrequency<'m> {
+    /// The strictest cadence.
+    pub cadence: &'m Cadence,
+    /// The requirement that demands it, when it is stricter than the control's own frequency.
+    pub expected_by: Option<Expectation<'m>>,
+}
+
+impl EffectiveFrequency<'_> {
+    /// The cadence, with the requirement that demands it when that is not the control's own:
+    /// `quarterly (soc2 CC6.3)`.
+    pub fn describe(&self) -> String {
+        match &self.expected_by {
+            None => self.cadence.to_string(),
+            Some(e) => format!(
+                "{} ({} {})",
+                self.cadence,
+                e.framework.id(),
+                e.requirement.id.get_ref()
+            ),
+        }
+    }
+}
+
 /// Parses and validates `crosswalk.toml`.
 pub fn parse_config(
     loaded: &Loaded,
@@ -211,6 +332,7 @@ pub fn build(
         root: loaded.root.clone(),
         config,
         frameworks: catalog::built_in(),
+        built_in_crosswalks: crosswalk::built_in(),
         ..Model::default()
     };
     let before = diagnostics.len();

@@ -127,6 +127,15 @@ impl Cadence {
         })
     }
 
+    /// Whether this cadence recurs more often than `other` (months counted as 30.44 days).
+    pub fn is_stricter_than(&self, other: &Cadence) -> bool {
+        self.length_in_millidays() < other.length_in_millidays()
+    }
+
+    fn length_in_millidays(&self) -> i64 {
+        i64::from(self.months) * 30_437 + i64::from(self.days) * 1_000
+    }
+
     /// The earliest date that is still within one period before `as_of`.
     pub fn window_start(&self, as_of: jiff::civil::Date) -> jiff::civil::Date {
         let span = jiff::Span::new().months(self.months).days(self.days);
@@ -432,6 +441,19 @@ pub struct FrameworkScope {
     /// The SOC 2 Type II observation window.
     #[serde(default)]
     pub observation: Option<Window>,
+}
+
+impl FrameworkScope {
+    /// Whether a requirement group is in scope: required by the catalog, or chosen in
+    /// `categories` (every group when `categories` is absent).
+    pub fn includes_group(&self, framework: &super::Framework, group: &str) -> bool {
+        let required = framework.group(group).is_some_and(|g| g.required);
+        required
+            || self
+                .categories
+                .as_ref()
+                .is_none_or(|chosen| chosen.iter().any(|c| c.get_ref() == group))
+    }
 }
 
 /// `[people.KEY]`.

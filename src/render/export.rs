@@ -177,6 +177,10 @@ pub fn export(model: &Model, commit: Option<&str>, as_of: jiff::civil::Date) -> 
                     ("owner", text(&c.owner)),
                     ("approvers", texts(&c.approvers)),
                     ("frequency", c.frequency.get_ref().to_string().into()),
+                    (
+                        "effective_frequency",
+                        model.effective_frequency(c).cadence.to_string().into(),
+                    ),
                     ("status", c.status.get_ref().name().into()),
                 ])
             })

@@ -8,7 +8,6 @@ use std::collections::{BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::views::MatrixRow;
-use crate::check::coverage::in_scope;
 use crate::model::{Model, Status};
 
 /// One requirement in the analysis.
@@ -132,7 +131,7 @@ fn analyse_one(model: &Model, id: &str) -> FrameworkGaps {
     let status_of = |control: &str| model.control(control).map(|c| *c.data.status.get_ref());
     let mut requirements = Vec::new();
     for requirement in &framework.catalog.requirements {
-        if !in_scope(framework, scope, requirement.group.get_ref()) {
+        if !scope.includes_group(framework, requirement.group.get_ref()) {
             continue;
         }
         let rid = requirement.id.get_ref().as_str();

@@ -273,13 +273,24 @@ pub fn gaps_table(gaps: &gaps::Gaps) -> Table {
 pub fn matrix_table(frameworks: &[String], rows: &[MatrixRow]) -> Table {
     let mut header = vec!["Control".to_string(), "Title".to_string()];
     header.extend(frameworks.iter().cloned());
-    header.extend(["Evidence", "Gap", "Status", "Owner", "Reviewed"].map(String::from));
+    header.extend(
+        [
+            "Frequency",
+            "Evidence",
+            "Gap",
+            "Status",
+            "Owner",
+            "Reviewed",
+        ]
+        .map(String::from),
+    );
     let rows = rows
         .iter()
         .map(|r| {
             let mut record = vec![r.id.clone(), r.title.clone()];
             record.extend(r.requirements.iter().map(|ids| ids.join(", ")));
             record.extend([
+                r.frequency.clone(),
                 r.evidence.clone(),
                 r.gap.clone(),
                 r.status.clone(),
@@ -291,7 +302,7 @@ pub fn matrix_table(frameworks: &[String], rows: &[MatrixRow]) -> Table {
         .collect();
     let mut widths = vec![9.0, 40.0];
     widths.extend(frameworks.iter().map(|_| 28.0));
-    widths.extend([34.0, 26.0, 13.0, 18.0, 11.0]);
+    widths.extend([22.0, 34.0, 26.0, 13.0, 18.0, 11.0]);
     Table {
         header,
         rows,

@@ -248,7 +248,7 @@ impl<'a> Site<'a> {
             title: c.title.clone(),
             policy: c.policy.get_ref().clone(),
             owner: self.name(&c.owner),
-            frequency: c.frequency.get_ref().to_string(),
+            frequency: self.model.effective_frequency(c).describe(),
             status: c.status.get_ref().name().to_string(),
             approved: self.approved(&doc.path),
             requirements: self.requirements(&c.satisfies),

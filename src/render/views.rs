@@ -5,7 +5,6 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::check::coverage::in_scope;
 use crate::model::{Control, Doc, Evidence, Framework, Model, Status};
 
 /// One Annex A control in the Statement of Applicability.
@@ -38,6 +37,9 @@ pub struct MatrixRow {
     pub title: String,
     /// For each framework in scope (in the order given), the requirement ids it satisfies.
     pub requirements: Vec<Vec<String>>,
+    /// How often it must operate, all frameworks considered: the strictest of its own frequency and
+    /// the cadences its requirements expect, e.g. `quarterly (soc2 CC6.3)` when a framework's is.
+    pub frequency: String,
     /// Its most recent evidence: `EV-… (date)`, or empty.
     pub evidence: String,
     /// What keeps it from operating with fresh evidence, or empty.
@@ -218,8 +220,9 @@ pub fn matrix_rows(
                     .iter()
                     .map(|f| claimed(control, f, model))
                     .collect(),
+                frequency: model.effective_frequency(data).describe(),
                 evidence: record.map(|r| describe(r)).unwrap_or_default(),
-                gap: gap(control, record.copied(), as_of),
+                gap: gap(model, control, record.copied(), as_of),
                 status: data.status.get_ref().name().to_string(),
                 owner,
                 reviewed: reviewed(&control.path)
@@ -253,19 +256,24 @@ fn claimed(control: &Doc<Control>, framework: &Framework, model: &Model) -> Vec<
                 .map(|r| r.group.get_ref().as_str());
             scope
                 .zip(group)
-                .is_none_or(|(scope, group)| in_scope(framework, scope, group))
+                .is_none_or(|(scope, group)| scope.includes_group(framework, group))
         })
         .collect()
 }
 
-fn gap(control: &Doc<Control>, record: Option<&Doc<Evidence>>, as_of: jiff::civil::Date) -> String {
+fn gap(
+    model: &Model,
+    control: &Doc<Control>,
+    record: Option<&Doc<Evidence>>,
+    as_of: jiff::civil::Date,
+) -> String {
     let data = &control.data;
     match (*data.status.get_ref(), record) {
         (Status::Planned, _) => "planned: not operating".into(),
         (_, None) => "no evidence".into(),
         (status, Some(record)) => {
             let collected = record.data.collected.get_ref().0;
-            if collected < data.frequency.get_ref().window_start(as_of) {
+            if collected < model.effective_frequency(data).cadence.window_start(as_of) {
                 format!("evidence stale: last collected {collected}")
             } else if status == Status::Partial {
                 "partially implemented".into()

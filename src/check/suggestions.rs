@@ -1,0 +1,121 @@
+//! Suggestions from the crosswalks: a control claims requirement X, a crosswalk relates X to an
+//! in-scope requirement Y of another framework, and no control claims Y. The control may also
+//! satisfy Y; a hint says so, and the user confirms by adding the claim. Relations that are not
+//! `equal` or `superset` are worded as partial: they never amount to full coverage.
+
+use crate::diag::{Code, Diagnostic};
+use crate::model::crosswalk::Related;
+use crate::model::{Control, Doc, Model, Text};
+
+/// One suggestion for one control.
+struct Suggestion<'m> {
+    claim: &'m Text,
+    claim_framework: &'m str,
+    related: Related<'m>,
+}
+
+/// Adds a hint for every requirement a control may also satisfy.
+pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
+    let claimed = |framework: &str, id: &str| {
+        model.controls.iter().any(|c| {
+            c.data
+                .satisfies
+                .iter()
+                .any(|(f, ids)| f.get_ref() == framework && ids.iter().any(|i| i.get_ref() == id))
+        })
+    };
+    for control in &model.controls {
+        for suggestion in suggestions_for(model, control, &claimed) {
+            found.push(hint(model, control, &suggestion));
+        }
+    }
+}
+
+/// A control's suggestions, one per unclaimed related requirement (the strongest relation wins).
+fn suggestions_for<'m>(
+    model: &'m Model,
+    control: &'m Doc<Control>,
+    claimed: &impl Fn(&str, &str) -> bool,
+) -> Vec<Suggestion<'m>> {
+    let mut suggestions: Vec<Suggestion<'m>> = Vec::new();
+    for (framework, ids) in &control.data.satisfies {
+        let framework = framework.get_ref().as_str();
+        if model.scope(framework).is_none() {
+            continue;
+        }
+        for claim in ids {
+            for related in model.related(framework, claim.get_ref()) {
+                if related.framework == framework
+                    || !model.requirement_in_scope(related.framework, related.requirement)
+                    || claimed(related.framework, related.requirement)
+                {
+                    continue;
+                }
+                let same = |s: &Suggestion| {
+                    s.related.framework == related.framework
+                        && s.related.requirement == related.requirement
+                };
+                match suggestions.iter_mut().find(|s| same(s)) {
+                    Some(s)
+                        if !s.related.kind.fully_satisfies() && related.kind.fully_satisfies() =>
+                    {
+                        *s = Suggestion {
+                            claim,
+                            claim_framework: framework,
+                            related,
+                        };
+                    }
+                    Some(_) => {}
+                    None => suggestions.push(Suggestion {
+                        claim,
+                        claim_framework: framework,
+                        related,
+                    }),
+                }
+            }
+        }
+    }
+    suggestions
+}
+
+fn hint(model: &Model, control: &Doc<Control>, suggestion: &Suggestion) -> Diagnostic {
+    let related = &suggestion.related;
+    let title = |framework: &str| {
+        model
+            .framework(framework)
+            .map_or(framework.to_string(), |f| f.title().to_string())
+    };
+    let target = model
+        .framework(related.framework)
+        .and_then(|f| f.requirement(related.requirement))
+        .map_or(String::new(), |r| format!(" ({})", r.title));
+    let verdict = if related.kind.fully_satisfies() {
+        "this control may also satisfy it"
+    } else {
+        "this control may satisfy part of it (a partial relation is never full coverage)"
+    };
+    Diagnostic::new(
+        Code::CrosswalkSuggestion,
+        control.file,
+        control.span(suggestion.claim),
+        format!(
+            "control `{}` claims {} `{}`, which the crosswalk `{}` relates to {} `{}`{target} ({}); no control claims `{}`: {verdict}",
+            control.data.id.get_ref(),
+            title(suggestion.claim_framework),
+            suggestion.claim.get_ref(),
+            related.crosswalk,
+            title(related.framework),
+            related.requirement,
+            related.kind.name(),
+            related.requirement,
+        ),
+    )
+    .with_help(format!(
+        "if it does, add \"{}\" to `{}` under `[satisfies]`{}",
+        related.requirement,
+        related.framework,
+        related
+            .rationale
+            .map_or(String::new(), |r| format!("; the crosswalk's rationale: {r}"))
+    ))
+}
