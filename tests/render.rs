@@ -423,3 +423,82 @@ fn gaps_count_coverage_single_points_and_overlap_exactly() {
         Some(2)
     );
 }
+
+#[test]
+fn trace_walks_requirement_to_controls_policies_evidence_and_related_requirements() {
+    let f = with_iso();
+    // A requirement: its control, the control's policy, evidence and risk, and the SOC 2 criteria
+    // the built-in crosswalk relates to it.
+    insta::assert_snapshot!(stdout(&f.run(&[
+        "trace",
+        "iso27001:A.5.15",
+        "--as-of",
+        AS_OF
+    ])));
+    // A control, by id.
+    insta::assert_snapshot!(stdout(&f.run(&["trace", "C-1", "--as-of", AS_OF])));
+    // Evidence as JSON: it reaches its control and that control's requirements, not other evidence.
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &f.run(&["trace", "EV-1", "--format", "json", "--as-of", AS_OF]),
+    ))
+    .unwrap();
+    assert_eq!(json["subject"]["kind"], "evidence");
+    assert_eq!(json["controls"][0]["id"], "C-1");
+    assert_eq!(json["controls"][0]["fresh"], true);
+    assert_eq!(json["evidence"].as_array().unwrap().len(), 1);
+    assert_eq!(json["policies"][0]["id"], "POL-A");
+    assert_eq!(json["risks"][0]["id"], "R-1");
+    let requirements: Vec<String> = json["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}:{}",
+                r["framework"].as_str().unwrap(),
+                r["id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        requirements,
+        ["iso27001:A.5.15", "iso27001:A.5.31", "mini:M.1", "mini:M.2"]
+    );
+    // An excluded requirement is traced with its justification; a bare id finds its catalog.
+    let excluded = stdout(&f.run(&["trace", "A.7.5", "--as-of", AS_OF]));
+    assert!(excluded.contains("iso27001:A.7.5 Protecting against physical and environmental threats [excluded] by no control"), "{excluded}");
+    assert!(
+        excluded.contains("excluded: No premises | all in the cloud."),
+        "{excluded}"
+    );
+}
+
+#[test]
+fn trace_of_an_unknown_or_ambiguous_id_fails_with_a_suggestion() {
+    let f = with_iso();
+    let output = f.run(&["trace", "C-2"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no requirement or document has the id `C-2`: did you mean `C-1`?"),
+        "{stderr}"
+    );
+    f.write(
+        "frameworks/mini3.toml",
+        common::CATALOG.replace("id = \"mini\"", "id = \"mini3\""),
+    );
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n[frameworks.mini3]\n",
+    );
+    let output = f.run(&["trace", "M.1"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "`M.1` is a requirement of several catalogs: say which, e.g. `mini:M.1` or `mini3:M.1`"
+        ),
+        "{stderr}"
+    );
+    stdout(&f.run(&["trace", "mini3:M.1"]));
+}

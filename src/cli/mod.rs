@@ -110,6 +110,18 @@ enum Command {
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<jiff::civil::Date>,
     },
+    /// Everything connected to a requirement, control, policy, evidence record or risk, across
+    /// frameworks: requirements, controls, policies, evidence, risks and crosswalk relations.
+    Trace {
+        /// `iso27001:A.5.18`, a requirement id that one catalog has (`CC6.1`), or a document id.
+        id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = render::TraceFormat::Text)]
+        format: render::TraceFormat,
+        /// Judge evidence freshness as of this date; by default today.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<jiff::civil::Date>,
+    },
     /// The ISO 27001 Statement of Applicability: every Annex A control, applicable or excluded.
     Soa(TableArgs),
     /// The mapping matrix: each control, the requirements it satisfies per framework, its evidence.
@@ -267,6 +279,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             as_of,
         } => render::gaps(&cli.directory, framework.as_deref(), format, as_of),
         Command::Build { out, as_of } => render::build(&cli.directory, out, as_of),
+        Command::Trace { id, format, as_of } => render::trace(&cli.directory, &id, format, as_of),
         Command::Soa(args) => {
             render::soa(&cli.directory, args.format, args.as_of, args.out.as_deref())
         }

@@ -36,6 +36,38 @@ pub enum GapsFormat {
     Csv,
 }
 
+/// Output format of a trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TraceFormat {
+    /// Indented text.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// `crosswalk trace`: works on whatever of the repository reads, and says when that is not all.
+pub fn trace(
+    directory: &Path,
+    id: &str,
+    format: TraceFormat,
+    as_of: Option<jiff::civil::Date>,
+) -> Result<ExitCode> {
+    let workspace = crate::open(directory)?;
+    if !workspace.diagnostics.is_empty() {
+        eprintln!(
+            "warning: {} file problem(s) keep documents out of the trace (run `crosswalk check`)",
+            workspace.diagnostics.len()
+        );
+    }
+    let as_of = as_of.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
+    let trace = render::trace::trace(&workspace.model, id, as_of)?;
+    let text = match format {
+        TraceFormat::Text => render::trace::to_text(&trace),
+        TraceFormat::Json => serde_json::to_string_pretty(&trace)? + "\n",
+    };
+    emit(text.as_bytes(), None)
+}
+
 /// `crosswalk gaps`.
 pub fn gaps(
     directory: &Path,

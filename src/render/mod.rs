@@ -12,6 +12,7 @@ pub mod gaps;
 pub mod markdown;
 pub mod pdf;
 pub mod site;
+pub mod trace;
 mod views;
 mod xlsx;
 

@@ -1,0 +1,546 @@
+//! `crosswalk trace ID`: everything connected to one requirement, control, policy, evidence record
+//! or risk, across frameworks. Requirement → controls → policies → evidence (and risks), and for
+//! each requirement the requirements the crosswalks relate to it, with the controls that claim
+//! those. This is the walkthrough an auditor asks for, as a view of the model (text and JSON).
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::diag::closest;
+use crate::model::{Control, Doc, Model, Status};
+
+/// What was traced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Subject {
+    /// requirement, control, policy, evidence or risk.
+    pub kind: &'static str,
+    /// `iso27001:A.5.18` for a requirement, else the document id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+}
+
+/// A requirement in the trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RequirementView {
+    /// Catalog id.
+    pub framework: String,
+    /// Requirement id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// covered, partial, uncovered, excluded, or out of scope.
+    pub coverage: &'static str,
+    /// The exclusion's justification, when excluded.
+    pub justification: Option<String>,
+    /// The controls that claim it.
+    pub controls: Vec<String>,
+    /// The requirements of other catalogs that the crosswalks relate to it.
+    pub related: Vec<RelatedView>,
+}
+
+/// A requirement a crosswalk relates to a traced one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RelatedView {
+    /// Catalog id.
+    pub framework: String,
+    /// Requirement id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// How the traced requirement relates to it (NIST IR 8477).
+    pub relation: &'static str,
+    /// Whether meeting the traced requirement fully meets this one (`equal`, `superset`).
+    pub full_coverage: bool,
+    /// Why the relation holds, if the crosswalk says.
+    pub rationale: Option<String>,
+    /// The controls that claim it.
+    pub controls: Vec<String>,
+}
+
+/// A control in the trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ControlView {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Path.
+    pub path: String,
+    /// implemented, partial or planned.
+    pub status: &'static str,
+    /// Owner (key of `[people]`).
+    pub owner: String,
+    /// Its policy.
+    pub policy: String,
+    /// Effective frequency, with the requirement that demands it when stricter than its own.
+    pub frequency: String,
+    /// The requirements it claims, as `framework:id`.
+    pub requirements: Vec<String>,
+    /// Its latest evidence record on or before the judging date.
+    pub latest_evidence: Option<String>,
+    /// Whether that evidence is within the effective frequency.
+    pub fresh: bool,
+}
+
+/// A policy, evidence record or risk in the trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DocumentView {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Path.
+    pub path: String,
+    /// A short description: a policy's owner, a record's collection date, a risk's treatment.
+    pub detail: String,
+}
+
+/// Everything connected to the subject.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Trace {
+    /// What was traced.
+    pub subject: Subject,
+    /// The date evidence freshness is judged as of.
+    pub as_of: String,
+    /// Requirements, by framework in scope order and catalog order.
+    pub requirements: Vec<RequirementView>,
+    /// Controls.
+    pub controls: Vec<ControlView>,
+    /// Policies.
+    pub policies: Vec<DocumentView>,
+    /// Evidence records.
+    pub evidence: Vec<DocumentView>,
+    /// Risks treated by the controls.
+    pub risks: Vec<DocumentView>,
+}
+
+/// Why an id cannot be traced.
+#[derive(Debug, thiserror::Error)]
+pub enum TraceError {
+    /// Nothing has that id.
+    #[error("no requirement or document has the id `{id}`{}", .suggestion.as_ref().map_or(String::new(), |s| format!(": did you mean `{s}`?")))]
+    NotFound {
+        /// The id asked for.
+        id: String,
+        /// The closest id there is.
+        suggestion: Option<String>,
+    },
+    /// Several requirements have that id.
+    #[error("`{id}` is a requirement of several catalogs: say which, e.g. {}", .candidates.join(" or "))]
+    Ambiguous {
+        /// The id asked for.
+        id: String,
+        /// `framework:id` of each.
+        candidates: Vec<String>,
+    },
+}
+
+/// Indices into the model's lists of what the trace reaches.
+#[derive(Default)]
+struct Reach {
+    requirements: BTreeSet<(String, String)>,
+    controls: BTreeSet<usize>,
+    policies: BTreeSet<usize>,
+    evidence: BTreeSet<usize>,
+    risks: BTreeSet<usize>,
+}
+
+/// Traces `id`: `framework:requirement`, a bare requirement id, or a document id.
+pub fn trace(model: &Model, id: &str, as_of: jiff::civil::Date) -> Result<Trace, TraceError> {
+    let (subject, reach) = resolve(model, id)?;
+    Ok(Trace {
+        subject,
+        as_of: as_of.to_string(),
+        requirements: requirement_views(model, &reach),
+        controls: reach
+            .controls
+            .iter()
+            .map(|&i| control_view(model, &model.controls[i], as_of))
+            .collect(),
+        policies: views(&reach.policies, &model.policies, |p| {
+            (
+                &p.data.id,
+                &p.data.title,
+                format!("owner {}", p.data.owner.get_ref()),
+            )
+        }),
+        evidence: views(&reach.evidence, &model.evidence, |e| {
+            let collected = e.data.collected.get_ref();
+            (&e.data.id, &e.data.title, format!("collected {collected}"))
+        }),
+        risks: views(&reach.risks, &model.risks, |r| {
+            let treatment = format!("{:?}", r.data.treatment).to_lowercase();
+            (&r.data.id, &r.data.title, format!("treatment {treatment}"))
+        }),
+    })
+}
+
+fn resolve(model: &Model, id: &str) -> Result<(Subject, Reach), TraceError> {
+    if let Some(found) = resolve_document(model, id) {
+        return Ok(found);
+    }
+    let requirement = resolve_requirement(model, id)?;
+    let title = model
+        .framework(&requirement.0)
+        .and_then(|f| f.requirement(&requirement.1))
+        .map_or(String::new(), |r| r.title.clone());
+    let subject = Subject {
+        kind: "requirement",
+        id: format!("{}:{}", requirement.0, requirement.1),
+        title,
+    };
+    let controls = indices(&model.controls, |c| {
+        claims(c, &requirement.0, &requirement.1)
+    });
+    let mut reach = reach_from_controls(model, controls, true);
+    reach.requirements = BTreeSet::from([requirement.clone()]);
+    let addressing = indices(&model.policies, |p| {
+        p.data.satisfies.iter().any(|(f, ids)| {
+            f.get_ref() == &requirement.0 && ids.iter().any(|i| i.get_ref() == &requirement.1)
+        })
+    });
+    reach.policies.extend(addressing);
+    Ok((subject, reach))
+}
+
+fn resolve_document(model: &Model, id: &str) -> Option<(Subject, Reach)> {
+    let subject = |kind, title: &str| Subject {
+        kind,
+        id: id.to_string(),
+        title: title.to_string(),
+    };
+    let same = |text: &crate::model::Text| text.get_ref() == id;
+    if let Some(i) = model.controls.iter().position(|c| same(&c.data.id)) {
+        let reach = reach_from_controls(model, BTreeSet::from([i]), true);
+        return Some((subject("control", &model.controls[i].data.title), reach));
+    }
+    if let Some(i) = model.policies.iter().position(|p| same(&p.data.id)) {
+        let controls = indices(&model.controls, |c| same(&c.data.policy));
+        let mut reach = reach_from_controls(model, controls, true);
+        reach.policies = BTreeSet::from([i]);
+        reach
+            .requirements
+            .extend(requirement_keys(&model.policies[i].data.satisfies));
+        return Some((subject("policy", &model.policies[i].data.title), reach));
+    }
+    if let Some(i) = model.evidence.iter().position(|e| same(&e.data.id)) {
+        let record = &model.evidence[i].data;
+        let controls = indices(&model.controls, |c| record.controls.contains(&c.data.id));
+        let mut reach = reach_from_controls(model, controls, false);
+        reach.evidence = BTreeSet::from([i]);
+        return Some((subject("evidence", &record.title), reach));
+    }
+    let i = model.risks.iter().position(|r| same(&r.data.id))?;
+    let risk = &model.risks[i].data;
+    let controls = indices(&model.controls, |c| risk.controls.contains(&c.data.id));
+    let mut reach = reach_from_controls(model, controls, true);
+    reach.risks = BTreeSet::from([i]);
+    Some((subject("risk", &risk.title), reach))
+}
+
+/// `framework:id`, or an id that one catalog (preferably one in scope) has.
+fn resolve_requirement(model: &Model, id: &str) -> Result<(String, String), TraceError> {
+    if let Some((framework, requirement)) = id.split_once(':')
+        && model
+            .framework(framework)
+            .is_some_and(|f| f.requirement(requirement).is_some())
+    {
+        return Ok((framework.to_string(), requirement.to_string()));
+    }
+    let having: Vec<&str> = model
+        .frameworks
+        .iter()
+        .filter(|f| f.requirement(id).is_some())
+        .map(|f| f.id())
+        .collect();
+    let in_scope: Vec<&str> = having
+        .iter()
+        .copied()
+        .filter(|f| model.scope(f).is_some())
+        .collect();
+    match (in_scope.as_slice(), having.as_slice()) {
+        ([one], _) | ([], [one]) => Ok((one.to_string(), id.to_string())),
+        ([], []) => Err(not_found(model, id)),
+        (_, _) => Err(TraceError::Ambiguous {
+            id: id.to_string(),
+            candidates: having.iter().map(|f| format!("`{f}:{id}`")).collect(),
+        }),
+    }
+}
+
+fn not_found(model: &Model, id: &str) -> TraceError {
+    let documents = model
+        .policies
+        .iter()
+        .map(|d| d.data.id.get_ref().as_str())
+        .chain(model.controls.iter().map(|d| d.data.id.get_ref().as_str()))
+        .chain(model.evidence.iter().map(|d| d.data.id.get_ref().as_str()))
+        .chain(model.risks.iter().map(|d| d.data.id.get_ref().as_str()));
+    let requirements = model.frameworks.iter().flat_map(|f| {
+        f.catalog
+            .requirements
+            .iter()
+            .map(|r| r.id.get_ref().as_str())
+    });
+    TraceError::NotFound {
+        id: id.to_string(),
+        suggestion: closest(id, documents.chain(requirements)).map(str::to_string),
+    }
+}
+
+/// What a set of controls reaches: their requirements, policies, risks, and (if asked) evidence.
+fn reach_from_controls(model: &Model, controls: BTreeSet<usize>, with_evidence: bool) -> Reach {
+    let mut reach = Reach::default();
+    for &i in &controls {
+        let control = &model.controls[i].data;
+        reach
+            .requirements
+            .extend(requirement_keys(&control.satisfies));
+        reach.policies.extend(indices(&model.policies, |p| {
+            p.data.id.get_ref() == control.policy.get_ref()
+        }));
+        if with_evidence {
+            reach.evidence.extend(indices(&model.evidence, |e| {
+                e.data.controls.contains(&control.id)
+            }));
+        }
+        reach.risks.extend(indices(&model.risks, |r| {
+            r.data.controls.contains(&control.id)
+        }));
+    }
+    reach.controls = controls;
+    reach
+}
+
+fn indices<T>(docs: &[Doc<T>], keep: impl Fn(&Doc<T>) -> bool) -> BTreeSet<usize> {
+    docs.iter()
+        .enumerate()
+        .filter(|(_, d)| keep(d))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn requirement_keys(satisfies: &crate::model::Satisfies) -> Vec<(String, String)> {
+    satisfies
+        .iter()
+        .flat_map(|(f, ids)| {
+            ids.iter()
+                .map(|i| (f.get_ref().clone(), i.get_ref().clone()))
+        })
+        .collect()
+}
+
+fn claims(control: &Doc<Control>, framework: &str, id: &str) -> bool {
+    control
+        .data
+        .satisfies
+        .iter()
+        .any(|(f, ids)| f.get_ref() == framework && ids.iter().any(|i| i.get_ref() == id))
+}
+
+fn claimants(model: &Model, framework: &str, id: &str) -> Vec<String> {
+    model
+        .controls
+        .iter()
+        .filter(|c| claims(c, framework, id))
+        .map(|c| c.data.id.get_ref().clone())
+        .collect()
+}
+
+/// The reached requirements in framework order (in scope first) and catalog order.
+fn requirement_views(model: &Model, reach: &Reach) -> Vec<RequirementView> {
+    let mut frameworks = model.frameworks_in_scope();
+    for framework in &model.frameworks {
+        if !frameworks.iter().any(|f| f.id() == framework.id()) {
+            frameworks.push(framework);
+        }
+    }
+    frameworks
+        .iter()
+        .flat_map(|framework| {
+            framework
+                .catalog
+                .requirements
+                .iter()
+                .filter(|r| {
+                    reach
+                        .requirements
+                        .contains(&(framework.id().to_string(), r.id.get_ref().clone()))
+                })
+                .map(move |r| requirement_view(model, framework.id(), r.id.get_ref(), &r.title))
+        })
+        .collect()
+}
+
+fn requirement_view(model: &Model, framework: &str, id: &str, title: &str) -> RequirementView {
+    let controls = claimants(model, framework, id);
+    let justification = model
+        .scope(framework)
+        .and_then(|s| s.excluded.iter().find(|(k, _)| k.get_ref() == id))
+        .map(|(_, why)| why.get_ref().clone());
+    RequirementView {
+        framework: framework.to_string(),
+        id: id.to_string(),
+        title: title.to_string(),
+        coverage: coverage(model, framework, id, &controls, justification.is_some()),
+        justification,
+        related: model
+            .related(framework, id)
+            .into_iter()
+            .map(|r| RelatedView {
+                framework: r.framework.to_string(),
+                id: r.requirement.to_string(),
+                title: model
+                    .framework(r.framework)
+                    .and_then(|f| f.requirement(r.requirement))
+                    .map_or(String::new(), |q| q.title.clone()),
+                relation: r.kind.name(),
+                full_coverage: r.kind.fully_satisfies(),
+                rationale: r.rationale.map(str::to_string),
+                controls: claimants(model, r.framework, r.requirement),
+            })
+            .collect(),
+        controls,
+    }
+}
+
+fn coverage(
+    model: &Model,
+    framework: &str,
+    id: &str,
+    controls: &[String],
+    excluded: bool,
+) -> &'static str {
+    let implemented = controls.iter().any(|c| {
+        model
+            .control(c)
+            .is_some_and(|c| *c.data.status.get_ref() == Status::Implemented)
+    });
+    match () {
+        _ if implemented => "covered",
+        _ if !controls.is_empty() => "partial",
+        _ if excluded => "excluded",
+        _ if model.requirement_in_scope(framework, id) => "uncovered",
+        _ => "out of scope",
+    }
+}
+
+fn control_view(model: &Model, doc: &Doc<Control>, as_of: jiff::civil::Date) -> ControlView {
+    let control = &doc.data;
+    let effective = model.effective_frequency(control);
+    let latest = model.latest_evidence(as_of);
+    let record = latest.get(control.id.get_ref().as_str());
+    ControlView {
+        id: control.id.get_ref().clone(),
+        title: control.title.clone(),
+        path: doc.path.clone(),
+        status: control.status.get_ref().name(),
+        owner: control.owner.get_ref().clone(),
+        policy: control.policy.get_ref().clone(),
+        frequency: effective.describe(),
+        requirements: requirement_keys(&control.satisfies)
+            .into_iter()
+            .map(|(f, i)| format!("{f}:{i}"))
+            .collect(),
+        latest_evidence: record.map(|r| r.data.id.get_ref().clone()),
+        fresh: record
+            .is_some_and(|r| r.data.collected.get_ref().0 >= effective.cadence.window_start(as_of)),
+    }
+}
+
+fn views<T>(
+    chosen: &BTreeSet<usize>,
+    docs: &[Doc<T>],
+    describe: impl Fn(&Doc<T>) -> (&crate::model::Text, &String, String),
+) -> Vec<DocumentView> {
+    chosen
+        .iter()
+        .map(|&i| {
+            let (id, title, detail) = describe(&docs[i]);
+            DocumentView {
+                id: id.get_ref().clone(),
+                title: title.clone(),
+                path: docs[i].path.clone(),
+                detail,
+            }
+        })
+        .collect()
+}
+
+/// The trace as indented plain text.
+pub fn to_text(trace: &Trace) -> String {
+    let mut out = String::new();
+    let subject = &trace.subject;
+    let _ = writeln!(out, "{} {}: {}", subject.kind, subject.id, subject.title);
+    let _ = writeln!(out, "(evidence judged as of {})", trace.as_of);
+    section(&mut out, "Requirements", &trace.requirements, |out, r| {
+        let claimed = list_or(&r.controls, "no control");
+        let _ = writeln!(
+            out,
+            "  {}:{} {} [{}] by {claimed}",
+            r.framework, r.id, r.title, r.coverage
+        );
+        if let Some(why) = &r.justification {
+            let _ = writeln!(out, "      excluded: {why}");
+        }
+        for related in &r.related {
+            let partial = if related.full_coverage {
+                ""
+            } else {
+                ", partial"
+            };
+            let _ = writeln!(
+                out,
+                "      ~ {}:{} {} ({}{partial}) by {}",
+                related.framework,
+                related.id,
+                related.title,
+                related.relation,
+                list_or(&related.controls, "no control")
+            );
+        }
+    });
+    section(&mut out, "Controls", &trace.controls, |out, c| {
+        let evidence = match (&c.latest_evidence, c.fresh) {
+            (Some(e), true) => format!("latest evidence {e}"),
+            (Some(e), false) => format!("latest evidence {e} is stale"),
+            (None, _) => "no evidence".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  {} {} [{}, {}] policy {}; {evidence}",
+            c.id, c.title, c.status, c.frequency, c.policy
+        );
+        let _ = writeln!(out, "      {} · {}", c.path, c.requirements.join(", "));
+    });
+    for (title, documents) in [
+        ("Policies", &trace.policies),
+        ("Evidence", &trace.evidence),
+        ("Risks", &trace.risks),
+    ] {
+        section(&mut out, title, documents, |out, d| {
+            let _ = writeln!(out, "  {} {} ({}) {}", d.id, d.title, d.detail, d.path);
+        });
+    }
+    out
+}
+
+fn section<T>(out: &mut String, title: &str, items: &[T], line: impl Fn(&mut String, &T)) {
+    let _ = writeln!(out, "\n{title} ({})", items.len());
+    if items.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for item in items {
+        line(out, item);
+    }
+}
+
+fn list_or(items: &[String], empty: &str) -> String {
+    match items.is_empty() {
+        true => empty.to_string(),
+        false => items.join(", "),
+    }
+}
