@@ -6,6 +6,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod diff;
 mod frameworks;
 mod history;
 mod init;
@@ -109,6 +110,25 @@ enum Command {
         /// Judge evidence freshness as of this date; by default the HEAD commit's date.
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<jiff::civil::Date>,
+    },
+    /// What a change does to compliance, between two git revisions (read from git objects, no
+    /// checkout): documents, requirements gaining or losing controls, SoA rows, findings introduced
+    /// and fixed, approvals needed.
+    Diff {
+        /// The base revision, e.g. `origin/main`; compared from its merge base with HEAD.
+        base: String,
+        /// The head revision.
+        #[arg(default_value = "HEAD")]
+        head: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = diff::DiffFormat::Md)]
+        format: diff::DiffFormat,
+        /// Judge evidence freshness as of this date; by default the head commit's date.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<jiff::civil::Date>,
+        /// Write the report to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Everything connected to a requirement, control, policy, evidence record or risk, across
     /// frameworks: requirements, controls, policies, evidence, risks and crosswalk relations.
@@ -279,6 +299,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             as_of,
         } => render::gaps(&cli.directory, framework.as_deref(), format, as_of),
         Command::Build { out, as_of } => render::build(&cli.directory, out, as_of),
+        Command::Diff {
+            base,
+            head,
+            format,
+            as_of,
+            out,
+        } => diff::run(&cli.directory, &base, &head, format, as_of, out.as_deref()),
         Command::Trace { id, format, as_of } => render::trace(&cli.directory, &id, format, as_of),
         Command::Soa(args) => {
             render::soa(&cli.directory, args.format, args.as_of, args.out.as_deref())

@@ -286,7 +286,7 @@ fn reviewed_dates(workspace: &Workspace, trail: &Trail) -> HashMap<String, jiff:
 }
 
 /// Writes to `out`, or to standard output.
-fn emit(bytes: &[u8], out: Option<&Path>) -> Result<ExitCode> {
+pub(super) fn emit(bytes: &[u8], out: Option<&Path>) -> Result<ExitCode> {
     match out {
         Some(path) => crate::atomic::write(path, bytes)
             .with_context(|| format!("cannot write {}", path.display()))?,

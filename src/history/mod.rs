@@ -15,6 +15,7 @@ pub mod approval;
 mod repo;
 pub mod report;
 pub mod reviews;
+pub mod snapshot;
 pub mod trailers;
 
 use std::collections::BTreeMap;

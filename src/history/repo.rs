@@ -21,6 +21,12 @@ pub enum HistoryError {
     /// git failed.
     #[error("git: {0}")]
     Git(#[from] git2::Error),
+    /// A revision that names no commit.
+    #[error("`{0}` is not a revision of this repository: {1}")]
+    Revision(String, String),
+    /// A version of the repository could not be written out of git.
+    #[error("cannot write a version of the repository into {}: {}", .0.display(), .1)]
+    Extract(PathBuf, String),
 }
 
 /// What to read.
@@ -131,7 +137,7 @@ fn walk(repo: &Repository) -> Result<Vec<Node>, git2::Error> {
     Ok(nodes)
 }
 
-fn who(signature: &git2::Signature) -> Who {
+pub(super) fn who(signature: &git2::Signature) -> Who {
     Who::Email {
         name: String::from_utf8_lossy(signature.name_bytes()).into_owned(),
         email: String::from_utf8_lossy(signature.email_bytes()).into_owned(),
@@ -633,7 +639,7 @@ fn summary(message: &str) -> &str {
     message.lines().next().unwrap_or_default().trim()
 }
 
-fn civil_date(seconds: i64, offset_minutes: i32) -> jiff::civil::Date {
+pub(super) fn civil_date(seconds: i64, offset_minutes: i32) -> jiff::civil::Date {
     let timestamp = jiff::Timestamp::from_second(seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
     let offset =
         jiff::tz::Offset::from_seconds(offset_minutes * 60).unwrap_or(jiff::tz::Offset::UTC);
@@ -641,7 +647,7 @@ fn civil_date(seconds: i64, offset_minutes: i32) -> jiff::civil::Date {
 }
 
 /// The compliance root relative to the git work tree (`""` when they are the same).
-fn relative_root(repo: &Repository, root: &Path) -> String {
+pub(super) fn relative_root(repo: &Repository, root: &Path) -> String {
     let (Some(workdir), Ok(root)) = (repo.workdir(), root.canonicalize()) else {
         return String::new();
     };
@@ -666,7 +672,7 @@ fn join(within: &str, prefix: &str) -> String {
     }
 }
 
-fn strip(within: &str, path: &str) -> String {
+pub(super) fn strip(within: &str, path: &str) -> String {
     if within.is_empty() {
         return path.to_string();
     }

@@ -7,6 +7,7 @@
 //! overridable by a file of the same name in the repository's `templates/` folder) or CSV.
 
 pub mod csv;
+pub mod diff;
 pub mod export;
 pub mod gaps;
 pub mod markdown;

@@ -1,0 +1,645 @@
+//! `crosswalk diff BASE HEAD`: what a change does to compliance, for the reviewer of a pull
+//! request. Compares two versions of the repository (each loaded and checked on its own) and reports
+//! documents added, removed, renamed and changed (front matter fields, body lines), requirements
+//! that gain or lose a control (loudly those left with none), changed Statement of Applicability
+//! rows, findings introduced and fixed, and whose approval the changed documents need.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::views::{SoaRow, soa_rows};
+use crate::Workspace;
+use crate::diag::Diagnostic;
+use crate::history::approval::{Approvers, People, Verdict, judge};
+use crate::history::snapshot::{Range, Revision};
+use crate::model::Model;
+
+/// One version of the repository, loaded and checked.
+pub struct Version<'a> {
+    /// The repository as read from that revision.
+    pub workspace: &'a Workspace,
+    /// Its findings (history left out: a diff judges content).
+    pub findings: &'a [Diagnostic],
+}
+
+/// The whole report.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiffReport {
+    /// The base revision.
+    pub base: Revision,
+    /// The head revision.
+    pub head: Revision,
+    /// The date evidence freshness is judged as of, in both versions.
+    pub as_of: String,
+    /// Documents and configuration files that differ.
+    pub documents: Vec<DocumentChange>,
+    /// Requirements whose claiming controls differ.
+    pub requirements: Vec<RequirementChange>,
+    /// Statement of Applicability rows that differ.
+    pub soa: Vec<SoaChange>,
+    /// Findings of the head that the base does not have.
+    pub introduced: Vec<FindingView>,
+    /// Findings of the base that the head does not have.
+    pub fixed: Vec<FindingView>,
+    /// For each changed document, who may approve it and whether the change carries an approval.
+    pub approvals: Vec<ApprovalNeed>,
+}
+
+/// A document or configuration file that differs.
+#[derive(Clone, Debug, Serialize)]
+pub struct DocumentChange {
+    /// policy, control, evidence, risk, config, catalog or crosswalk.
+    pub kind: &'static str,
+    /// The document id, or the path of a configuration file.
+    pub id: String,
+    /// added, removed, renamed or modified.
+    pub change: &'static str,
+    /// The path in the head (in the base, when removed).
+    pub path: String,
+    /// The path in the base, when renamed.
+    pub old_path: Option<String>,
+    /// Front matter (or TOML) values that differ, as dotted keys.
+    pub fields: Vec<FieldChange>,
+    /// Lines of the Markdown body added and removed.
+    pub body_lines: (usize, usize),
+}
+
+/// One TOML value that differs.
+#[derive(Clone, Debug, Serialize)]
+pub struct FieldChange {
+    /// Dotted key, e.g. `satisfies.iso27001`.
+    pub key: String,
+    /// The base's value, as TOML.
+    pub before: Option<String>,
+    /// The head's value, as TOML.
+    pub after: Option<String>,
+}
+
+/// A requirement whose claiming controls differ.
+#[derive(Clone, Debug, Serialize)]
+pub struct RequirementChange {
+    /// Catalog id.
+    pub framework: String,
+    /// Requirement id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Controls that claim it in the head and not in the base.
+    pub gained: Vec<String>,
+    /// Controls that claimed it in the base and not in the head.
+    pub lost: Vec<String>,
+    /// The controls that claim it in the head.
+    pub now: Vec<String>,
+    /// In scope, not excluded, and no control claims it any more.
+    pub left_uncovered: bool,
+}
+
+/// A Statement of Applicability row that differs.
+#[derive(Clone, Debug, Serialize)]
+pub struct SoaChange {
+    /// Annex A control id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// The fields that differ.
+    pub fields: Vec<FieldChange>,
+}
+
+/// A finding, located.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FindingView {
+    /// Path.
+    pub path: String,
+    /// Line, from 1.
+    pub line: usize,
+    /// Column, from 1.
+    pub column: usize,
+    /// error, warning or hint.
+    pub severity: String,
+    /// `CW020`.
+    pub code: &'static str,
+    /// `requirement-uncovered`.
+    pub name: &'static str,
+    /// The message.
+    pub message: String,
+}
+
+/// Who may approve a changed document, and the approvals the change carries.
+#[derive(Clone, Debug, Serialize)]
+pub struct ApprovalNeed {
+    /// The document id (or path).
+    pub document: String,
+    /// The path.
+    pub path: String,
+    /// The people who may approve it: owners and approvers (names).
+    pub may_approve: Vec<String>,
+    /// The people whose valid approval the change's commits carry (names), with the commit.
+    pub approved_by: Vec<String>,
+}
+
+/// Compares two versions.
+pub fn compare(base: &Version, head: &Version, range: &Range, as_of: jiff::civil::Date) -> DiffReport {
+    let documents = documents(base.workspace, head.workspace);
+    let approvals = approvals(base.workspace, head.workspace, &documents, range);
+    let (introduced, fixed) = findings(base, head);
+    DiffReport {
+        base: range.base.clone(),
+        head: range.head.clone(),
+        as_of: as_of.to_string(),
+        requirements: requirements(&base.workspace.model, &head.workspace.model),
+        soa: soa(&soa_rows(&base.workspace.model, as_of), &soa_rows(&head.workspace.model, as_of)),
+        documents,
+        introduced,
+        fixed,
+        approvals,
+    }
+}
+
+/// A file of one version: kind, id (or path), path and its TOML and body text.
+struct FileVersion {
+    kind: &'static str,
+    id: String,
+    path: String,
+    toml: String,
+    body: String,
+}
+
+fn file_versions(workspace: &Workspace) -> Vec<FileVersion> {
+    let model = &workspace.model;
+    let files = &workspace.files;
+    let mut versions = Vec::new();
+    let mut document = |kind, id: &str, path: &str, file| {
+        let text = &files.get(file).text;
+        let (toml, body) = match crate::load::split_front_matter(text) {
+            Ok((toml, body)) => (text[toml].to_string(), text[body].to_string()),
+            Err(_) => (text.clone(), String::new()),
+        };
+        versions.push(FileVersion { kind, id: id.to_string(), path: path.to_string(), toml, body });
+    };
+    for d in &model.policies {
+        document("policy", d.data.id.get_ref(), &d.path, d.file);
+    }
+    for d in &model.controls {
+        document("control", d.data.id.get_ref(), &d.path, d.file);
+    }
+    for d in &model.evidence {
+        document("evidence", d.data.id.get_ref(), &d.path, d.file);
+    }
+    for d in &model.risks {
+        document("risk", d.data.id.get_ref(), &d.path, d.file);
+    }
+    let whole = |kind, file: crate::diag::FileId| {
+        let source = files.get(file);
+        FileVersion {
+            kind,
+            id: source.path.clone(),
+            path: source.path.clone(),
+            toml: source.text.clone(),
+            body: String::new(),
+        }
+    };
+    if let Some(config) = &model.config {
+        versions.push(whole("config", config.file));
+    }
+    versions.extend(model.frameworks.iter().filter_map(|f| f.file).map(|f| whole("catalog", f)));
+    versions.extend(model.crosswalks.iter().map(|c| whole("crosswalk", c.file)));
+    versions
+}
+
+fn documents(base: &Workspace, head: &Workspace) -> Vec<DocumentChange> {
+    let before = file_versions(base);
+    let after = file_versions(head);
+    let mut changes = Vec::new();
+    for new in &after {
+        match before.iter().find(|old| old.kind == new.kind && old.id == new.id) {
+            Some(old) => changes.extend(changed(old, new)),
+            None => changes.push(one_sided(new, "added")),
+        }
+    }
+    for old in &before {
+        if !after.iter().any(|new| new.kind == old.kind && new.id == old.id) {
+            changes.push(one_sided(old, "removed"));
+        }
+    }
+    changes.sort_by(|a, b| a.path.cmp(&b.path));
+    changes
+}
+
+fn changed(old: &FileVersion, new: &FileVersion) -> Option<DocumentChange> {
+    let fields = field_changes(&flatten(&old.toml), &flatten(&new.toml));
+    let body_lines = line_counts(&old.body, &new.body);
+    let renamed = old.path != new.path;
+    if !renamed && fields.is_empty() && body_lines == (0, 0) {
+        return None;
+    }
+    Some(DocumentChange {
+        kind: new.kind,
+        id: new.id.clone(),
+        change: if renamed { "renamed" } else { "modified" },
+        path: new.path.clone(),
+        old_path: renamed.then(|| old.path.clone()),
+        fields,
+        body_lines,
+    })
+}
+
+fn one_sided(file: &FileVersion, change: &'static str) -> DocumentChange {
+    let (values, empty) = (flatten(&file.toml), BTreeMap::new());
+    let lines = file.body.lines().count();
+    let (fields, body_lines) = match change {
+        "added" => (field_changes(&empty, &values), (lines, 0)),
+        _ => (field_changes(&values, &empty), (0, lines)),
+    };
+    DocumentChange {
+        kind: file.kind,
+        id: file.id.clone(),
+        change,
+        path: file.path.clone(),
+        old_path: None,
+        fields,
+        body_lines,
+    }
+}
+
+/// Every leaf value of a TOML text by dotted key (arrays are leaves), as TOML.
+fn flatten(text: &str) -> BTreeMap<String, String> {
+    let mut values = BTreeMap::new();
+    if let Ok(table) = text.parse::<toml::Table>() {
+        flatten_into(&table, "", &mut values);
+    }
+    values
+}
+
+fn flatten_into(table: &toml::Table, prefix: &str, values: &mut BTreeMap<String, String>) {
+    for (key, value) in table {
+        let key = match prefix.is_empty() {
+            true => key.clone(),
+            false => format!("{prefix}.{key}"),
+        };
+        match value {
+            toml::Value::Table(inner) => flatten_into(inner, &key, values),
+            leaf => {
+                values.insert(key, leaf.to_string());
+            }
+        }
+    }
+}
+
+fn field_changes(
+    before: &BTreeMap<String, String>,
+    after: &BTreeMap<String, String>,
+) -> Vec<FieldChange> {
+    let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    keys.into_iter()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .map(|k| FieldChange {
+            key: k.clone(),
+            before: before.get(k).cloned(),
+            after: after.get(k).cloned(),
+        })
+        .collect()
+}
+
+/// Lines added and removed between two texts.
+fn line_counts(before: &str, after: &str) -> (usize, usize) {
+    let diff = similar::TextDiff::from_lines(before, after);
+    diff.iter_all_changes()
+        .fold((0, 0), |(added, removed), change| match change.tag() {
+            similar::ChangeTag::Insert => (added + 1, removed),
+            similar::ChangeTag::Delete => (added, removed + 1),
+            similar::ChangeTag::Equal => (added, removed),
+        })
+}
+
+/// For each in-scope framework of either version, requirement → the controls claiming it.
+fn claims(model: &Model) -> BTreeMap<(String, String), BTreeSet<String>> {
+    let mut claims: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for control in &model.controls {
+        for (framework, ids) in &control.data.satisfies {
+            for id in ids {
+                claims
+                    .entry((framework.get_ref().clone(), id.get_ref().clone()))
+                    .or_default()
+                    .insert(control.data.id.get_ref().clone());
+            }
+        }
+    }
+    claims
+}
+
+fn requirements(base: &Model, head: &Model) -> Vec<RequirementChange> {
+    let (before, after) = (claims(base), claims(head));
+    let keys: BTreeSet<&(String, String)> = before.keys().chain(after.keys()).collect();
+    let empty = BTreeSet::new();
+    let mut changes: Vec<RequirementChange> = keys
+        .into_iter()
+        .filter_map(|key| {
+            let (old, new) = (before.get(key).unwrap_or(&empty), after.get(key).unwrap_or(&empty));
+            if old == new {
+                return None;
+            }
+            let (framework, id) = key;
+            let title = head
+                .framework(framework)
+                .or_else(|| base.framework(framework))
+                .and_then(|f| f.requirement(id))
+                .map_or(String::new(), |r| r.title.clone());
+            Some(RequirementChange {
+                framework: framework.clone(),
+                id: id.clone(),
+                title,
+                gained: new.difference(old).cloned().collect(),
+                lost: old.difference(new).cloned().collect(),
+                now: new.iter().cloned().collect(),
+                left_uncovered: new.is_empty() && head.requirement_in_scope(framework, id),
+            })
+        })
+        .collect();
+    // Loud first: requirements left with no control.
+    changes.sort_by_key(|c| !c.left_uncovered);
+    changes
+}
+
+fn soa(before: &[SoaRow], after: &[SoaRow]) -> Vec<SoaChange> {
+    after
+        .iter()
+        .filter_map(|new| {
+            let old = before.iter().find(|o| o.id == new.id);
+            let value = |row: Option<&SoaRow>, field: fn(&SoaRow) -> String| row.map(field);
+            let fields: Vec<FieldChange> = [
+                ("applicable", (|r: &SoaRow| if r.applicable { "yes" } else { "no" }.to_string()) as fn(&SoaRow) -> String),
+                ("justification", |r: &SoaRow| r.justification.clone()),
+                ("controls", |r: &SoaRow| r.controls.join(", ")),
+                ("status", |r: &SoaRow| r.status.clone()),
+            ]
+            .into_iter()
+            .map(|(key, field)| FieldChange {
+                key: key.to_string(),
+                before: value(old, field),
+                after: value(Some(new), field),
+            })
+            .filter(|f| f.before != f.after)
+            .collect();
+            (!fields.is_empty()).then(|| SoaChange {
+                id: new.id.clone(),
+                title: new.title.clone(),
+                fields,
+            })
+        })
+        .collect()
+}
+
+/// Findings only the head has, and findings only the base has; compared by code, file and message
+/// (lines move when text is added above a finding).
+fn findings(base: &Version, head: &Version) -> (Vec<FindingView>, Vec<FindingView>) {
+    let (before, after) = (views(base), views(head));
+    let key = |f: &FindingView| (f.code, f.path.clone(), f.message.clone());
+    let keys_before: BTreeSet<_> = before.iter().map(key).collect();
+    let keys_after: BTreeSet<_> = after.iter().map(key).collect();
+    let introduced = after.iter().filter(|f| !keys_before.contains(&key(f))).cloned().collect();
+    let fixed = before.iter().filter(|f| !keys_after.contains(&key(f))).cloned().collect();
+    (introduced, fixed)
+}
+
+fn views(version: &Version) -> Vec<FindingView> {
+    let files = &version.workspace.files;
+    let mut views: Vec<FindingView> = version
+        .findings
+        .iter()
+        .map(|d| {
+            let (start, _) = files.range(d.file, &d.span);
+            FindingView {
+                path: files.get(d.file).path.clone(),
+                line: start.line,
+                column: start.column,
+                severity: format!("{:?}", d.severity).to_lowercase(),
+                code: d.code.id(),
+                name: d.code.name(),
+                message: d.message.clone(),
+            }
+        })
+        .collect();
+    views.sort();
+    views
+}
+
+fn approvals(
+    base: &Workspace,
+    head: &Workspace,
+    documents: &[DocumentChange],
+    range: &Range,
+) -> Vec<ApprovalNeed> {
+    let Some(config) = head.model.config.as_ref().or(base.model.config.as_ref()) else {
+        return Vec::new();
+    };
+    let people = People::new(&config.data);
+    let name = |key: &String| {
+        config
+            .data
+            .people
+            .iter()
+            .find(|(k, _)| k.get_ref() == key)
+            .map_or_else(|| key.clone(), |(_, p)| p.name.clone())
+    };
+    let (approvers_head, approvers_base) = (Approvers::new(&head.model), Approvers::new(&base.model));
+    documents
+        .iter()
+        .map(|document| {
+            let allowed = match document.change {
+                "removed" => approvers_base.of(&document.path),
+                _ => approvers_head.of(&document.path),
+            };
+            let touches = |paths: &[String]| {
+                paths.iter().any(|p| *p == document.path || Some(p) == document.old_path.as_ref())
+            };
+            let mut approved_by = BTreeSet::new();
+            for commit in range.commits.iter().filter(|c| touches(&c.paths)) {
+                if let Verdict::Approved { by, .. } = judge(&commit.commit, &allowed, &people).verdict {
+                    let short = crate::history::short(&commit.commit.id);
+                    approved_by.extend(by.iter().map(|p| format!("{} ({short})", name(p))));
+                }
+            }
+            ApprovalNeed {
+                document: document.id.clone(),
+                path: document.path.clone(),
+                may_approve: allowed.iter().map(name).collect(),
+                approved_by: approved_by.into_iter().collect(),
+            }
+        })
+        .collect()
+}
+
+/// The report as Markdown, for a pull request comment.
+pub fn to_markdown(report: &DiffReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## Compliance impact\n");
+    let _ = writeln!(
+        out,
+        "`{}` ({}) → `{}` ({}); evidence judged as of {}.\n",
+        crate::history::short(&report.base.commit),
+        report.base.name,
+        crate::history::short(&report.head.commit),
+        report.head.name,
+        report.as_of
+    );
+    let uncovered: Vec<&RequirementChange> =
+        report.requirements.iter().filter(|r| r.left_uncovered).collect();
+    if !uncovered.is_empty() {
+        let _ = writeln!(out, "> [!CAUTION]\n> **{} left with no control at all:**", count(uncovered.len(), "requirement is", "requirements are"));
+        for r in uncovered {
+            let _ = writeln!(out, "> - {} `{}` {} (was claimed by {})", r.framework, r.id, cell(&r.title), r.lost.join(", "));
+        }
+        out.push('\n');
+    }
+    markdown_documents(&mut out, &report.documents);
+    markdown_requirements(&mut out, &report.requirements);
+    markdown_soa(&mut out, &report.soa);
+    markdown_findings(&mut out, "Findings introduced", &report.introduced);
+    markdown_findings(&mut out, "Findings fixed", &report.fixed);
+    markdown_approvals(&mut out, &report.approvals);
+    out
+}
+
+fn markdown_documents(out: &mut String, documents: &[DocumentChange]) {
+    let _ = writeln!(out, "### Documents ({})\n", documents.len());
+    if documents.is_empty() {
+        let _ = writeln!(out, "No compliance document changes.\n");
+        return;
+    }
+    let _ = writeln!(out, "| document | kind | change | what changed |\n|---|---|---|---|");
+    for d in documents {
+        let change = match &d.old_path {
+            Some(old) => format!("renamed from `{old}`"),
+            None => d.change.to_string(),
+        };
+        let _ = writeln!(out, "| {} `{}` | {} | {change} | {} |", cell(&d.id), d.path, d.kind, cell(&describe_change(d)));
+    }
+    out.push('\n');
+}
+
+/// Field changes and body line counts in one line.
+fn describe_change(d: &DocumentChange) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if d.change == "modified" || d.change == "renamed" {
+        parts.extend(d.fields.iter().map(|f| match (&f.before, &f.after) {
+            (Some(b), Some(a)) => format!("`{}`: {b} → {a}", f.key),
+            (None, Some(a)) => format!("`{}` added: {a}", f.key),
+            (Some(b), None) => format!("`{}` removed (was {b})", f.key),
+            (None, None) => String::new(),
+        }));
+    }
+    match d.body_lines {
+        (0, 0) => {}
+        (added, removed) => parts.push(format!("body +{added} −{removed} lines")),
+    }
+    parts.join("; ")
+}
+
+fn markdown_requirements(out: &mut String, requirements: &[RequirementChange]) {
+    let _ = writeln!(out, "### Requirements ({})\n", requirements.len());
+    if requirements.is_empty() {
+        let _ = writeln!(out, "No requirement gains or loses a control.\n");
+        return;
+    }
+    let _ = writeln!(out, "| requirement | gains | loses | claimed by now |\n|---|---|---|---|");
+    for r in requirements {
+        let now = match (r.now.is_empty(), r.left_uncovered) {
+            (true, true) => "**no control**".to_string(),
+            (true, false) => "no control".to_string(),
+            _ => r.now.join(", "),
+        };
+        let _ = writeln!(out, "| {} `{}` {} | {} | {} | {now} |", r.framework, r.id, cell(&r.title), r.gained.join(", "), r.lost.join(", "));
+    }
+    out.push('\n');
+}
+
+fn markdown_soa(out: &mut String, rows: &[SoaChange]) {
+    let _ = writeln!(out, "### Statement of Applicability ({})\n", rows.len());
+    if rows.is_empty() {
+        let _ = writeln!(out, "No row changes.\n");
+        return;
+    }
+    let _ = writeln!(out, "| control | field | before | after |\n|---|---|---|---|");
+    for row in rows {
+        for f in &row.fields {
+            let _ = writeln!(out, "| {} {} | {} | {} | {} |", row.id, cell(&row.title), f.key, cell(f.before.as_deref().unwrap_or("(new row)")), cell(f.after.as_deref().unwrap_or("")));
+        }
+    }
+    out.push('\n');
+}
+
+fn markdown_findings(out: &mut String, title: &str, findings: &[FindingView]) {
+    let _ = writeln!(out, "### {title} ({})\n", findings.len());
+    if findings.is_empty() {
+        let _ = writeln!(out, "None.\n");
+        return;
+    }
+    for f in findings {
+        let _ = writeln!(out, "- **{}** {} {} at `{}:{}:{}`: {}", f.severity, f.code, f.name, f.path, f.line, f.column, f.message);
+    }
+    out.push('\n');
+}
+
+fn markdown_approvals(out: &mut String, approvals: &[ApprovalNeed]) {
+    let _ = writeln!(out, "### Approvals ({})\n", approvals.len());
+    if approvals.is_empty() {
+        let _ = writeln!(out, "No document needs approval.\n");
+        return;
+    }
+    let _ = writeln!(out, "| document | may approve (any one) | approval in this change |\n|---|---|---|");
+    for a in approvals {
+        let approved = match a.approved_by.is_empty() {
+            true => "not yet".to_string(),
+            false => format!("approved by {}", a.approved_by.join(", ")),
+        };
+        let _ = writeln!(out, "| {} | {} | {approved} |", cell(&a.document), a.may_approve.join(", "));
+    }
+    out.push('\n');
+}
+
+/// The report as plain text: the Markdown without its tables' pipes would lose columns, so the
+/// text form is the same report, one item per line.
+pub fn to_text(report: &DiffReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({}) -> {} ({}), evidence judged as of {}", crate::history::short(&report.base.commit), report.base.name, crate::history::short(&report.head.commit), report.head.name, report.as_of);
+    let _ = writeln!(out, "\ndocuments: {}", report.documents.len());
+    for d in &report.documents {
+        let _ = writeln!(out, "  {} {} {} {}", d.change, d.kind, d.id, describe_change(d));
+    }
+    let _ = writeln!(out, "\nrequirements: {}", report.requirements.len());
+    for r in &report.requirements {
+        let loud = if r.left_uncovered { "  LEFT WITH NO CONTROL" } else { "" };
+        let _ = writeln!(out, "  {}:{} +[{}] -[{}]{loud}", r.framework, r.id, r.gained.join(", "), r.lost.join(", "));
+    }
+    let _ = writeln!(out, "\nstatement of applicability: {}", report.soa.len());
+    for row in &report.soa {
+        for f in &row.fields {
+            let _ = writeln!(out, "  {} {}: {} -> {}", row.id, f.key, f.before.as_deref().unwrap_or("(new row)"), f.after.as_deref().unwrap_or(""));
+        }
+    }
+    for (title, findings) in [("findings introduced", &report.introduced), ("findings fixed", &report.fixed)] {
+        let _ = writeln!(out, "\n{title}: {}", findings.len());
+        for f in findings {
+            let _ = writeln!(out, "  {}:{}:{}: {} {}: {}", f.path, f.line, f.column, f.severity, f.code, f.message);
+        }
+    }
+    let _ = writeln!(out, "\napprovals: {}", report.approvals.len());
+    for a in &report.approvals {
+        let approved = if a.approved_by.is_empty() { "not yet".to_string() } else { a.approved_by.join(", ") };
+        let _ = writeln!(out, "  {}: may approve {}; approved: {approved}", a.document, a.may_approve.join(", "));
+    }
+    out
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
+}

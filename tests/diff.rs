@@ -1,0 +1,97 @@
+//! `crosswalk diff`: base and head repositories built with git2, the Markdown report's sections
+//! asserted exactly (a change that removes the only control of a requirement, renames a document and
+//! rewrites an exclusion), and the JSON form.
+
+mod common;
+
+use common::git::{ALICE, BOB, CAROL, Git};
+
+fn stdout(output: &std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// The fixture with ISO 27001 in scope (A.7.5 excluded, C-1 claiming A.5.15), committed and
+/// approved on a branch `base`; then three commits on HEAD.
+fn changed() -> Git {
+    let git = Git::new();
+    let f = &git.fixture;
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n\n[frameworks.iso27001.excluded]\n\"A.7.5\" = \"No premises.\"\n",
+    );
+    f.edit(
+        "controls/c-1.md",
+        "mini = [\"M.1\", \"M.2\"]",
+        "mini = [\"M.1\", \"M.2\"]\niso27001 = [\"A.5.15\"]",
+    );
+    let base = git.commit(CAROL, "2026-03-02", "Adopt the ISMS\n\nApproved-by: Bob Brown <bob@test.example>");
+    git.repo
+        .branch("base", &git.repo.find_commit(base).unwrap(), false)
+        .unwrap();
+    // The only control of M.2 stops claiming it.
+    f.edit("controls/c-1.md", "mini = [\"M.1\", \"M.2\"]", "mini = [\"M.1\"]");
+    f.edit("controls/c-1.md", "frequency = \"quarterly\"", "frequency = \"monthly\"");
+    git.commit(ALICE, "2026-04-01", "Narrow C-1\n\nApproved-by: Bob Brown <bob@test.example>");
+    // The policy is renamed and edited.
+    let text = f.read("policies/access.md");
+    std::fs::remove_file(f.path("policies/access.md")).unwrap();
+    f.write(
+        "policies/access-control.md",
+        text.replace("Access is reviewed.", "Access is reviewed.\nAccess is logged."),
+    );
+    git.commit(CAROL, "2026-04-02", "Rename the access policy");
+    // The exclusion's justification is rewritten.
+    f.edit("crosswalk.toml", "\"No premises.\"", "\"Fully remote: no offices.\"");
+    git.commit(BOB, "2026-04-03", "Reword the A.7.5 exclusion\n\nApproved-by: Alice Archer <alice@test.example>");
+    git
+}
+
+#[test]
+fn markdown_report_of_a_change() {
+    let git = changed();
+    let report = stdout(&git.fixture.run(&["diff", "base"]));
+    insta::assert_snapshot!(report);
+}
+
+#[test]
+fn json_report_and_an_unknown_revision() {
+    let git = changed();
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&git.fixture.run(&["diff", "base", "HEAD", "--format", "json"])))
+            .unwrap();
+    let uncovered: Vec<&serde_json::Value> = json["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["left_uncovered"] == true)
+        .collect();
+    assert_eq!(uncovered.len(), 1);
+    assert_eq!(uncovered[0]["id"], "M.2");
+    assert_eq!(uncovered[0]["lost"][0], "C-1");
+    let renamed = json["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["change"] == "renamed")
+        .unwrap();
+    assert_eq!(renamed["old_path"], "policies/access.md");
+    assert_eq!(renamed["body_lines"], serde_json::json!([1, 0]));
+    let introduced: Vec<&str> = json["introduced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(introduced.contains(&"CW020"), "{introduced:?}");
+    // The working tree is untouched and the same report comes from HEAD's parent chain alone.
+    assert!(git.fixture.path("policies/access-control.md").is_file());
+    let output = git.fixture.run(&["diff", "no-such-branch"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("`no-such-branch` is not a revision"));
+}
