@@ -131,6 +131,8 @@ codes! {
         "A change approved only by people who are neither an approver nor the owner of the file.";
     UnknownApprover = "CW047", "unknown-approver", Warning,
         "An approval recorded by an identity that matches no person of `[people]`.";
+    CodeownersOutOfDate = "CW050", "codeowners-out-of-date", Warning,
+        "The generated block of CODEOWNERS no longer matches the documents' owners and approvers.";
 }
 
 /// Index of a file in [`Files`].

@@ -703,6 +703,56 @@ fn cw035_evidence_from_future() {
 }
 
 #[test]
+fn cw050_codeowners_out_of_date() {
+    let f = Fixture::valid();
+    f.edit(
+        "crosswalk.toml",
+        "[people.bob]\n",
+        "[people.bob]\ngithub = \"bob-gh\"\n",
+    );
+    // A team's own rule above the block, kept by `crosswalk codeowners`.
+    f.write(".github/CODEOWNERS", "* @acme/platform\n");
+    let output = f.run(&["codeowners"]);
+    assert!(output.status.success());
+    let written = f.read(".github/CODEOWNERS");
+    assert!(
+        written.starts_with("* @acme/platform\n\n# BEGIN crosswalk"),
+        "{written}"
+    );
+    assert!(
+        written.contains("\n/controls/c-1.md alice@test.example @bob-gh\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("\n/evidence/2026/review.csv alice@test.example @bob-gh\n"),
+        "{written}"
+    );
+    assert_eq!(f.check(), vec![]);
+    assert_eq!(f.run(&["codeowners", "--check"]).status.code(), Some(0));
+    // The control gets another approver: the committed block is stale.
+    f.edit(
+        "controls/c-1.md",
+        "owner = \"alice\"",
+        "owner = \"alice\"\napprovers = [\"bob\"]",
+    );
+    f.edit(
+        "policies/access.md",
+        "approvers = [\"bob\"]",
+        "approvers = []",
+    );
+    f.only(Code::CodeownersOutOfDate)
+        .at(".github/CODEOWNERS", 3, 1)
+        .help_contains("crosswalk codeowners");
+    assert_eq!(f.run(&["codeowners", "--check"]).status.code(), Some(1));
+    assert!(f.run(&["codeowners"]).status.success());
+    assert_eq!(f.check(), vec![]);
+    assert!(
+        f.read(".github/CODEOWNERS")
+            .starts_with("* @acme/platform\n")
+    );
+}
+
+#[test]
 fn crlf_and_bom_keep_positions() {
     let f = Fixture::valid();
     let policy = POLICY

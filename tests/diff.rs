@@ -30,25 +30,52 @@ fn changed() -> Git {
         "mini = [\"M.1\", \"M.2\"]",
         "mini = [\"M.1\", \"M.2\"]\niso27001 = [\"A.5.15\"]",
     );
-    let base = git.commit(CAROL, "2026-03-02", "Adopt the ISMS\n\nApproved-by: Bob Brown <bob@test.example>");
+    let base = git.commit(
+        CAROL,
+        "2026-03-02",
+        "Adopt the ISMS\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
     git.repo
         .branch("base", &git.repo.find_commit(base).unwrap(), false)
         .unwrap();
     // The only control of M.2 stops claiming it.
-    f.edit("controls/c-1.md", "mini = [\"M.1\", \"M.2\"]", "mini = [\"M.1\"]");
-    f.edit("controls/c-1.md", "frequency = \"quarterly\"", "frequency = \"monthly\"");
-    git.commit(ALICE, "2026-04-01", "Narrow C-1\n\nApproved-by: Bob Brown <bob@test.example>");
+    f.edit(
+        "controls/c-1.md",
+        "mini = [\"M.1\", \"M.2\"]",
+        "mini = [\"M.1\"]",
+    );
+    f.edit(
+        "controls/c-1.md",
+        "frequency = \"quarterly\"",
+        "frequency = \"monthly\"",
+    );
+    git.commit(
+        ALICE,
+        "2026-04-01",
+        "Narrow C-1\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
     // The policy is renamed and edited.
     let text = f.read("policies/access.md");
     std::fs::remove_file(f.path("policies/access.md")).unwrap();
     f.write(
         "policies/access-control.md",
-        text.replace("Access is reviewed.", "Access is reviewed.\nAccess is logged."),
+        text.replace(
+            "Access is reviewed.",
+            "Access is reviewed.\nAccess is logged.",
+        ),
     );
     git.commit(CAROL, "2026-04-02", "Rename the access policy");
     // The exclusion's justification is rewritten.
-    f.edit("crosswalk.toml", "\"No premises.\"", "\"Fully remote: no offices.\"");
-    git.commit(BOB, "2026-04-03", "Reword the A.7.5 exclusion\n\nApproved-by: Alice Archer <alice@test.example>");
+    f.edit(
+        "crosswalk.toml",
+        "\"No premises.\"",
+        "\"Fully remote: no offices.\"",
+    );
+    git.commit(
+        BOB,
+        "2026-04-03",
+        "Reword the A.7.5 exclusion\n\nApproved-by: Alice Archer <alice@test.example>",
+    );
     git
 }
 
@@ -62,9 +89,11 @@ fn markdown_report_of_a_change() {
 #[test]
 fn json_report_and_an_unknown_revision() {
     let git = changed();
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout(&git.fixture.run(&["diff", "base", "HEAD", "--format", "json"])))
-            .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &git.fixture
+            .run(&["diff", "base", "HEAD", "--format", "json"]),
+    ))
+    .unwrap();
     let uncovered: Vec<&serde_json::Value> = json["requirements"]
         .as_array()
         .unwrap()

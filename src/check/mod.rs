@@ -8,6 +8,7 @@
 //! what the frameworks expect; evidence is fresh), [`suggestions`] (hints from the crosswalks)
 //! and [`history`] (on the review trail: complete history, reviews on time, every change approved).
 
+pub mod codeowners;
 pub mod coverage;
 pub mod crosswalks;
 pub mod evidence;

@@ -6,6 +6,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod codeowners;
 mod diff;
 mod frameworks;
 mod history;
@@ -129,6 +130,17 @@ enum Command {
         /// Write the report to this file instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+    },
+    /// Write CODEOWNERS from document owners and approvers, so GitHub requests the right reviewers.
+    /// Only the block between the crosswalk marker lines is written; other lines are kept.
+    Codeowners {
+        /// The file; by default the CODEOWNERS in use (.github/, the root or docs/ of the git work
+        /// tree), else .github/CODEOWNERS.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Write nothing; exit 1 when the file is not up to date.
+        #[arg(long)]
+        check: bool,
     },
     /// Everything connected to a requirement, control, policy, evidence record or risk, across
     /// frameworks: requirements, controls, policies, evidence, risks and crosswalk relations.
@@ -306,6 +318,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             as_of,
             out,
         } => diff::run(&cli.directory, &base, &head, format, as_of, out.as_deref()),
+        Command::Codeowners { out, check } => codeowners::run(&cli.directory, out, check),
         Command::Trace { id, format, as_of } => render::trace(&cli.directory, &id, format, as_of),
         Command::Soa(args) => {
             render::soa(&cli.directory, args.format, args.as_of, args.out.as_deref())

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 
 pub use repo::{
     HistoryError, NOTES_REF, ReadOptions, commit_review, git_identity, head, init_repository, read,
+    work_tree,
 };
 
 /// A person as git or a forge names them.

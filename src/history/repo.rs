@@ -707,6 +707,18 @@ fn uncommitted(
     Ok(paths)
 }
 
+/// The top of the git work tree holding `root` and `root`'s path relative to it; `root` itself and
+/// an empty path outside git.
+pub fn work_tree(root: &Path) -> (PathBuf, String) {
+    match Repository::discover(root) {
+        Ok(repo) => match repo.workdir() {
+            Some(top) => (top.to_path_buf(), relative_root(&repo, root)),
+            None => (root.to_path_buf(), String::new()),
+        },
+        Err(_) => (root.to_path_buf(), String::new()),
+    }
+}
+
 /// HEAD's commit id and date, if `root` is in a git repository with commits.
 pub fn head(root: &Path) -> Option<(String, jiff::civil::Date)> {
     let repo = Repository::discover(root).ok()?;

@@ -140,7 +140,12 @@ pub struct ApprovalNeed {
 }
 
 /// Compares two versions.
-pub fn compare(base: &Version, head: &Version, range: &Range, as_of: jiff::civil::Date) -> DiffReport {
+pub fn compare(
+    base: &Version,
+    head: &Version,
+    range: &Range,
+    as_of: jiff::civil::Date,
+) -> DiffReport {
     let documents = documents(base.workspace, head.workspace);
     let approvals = approvals(base.workspace, head.workspace, &documents, range);
     let (introduced, fixed) = findings(base, head);
@@ -149,7 +154,10 @@ pub fn compare(base: &Version, head: &Version, range: &Range, as_of: jiff::civil
         head: range.head.clone(),
         as_of: as_of.to_string(),
         requirements: requirements(&base.workspace.model, &head.workspace.model),
-        soa: soa(&soa_rows(&base.workspace.model, as_of), &soa_rows(&head.workspace.model, as_of)),
+        soa: soa(
+            &soa_rows(&base.workspace.model, as_of),
+            &soa_rows(&head.workspace.model, as_of),
+        ),
         documents,
         introduced,
         fixed,
@@ -176,7 +184,13 @@ fn file_versions(workspace: &Workspace) -> Vec<FileVersion> {
             Ok((toml, body)) => (text[toml].to_string(), text[body].to_string()),
             Err(_) => (text.clone(), String::new()),
         };
-        versions.push(FileVersion { kind, id: id.to_string(), path: path.to_string(), toml, body });
+        versions.push(FileVersion {
+            kind,
+            id: id.to_string(),
+            path: path.to_string(),
+            toml,
+            body,
+        });
     };
     for d in &model.policies {
         document("policy", d.data.id.get_ref(), &d.path, d.file);
@@ -203,7 +217,13 @@ fn file_versions(workspace: &Workspace) -> Vec<FileVersion> {
     if let Some(config) = &model.config {
         versions.push(whole("config", config.file));
     }
-    versions.extend(model.frameworks.iter().filter_map(|f| f.file).map(|f| whole("catalog", f)));
+    versions.extend(
+        model
+            .frameworks
+            .iter()
+            .filter_map(|f| f.file)
+            .map(|f| whole("catalog", f)),
+    );
     versions.extend(model.crosswalks.iter().map(|c| whole("crosswalk", c.file)));
     versions
 }
@@ -213,13 +233,19 @@ fn documents(base: &Workspace, head: &Workspace) -> Vec<DocumentChange> {
     let after = file_versions(head);
     let mut changes = Vec::new();
     for new in &after {
-        match before.iter().find(|old| old.kind == new.kind && old.id == new.id) {
+        match before
+            .iter()
+            .find(|old| old.kind == new.kind && old.id == new.id)
+        {
             Some(old) => changes.extend(changed(old, new)),
             None => changes.push(one_sided(new, "added")),
         }
     }
     for old in &before {
-        if !after.iter().any(|new| new.kind == old.kind && new.id == old.id) {
+        if !after
+            .iter()
+            .any(|new| new.kind == old.kind && new.id == old.id)
+        {
             changes.push(one_sided(old, "removed"));
         }
     }
@@ -336,7 +362,10 @@ fn requirements(base: &Model, head: &Model) -> Vec<RequirementChange> {
     let mut changes: Vec<RequirementChange> = keys
         .into_iter()
         .filter_map(|key| {
-            let (old, new) = (before.get(key).unwrap_or(&empty), after.get(key).unwrap_or(&empty));
+            let (old, new) = (
+                before.get(key).unwrap_or(&empty),
+                after.get(key).unwrap_or(&empty),
+            );
             if old == new {
                 return None;
             }
@@ -369,7 +398,11 @@ fn soa(before: &[SoaRow], after: &[SoaRow]) -> Vec<SoaChange> {
             let old = before.iter().find(|o| o.id == new.id);
             let value = |row: Option<&SoaRow>, field: fn(&SoaRow) -> String| row.map(field);
             let fields: Vec<FieldChange> = [
-                ("applicable", (|r: &SoaRow| if r.applicable { "yes" } else { "no" }.to_string()) as fn(&SoaRow) -> String),
+                (
+                    "applicable",
+                    (|r: &SoaRow| if r.applicable { "yes" } else { "no" }.to_string())
+                        as fn(&SoaRow) -> String,
+                ),
                 ("justification", |r: &SoaRow| r.justification.clone()),
                 ("controls", |r: &SoaRow| r.controls.join(", ")),
                 ("status", |r: &SoaRow| r.status.clone()),
@@ -398,8 +431,16 @@ fn findings(base: &Version, head: &Version) -> (Vec<FindingView>, Vec<FindingVie
     let key = |f: &FindingView| (f.code, f.path.clone(), f.message.clone());
     let keys_before: BTreeSet<_> = before.iter().map(key).collect();
     let keys_after: BTreeSet<_> = after.iter().map(key).collect();
-    let introduced = after.iter().filter(|f| !keys_before.contains(&key(f))).cloned().collect();
-    let fixed = before.iter().filter(|f| !keys_after.contains(&key(f))).cloned().collect();
+    let introduced = after
+        .iter()
+        .filter(|f| !keys_before.contains(&key(f)))
+        .cloned()
+        .collect();
+    let fixed = before
+        .iter()
+        .filter(|f| !keys_after.contains(&key(f)))
+        .cloned()
+        .collect();
     (introduced, fixed)
 }
 
@@ -443,7 +484,8 @@ fn approvals(
             .find(|(k, _)| k.get_ref() == key)
             .map_or_else(|| key.clone(), |(_, p)| p.name.clone())
     };
-    let (approvers_head, approvers_base) = (Approvers::new(&head.model), Approvers::new(&base.model));
+    let (approvers_head, approvers_base) =
+        (Approvers::new(&head.model), Approvers::new(&base.model));
     documents
         .iter()
         .map(|document| {
@@ -452,11 +494,15 @@ fn approvals(
                 _ => approvers_head.of(&document.path),
             };
             let touches = |paths: &[String]| {
-                paths.iter().any(|p| *p == document.path || Some(p) == document.old_path.as_ref())
+                paths
+                    .iter()
+                    .any(|p| *p == document.path || Some(p) == document.old_path.as_ref())
             };
             let mut approved_by = BTreeSet::new();
             for commit in range.commits.iter().filter(|c| touches(&c.paths)) {
-                if let Verdict::Approved { by, .. } = judge(&commit.commit, &allowed, &people).verdict {
+                if let Verdict::Approved { by, .. } =
+                    judge(&commit.commit, &allowed, &people).verdict
+                {
                     let short = crate::history::short(&commit.commit.id);
                     approved_by.extend(by.iter().map(|p| format!("{} ({short})", name(p))));
                 }
@@ -484,12 +530,26 @@ pub fn to_markdown(report: &DiffReport) -> String {
         report.head.name,
         report.as_of
     );
-    let uncovered: Vec<&RequirementChange> =
-        report.requirements.iter().filter(|r| r.left_uncovered).collect();
+    let uncovered: Vec<&RequirementChange> = report
+        .requirements
+        .iter()
+        .filter(|r| r.left_uncovered)
+        .collect();
     if !uncovered.is_empty() {
-        let _ = writeln!(out, "> [!CAUTION]\n> **{} left with no control at all:**", count(uncovered.len(), "requirement is", "requirements are"));
+        let _ = writeln!(
+            out,
+            "> [!CAUTION]\n> **{} left with no control at all:**",
+            count(uncovered.len(), "requirement is", "requirements are")
+        );
         for r in uncovered {
-            let _ = writeln!(out, "> - {} `{}` {} (was claimed by {})", r.framework, r.id, cell(&r.title), r.lost.join(", "));
+            let _ = writeln!(
+                out,
+                "> - {} `{}` {} (was claimed by {})",
+                r.framework,
+                r.id,
+                cell(&r.title),
+                r.lost.join(", ")
+            );
         }
         out.push('\n');
     }
@@ -508,13 +568,23 @@ fn markdown_documents(out: &mut String, documents: &[DocumentChange]) {
         let _ = writeln!(out, "No compliance document changes.\n");
         return;
     }
-    let _ = writeln!(out, "| document | kind | change | what changed |\n|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| document | kind | change | what changed |\n|---|---|---|---|"
+    );
     for d in documents {
         let change = match &d.old_path {
             Some(old) => format!("renamed from `{old}`"),
             None => d.change.to_string(),
         };
-        let _ = writeln!(out, "| {} `{}` | {} | {change} | {} |", cell(&d.id), d.path, d.kind, cell(&describe_change(d)));
+        let _ = writeln!(
+            out,
+            "| {} `{}` | {} | {change} | {} |",
+            cell(&d.id),
+            d.path,
+            d.kind,
+            cell(&describe_change(d))
+        );
     }
     out.push('\n');
 }
@@ -543,14 +613,25 @@ fn markdown_requirements(out: &mut String, requirements: &[RequirementChange]) {
         let _ = writeln!(out, "No requirement gains or loses a control.\n");
         return;
     }
-    let _ = writeln!(out, "| requirement | gains | loses | claimed by now |\n|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| requirement | gains | loses | claimed by now |\n|---|---|---|---|"
+    );
     for r in requirements {
         let now = match (r.now.is_empty(), r.left_uncovered) {
             (true, true) => "**no control**".to_string(),
             (true, false) => "no control".to_string(),
             _ => r.now.join(", "),
         };
-        let _ = writeln!(out, "| {} `{}` {} | {} | {} | {now} |", r.framework, r.id, cell(&r.title), r.gained.join(", "), r.lost.join(", "));
+        let _ = writeln!(
+            out,
+            "| {} `{}` {} | {} | {} | {now} |",
+            r.framework,
+            r.id,
+            cell(&r.title),
+            r.gained.join(", "),
+            r.lost.join(", ")
+        );
     }
     out.push('\n');
 }
@@ -561,10 +642,21 @@ fn markdown_soa(out: &mut String, rows: &[SoaChange]) {
         let _ = writeln!(out, "No row changes.\n");
         return;
     }
-    let _ = writeln!(out, "| control | field | before | after |\n|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| control | field | before | after |\n|---|---|---|---|"
+    );
     for row in rows {
         for f in &row.fields {
-            let _ = writeln!(out, "| {} {} | {} | {} | {} |", row.id, cell(&row.title), f.key, cell(f.before.as_deref().unwrap_or("(new row)")), cell(f.after.as_deref().unwrap_or("")));
+            let _ = writeln!(
+                out,
+                "| {} {} | {} | {} | {} |",
+                row.id,
+                cell(&row.title),
+                f.key,
+                cell(f.before.as_deref().unwrap_or("(new row)")),
+                cell(f.after.as_deref().unwrap_or(""))
+            );
         }
     }
     out.push('\n');
@@ -577,7 +669,11 @@ fn markdown_findings(out: &mut String, title: &str, findings: &[FindingView]) {
         return;
     }
     for f in findings {
-        let _ = writeln!(out, "- **{}** {} {} at `{}:{}:{}`: {}", f.severity, f.code, f.name, f.path, f.line, f.column, f.message);
+        let _ = writeln!(
+            out,
+            "- **{}** {} {} at `{}:{}:{}`: {}",
+            f.severity, f.code, f.name, f.path, f.line, f.column, f.message
+        );
     }
     out.push('\n');
 }
@@ -588,13 +684,21 @@ fn markdown_approvals(out: &mut String, approvals: &[ApprovalNeed]) {
         let _ = writeln!(out, "No document needs approval.\n");
         return;
     }
-    let _ = writeln!(out, "| document | may approve (any one) | approval in this change |\n|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| document | may approve (any one) | approval in this change |\n|---|---|---|"
+    );
     for a in approvals {
         let approved = match a.approved_by.is_empty() {
             true => "not yet".to_string(),
             false => format!("approved by {}", a.approved_by.join(", ")),
         };
-        let _ = writeln!(out, "| {} | {} | {approved} |", cell(&a.document), a.may_approve.join(", "));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {approved} |",
+            cell(&a.document),
+            a.may_approve.join(", ")
+        );
     }
     out.push('\n');
 }
@@ -603,32 +707,81 @@ fn markdown_approvals(out: &mut String, approvals: &[ApprovalNeed]) {
 /// text form is the same report, one item per line.
 pub fn to_text(report: &DiffReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} ({}) -> {} ({}), evidence judged as of {}", crate::history::short(&report.base.commit), report.base.name, crate::history::short(&report.head.commit), report.head.name, report.as_of);
+    let _ = writeln!(
+        out,
+        "{} ({}) -> {} ({}), evidence judged as of {}",
+        crate::history::short(&report.base.commit),
+        report.base.name,
+        crate::history::short(&report.head.commit),
+        report.head.name,
+        report.as_of
+    );
     let _ = writeln!(out, "\ndocuments: {}", report.documents.len());
     for d in &report.documents {
-        let _ = writeln!(out, "  {} {} {} {}", d.change, d.kind, d.id, describe_change(d));
+        let _ = writeln!(
+            out,
+            "  {} {} {} {}",
+            d.change,
+            d.kind,
+            d.id,
+            describe_change(d)
+        );
     }
     let _ = writeln!(out, "\nrequirements: {}", report.requirements.len());
     for r in &report.requirements {
-        let loud = if r.left_uncovered { "  LEFT WITH NO CONTROL" } else { "" };
-        let _ = writeln!(out, "  {}:{} +[{}] -[{}]{loud}", r.framework, r.id, r.gained.join(", "), r.lost.join(", "));
+        let loud = if r.left_uncovered {
+            "  LEFT WITH NO CONTROL"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "  {}:{} +[{}] -[{}]{loud}",
+            r.framework,
+            r.id,
+            r.gained.join(", "),
+            r.lost.join(", ")
+        );
     }
     let _ = writeln!(out, "\nstatement of applicability: {}", report.soa.len());
     for row in &report.soa {
         for f in &row.fields {
-            let _ = writeln!(out, "  {} {}: {} -> {}", row.id, f.key, f.before.as_deref().unwrap_or("(new row)"), f.after.as_deref().unwrap_or(""));
+            let _ = writeln!(
+                out,
+                "  {} {}: {} -> {}",
+                row.id,
+                f.key,
+                f.before.as_deref().unwrap_or("(new row)"),
+                f.after.as_deref().unwrap_or("")
+            );
         }
     }
-    for (title, findings) in [("findings introduced", &report.introduced), ("findings fixed", &report.fixed)] {
+    for (title, findings) in [
+        ("findings introduced", &report.introduced),
+        ("findings fixed", &report.fixed),
+    ] {
         let _ = writeln!(out, "\n{title}: {}", findings.len());
         for f in findings {
-            let _ = writeln!(out, "  {}:{}:{}: {} {}: {}", f.path, f.line, f.column, f.severity, f.code, f.message);
+            let _ = writeln!(
+                out,
+                "  {}:{}:{}: {} {}: {}",
+                f.path, f.line, f.column, f.severity, f.code, f.message
+            );
         }
     }
     let _ = writeln!(out, "\napprovals: {}", report.approvals.len());
     for a in &report.approvals {
-        let approved = if a.approved_by.is_empty() { "not yet".to_string() } else { a.approved_by.join(", ") };
-        let _ = writeln!(out, "  {}: may approve {}; approved: {approved}", a.document, a.may_approve.join(", "));
+        let approved = if a.approved_by.is_empty() {
+            "not yet".to_string()
+        } else {
+            a.approved_by.join(", ")
+        };
+        let _ = writeln!(
+            out,
+            "  {}: may approve {}; approved: {approved}",
+            a.document,
+            a.may_approve.join(", ")
+        );
     }
     out
 }
