@@ -3,9 +3,14 @@
 //! satisfy Y; a hint says so, and the user confirms by adding the claim. Relations that are not
 //! `equal` or `superset` are worded as partial: they never amount to full coverage.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::diag::{Code, Diagnostic};
 use crate::model::crosswalk::Related;
 use crate::model::{Control, Doc, Model, Text};
+
+/// For each claimed requirement, the related in-scope requirements no control claims.
+type Relations<'m> = HashMap<(&'m str, &'m str), Vec<Related<'m>>>;
 
 /// One suggestion for one control.
 struct Suggestion<'m> {
@@ -16,16 +21,31 @@ struct Suggestion<'m> {
 
 /// Adds a hint for every requirement a control may also satisfy.
 pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
-    let claimed = |framework: &str, id: &str| {
-        model.controls.iter().any(|c| {
-            c.data
-                .satisfies
-                .iter()
-                .any(|(f, ids)| f.get_ref() == framework && ids.iter().any(|i| i.get_ref() == id))
+    let claims: HashSet<(&str, &str)> = model
+        .controls
+        .iter()
+        .flat_map(|c| &c.data.satisfies)
+        .flat_map(|(f, ids)| {
+            ids.iter()
+                .map(move |i| (f.get_ref().as_str(), i.get_ref().as_str()))
         })
-    };
+        .collect();
+    // The unclaimed in-scope requirements related to each claimed one, worked out once per claim.
+    let mut open: Relations = HashMap::new();
+    for &(framework, id) in &claims {
+        let related = model
+            .related(framework, id)
+            .into_iter()
+            .filter(|r| {
+                r.framework != framework
+                    && model.requirement_in_scope(r.framework, r.requirement)
+                    && !claims.contains(&(r.framework, r.requirement))
+            })
+            .collect();
+        open.insert((framework, id), related);
+    }
     for control in &model.controls {
-        for suggestion in suggestions_for(model, control, &claimed) {
+        for suggestion in suggestions_for(model, control, &open) {
             found.push(hint(model, control, &suggestion));
         }
     }
@@ -35,7 +55,7 @@ pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
 fn suggestions_for<'m>(
     model: &'m Model,
     control: &'m Doc<Control>,
-    claimed: &impl Fn(&str, &str) -> bool,
+    open: &Relations<'m>,
 ) -> Vec<Suggestion<'m>> {
     let mut suggestions: Vec<Suggestion<'m>> = Vec::new();
     for (framework, ids) in &control.data.satisfies {
@@ -44,13 +64,8 @@ fn suggestions_for<'m>(
             continue;
         }
         for claim in ids {
-            for related in model.related(framework, claim.get_ref()) {
-                if related.framework == framework
-                    || !model.requirement_in_scope(related.framework, related.requirement)
-                    || claimed(related.framework, related.requirement)
-                {
-                    continue;
-                }
+            let key = (framework, claim.get_ref().as_str());
+            for related in open.get(&key).into_iter().flatten().cloned() {
                 let same = |s: &Suggestion| {
                     s.related.framework == related.framework
                         && s.related.requirement == related.requirement

@@ -75,6 +75,31 @@ pub struct Model {
     /// Whether some file could not be read or typed: rules that need the whole repository
     /// (coverage, freshness) would then report consequences, not causes, and are skipped.
     pub incomplete: bool,
+    /// Policies and controls by id, built on first look-up (the model is not changed once built).
+    ids: std::sync::OnceLock<Ids>,
+}
+
+/// Positions of policies and controls in the model's lists, by id (the first of a duplicated id).
+#[derive(Clone, Debug, Default)]
+struct Ids {
+    policies: HashMap<String, usize>,
+    controls: HashMap<String, usize>,
+}
+
+impl Ids {
+    fn of(model: &Model) -> Ids {
+        fn index<T>(docs: &[Doc<T>], id: impl Fn(&T) -> &String) -> HashMap<String, usize> {
+            let mut index = HashMap::new();
+            for (i, doc) in docs.iter().enumerate() {
+                index.entry(id(&doc.data).clone()).or_insert(i);
+            }
+            index
+        }
+        Ids {
+            policies: index(&model.policies, |p| p.id.get_ref()),
+            controls: index(&model.controls, |c| c.id.get_ref()),
+        }
+    }
 }
 
 impl Model {
@@ -175,12 +200,14 @@ impl Model {
 
     /// A policy by id.
     pub fn policy(&self, id: &str) -> Option<&Doc<Policy>> {
-        self.policies.iter().find(|p| p.data.id.get_ref() == id)
+        let ids = self.ids.get_or_init(|| Ids::of(self));
+        ids.policies.get(id).map(|&i| &self.policies[i])
     }
 
     /// A control by id.
     pub fn control(&self, id: &str) -> Option<&Doc<Control>> {
-        self.controls.iter().find(|c| c.data.id.get_ref() == id)
+        let ids = self.ids.get_or_init(|| Ids::of(self));
+        ids.controls.get(id).map(|&i| &self.controls[i])
     }
 
     /// Each control's most recent evidence record collected on or before `as_of`, by control id.
