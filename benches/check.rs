@@ -6,10 +6,14 @@
 //! `cargo bench --bench check`; `CROSSWALK_BENCH_REPO=DIR` keeps the generated repository in DIR and
 //! reuses it. Needs `rg`.
 
+mod common;
+
+use common::{best_of, peak_rss_mib};
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const POLICIES: usize = 200;
 const CONTROLS: usize = 2_000;
@@ -40,11 +44,11 @@ fn main() {
         history: None,
     };
     let mut findings = 0;
-    let ours = best_of(|| {
+    let ours = best_of(RUNS, || {
         let (_, found) = crosswalk::check(&dir, &options).expect("check");
         findings = found.len();
     });
-    let rg = best_of(|| {
+    let rg = best_of(RUNS, || {
         let status = Command::new("rg")
             .args(["--no-ignore", "--count", "^id = "])
             .args(["crosswalk.toml", "policies", "controls", "evidence"])
@@ -64,17 +68,6 @@ fn main() {
         "peak memory of this process   {:>8} MiB  (goal: under 300 MB, 286 MiB)",
         peak_rss_mib()
     );
-}
-
-fn best_of(mut run: impl FnMut()) -> Duration {
-    (0..RUNS)
-        .map(|_| {
-            let started = Instant::now();
-            run();
-            started.elapsed()
-        })
-        .min()
-        .unwrap()
 }
 
 /// Writes a valid repository: every ISO 27001 and SOC 2 requirement claimed by implemented
@@ -158,13 +151,4 @@ fn body(lines: usize) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn peak_rss_mib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb / 1024)
 }

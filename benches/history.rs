@@ -6,10 +6,14 @@
 //! `CROSSWALK_BENCH_REPO=DIR` keeps the generated repository in DIR and reuses it on the next run.
 //! Needs `git`.
 
+mod common;
+
+use common::{best_of, peak_rss_mib};
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const DOCUMENTS: usize = 20_000;
 const RUNS: usize = 3;
@@ -46,11 +50,11 @@ fn main() {
         merged_pull_requests: false,
     };
     let mut changes = 0;
-    let ours = best_of(|| {
+    let ours = best_of(RUNS, || {
         let trail = crosswalk::history::read(&dir, &options).expect("history");
         changes = trail.changes.values().map(Vec::len).sum();
     });
-    let git = best_of(|| {
+    let git = best_of(RUNS, || {
         let status = Command::new("git")
             .args(["log", "--name-status", "--format=%H %an %s"])
             .current_dir(&dir)
@@ -72,17 +76,6 @@ fn main() {
         "peak memory of this process   {:>8} MiB  (goal: under 300 MB, 286 MiB)",
         peak_rss_mib()
     );
-}
-
-fn best_of(mut run: impl FnMut()) -> Duration {
-    (0..RUNS)
-        .map(|_| {
-            let started = Instant::now();
-            run();
-            started.elapsed()
-        })
-        .min()
-        .unwrap()
 }
 
 fn path(i: usize) -> String {
@@ -202,13 +195,4 @@ fn file(out: &mut impl Write, path: &str, content: &str) {
         content.len()
     )
     .unwrap();
-}
-
-fn peak_rss_mib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb / 1024)
 }

@@ -4,9 +4,12 @@
 //!
 //! `cargo bench --bench site`. Needs `pandoc` (`apt-get install pandoc`); without it, says so.
 
+mod common;
+
+use common::{best_of, peak_rss_mib};
+
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 const RUNS: usize = 5;
 
@@ -32,7 +35,7 @@ fn main() {
     let frameworks = model.frameworks_in_scope();
     let titles: Vec<String> = frameworks.iter().map(|f| f.title().to_string()).collect();
     let mut pages = 0;
-    let ours = best_of(|| {
+    let ours = best_of(RUNS, || {
         let soa = crosswalk::render::soa_rows(model, stamp.as_of);
         let matrix = crosswalk::render::matrix_rows(model, &frameworks, stamp.as_of, &|_| None);
         let gaps = crosswalk::render::gaps::analyse(model, &matrix);
@@ -55,7 +58,7 @@ fn main() {
         .map(|d| d.path.as_str())
         .chain(model.controls.iter().map(|d| d.path.as_str()))
         .collect();
-    let pandoc = best_of(|| {
+    let pandoc = best_of(RUNS, || {
         for file in &files {
             let status = Command::new("pandoc")
                 .args([
@@ -76,7 +79,7 @@ fn main() {
         }
     });
     // pandoc's start-up dominates the file-by-file run; one process over every file is its best case.
-    let pandoc_once = best_of(|| {
+    let pandoc_once = best_of(RUNS, || {
         let status = Command::new("pandoc")
             .args(["--from", "gfm", "--to", "html5"])
             .args(&files)
@@ -107,15 +110,5 @@ fn main() {
         "ratio to pandoc, one process  {:>9.3}",
         ours.as_secs_f64() / pandoc_once.as_secs_f64()
     );
-}
-
-fn best_of(mut run: impl FnMut()) -> Duration {
-    (0..RUNS)
-        .map(|_| {
-            let started = Instant::now();
-            run();
-            started.elapsed()
-        })
-        .min()
-        .unwrap()
+    println!("peak memory of this process   {:>6} MiB", peak_rss_mib());
 }

@@ -21,6 +21,17 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    /// The lower-case name, as in JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
 macro_rules! codes {
     ($($variant:ident = $id:literal, $name:literal, $severity:ident, $description:literal;)*) => {
         /// A stable diagnostic code. Ids and names never change meaning once released.

@@ -5,15 +5,7 @@
 mod common;
 
 use common::git::{ALICE, BOB, CAROL, Git};
-
-fn stdout(output: &std::process::Output) -> String {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
+use common::stdout;
 
 /// The fixture with ISO 27001 in scope (A.7.5 excluded, C-1 claiming A.5.15), committed and
 /// approved on a branch `base`; then three commits on HEAD.
@@ -123,4 +115,23 @@ fn json_report_and_an_unknown_revision() {
     let output = git.fixture.run(&["diff", "no-such-branch"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("`no-such-branch` is not a revision"));
+}
+
+#[test]
+fn an_approval_given_later_in_a_note_counts() {
+    let git = changed();
+    let rename = git.repo.revparse_single("HEAD~1").unwrap().id();
+    git.note(rename, "Approved-by: Bob Brown <bob@test.example>");
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &git.fixture.run(&["diff", "base", "--format", "json"]),
+    ))
+    .unwrap();
+    let policy = json["approvals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["document"] == "POL-A")
+        .unwrap();
+    let approved = policy["approved_by"][0].as_str().unwrap();
+    assert!(approved.starts_with("Bob Brown ("), "{approved}");
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use common::git::{ALICE, BOB, CAROL, Git};
-use common::{AS_OF, Finding};
+use common::{AS_OF, Finding, stdout};
 use crosswalk::diag::Code;
 
 fn only(findings: Vec<Finding>, code: Code) -> Finding {
@@ -24,15 +24,6 @@ fn policy_changed(author: (&str, &str), message: &str) -> (Git, git2::Oid) {
     );
     let change = git.commit(author, "2026-04-01", message);
     (git, change)
-}
-
-fn stdout(output: &std::process::Output) -> String {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
 }
 
 #[test]

@@ -2,16 +2,7 @@
 
 mod common;
 
-use common::{AS_OF, Fixture};
-
-fn stdout(output: &std::process::Output) -> String {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
+use common::{AS_OF, Fixture, stdout};
 
 /// The fixture with ISO 27001 in scope: A.7.5 excluded, A.5.31 included for legal reasons, the
 /// control claiming A.5.15 and treating a risk.

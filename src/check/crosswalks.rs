@@ -15,23 +15,10 @@ pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
         let to = catalog(model, doc, &doc.data.to, found);
         let mut seen: HashMap<(&str, &str), std::ops::Range<usize>> = HashMap::new();
         for relation in &doc.data.relations {
-            if let Some(framework) = from {
-                requirement(
-                    framework,
-                    doc.file,
-                    doc.span(&relation.from),
-                    relation.from.get_ref(),
-                    found,
-                );
-            }
-            if let Some(framework) = to {
-                requirement(
-                    framework,
-                    doc.file,
-                    doc.span(&relation.to),
-                    relation.to.get_ref(),
-                    found,
-                );
+            for (framework, id) in [(from, &relation.from), (to, &relation.to)] {
+                if let Some(framework) = framework {
+                    requirement(framework, doc.file, doc.span(id), id.get_ref(), found);
+                }
             }
             let pair = (
                 relation.from.get_ref().as_str(),

@@ -2,12 +2,12 @@
 //! control has evidence no older than its frequency allows.
 
 use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Attachment, Doc, Evidence, Model, Status};
+use crate::model::{Attachment, Doc, Evidence, Model, Status, inside, slash};
 
 /// Checks every attachment of every evidence record.
 pub fn check_attachments(model: &Model, found: &mut Vec<Diagnostic>) {
@@ -98,32 +98,8 @@ fn check_attachment(
     }
 }
 
-/// `folder/path` resolved lexically, if it stays inside the repository (no absolute path, no `..`
-/// above the root).
-fn inside(folder: &Path, path: &Path) -> Option<PathBuf> {
-    let mut resolved: Vec<Component> = folder.components().collect();
-    for component in path.components() {
-        match component {
-            Component::Normal(_) => resolved.push(component),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                resolved.pop()?;
-            }
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(resolved.iter().collect())
-}
-
 fn canonical(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
-}
-
-fn slash(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 fn sha256(path: &Path) -> std::io::Result<String> {

@@ -137,15 +137,17 @@ fn write(rows: &[TrailRow], format: TrailFormat) -> Result<ExitCode> {
             writeln!(out, "| {} |", HEADERS.join(" | "))?;
             writeln!(out, "|{}", "---|".repeat(HEADERS.len()))?;
             for row in rows {
-                writeln!(out, "| {} |", cells(row).map(|c| md_cell(&c)).join(" | "))?;
+                writeln!(
+                    out,
+                    "| {} |",
+                    cells(row)
+                        .map(|c| crate::render::markdown_cell(&c))
+                        .join(" | ")
+                )?;
             }
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn md_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
 }
 
 /// `crosswalk review DOC --approved-by PERSON`: records a review with no content change.

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::diag::{Code, Diagnostic, Files, Severity};
 use crate::model::Model;
+use crate::render::count;
 
 /// How findings are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -83,14 +84,6 @@ impl Summary {
             checked.join(", "),
             self.as_of
         )
-    }
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
     }
 }
 

@@ -11,7 +11,6 @@
 //!   owners and approvers of the policies, that is, management.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
 
 use super::{Commit, Source, Who};
 use crate::model::{Config, Model, Text};
@@ -231,9 +230,7 @@ fn keys<'k>(people: impl Iterator<Item = &'k Text>) -> BTreeSet<String> {
 }
 
 fn is_attachment_of(record: &str, attachments: &[crate::model::Attachment], path: &str) -> bool {
-    let folder = Path::new(record).parent().unwrap_or(Path::new(""));
-    attachments.iter().any(|a| {
-        let joined = folder.join(a.path.get_ref());
-        joined.to_string_lossy().replace('\\', "/") == path
-    })
+    attachments
+        .iter()
+        .any(|a| crate::model::attachment_path(record, a.path.get_ref()).as_deref() == Some(path))
 }

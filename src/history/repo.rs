@@ -621,23 +621,8 @@ impl Context<'_> {
 
     /// Trailers in the message and in the note of one commit, and imported reviews of it.
     fn approvals_recorded_on(&self, node: &Node) -> Vec<Approval> {
-        let id = node.id.to_string();
-        let mut approvals: Vec<Approval> = trailers::parse(&node.message)
-            .approvers
-            .into_iter()
-            .map(|who| Approval {
-                who,
-                source: Source::Trailer { commit: id.clone() },
-            })
-            .collect();
-        if let Some(note) = self.notes.get(&node.id) {
-            // A note is all trailers: give it a subject line so the last paragraph parses as trailers.
-            let approvers = trailers::parse(&format!("note\n\n{}", note.trim())).approvers;
-            approvals.extend(approvers.into_iter().map(|who| Approval {
-                who,
-                source: Source::Note { commit: id.clone() },
-            }));
-        }
+        let note = self.notes.get(&node.id).map(String::as_str);
+        let mut approvals = recorded_approvals(&node.id.to_string(), &node.message, note);
         if let Some(pr) = self.review_of(node) {
             approvals.extend(pr.approved_by.iter().map(|login| Approval {
                 who: Who::Login(login.clone()),
@@ -654,7 +639,32 @@ impl Context<'_> {
     }
 }
 
-fn summary(message: &str) -> &str {
+/// The approvals that a commit's message and its note under [`NOTES_REF`] record, as trailers.
+pub(super) fn recorded_approvals(commit: &str, message: &str, note: Option<&str>) -> Vec<Approval> {
+    let approval = |source: Source| {
+        move |who| Approval {
+            who,
+            source: source.clone(),
+        }
+    };
+    let mut approvals: Vec<Approval> = trailers::parse(message)
+        .approvers
+        .into_iter()
+        .map(approval(Source::Trailer {
+            commit: commit.to_string(),
+        }))
+        .collect();
+    if let Some(note) = note {
+        // A note is all trailers: give it a subject line so the last paragraph parses as trailers.
+        let approvers = trailers::parse(&format!("note\n\n{}", note.trim())).approvers;
+        approvals.extend(approvers.into_iter().map(approval(Source::Note {
+            commit: commit.to_string(),
+        })));
+    }
+    approvals
+}
+
+pub(super) fn summary(message: &str) -> &str {
     message.lines().next().unwrap_or_default().trim()
 }
 

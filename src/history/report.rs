@@ -91,13 +91,7 @@ fn display(who: &Who) -> String {
 }
 
 fn approved_by(verdict: Option<&Verdict>, commit: &Commit, model: &Model) -> String {
-    let name = |key: &str| {
-        model
-            .config
-            .as_ref()
-            .and_then(|c| c.data.people.iter().find(|(k, _)| k.get_ref() == key))
-            .map_or(key.to_string(), |(_, p)| p.name.clone())
-    };
+    let name = |key: &str| model.person_name(key);
     match verdict {
         Some(Verdict::Approved { by, weak: false }) => {
             by.iter().map(|k| name(k)).collect::<Vec<_>>().join(", ")

@@ -7,8 +7,10 @@ use std::path::Path;
 
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 
-use super::repo::{HistoryError, relative_root, strip};
-use super::{Approval, Commit, Source, trailers};
+use super::repo::{
+    HistoryError, civil_date, recorded_approvals, relative_root, strip, summary, who,
+};
+use super::{Commit, trailers};
 
 /// A revision resolved to a commit.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -79,8 +81,8 @@ fn revision(commit: &git2::Commit, name: String) -> Revision {
     Revision {
         name,
         commit: commit.id().to_string(),
-        summary: subject(commit),
-        date: super::repo::civil_date(when.seconds(), when.offset_minutes()),
+        summary: summary(&String::from_utf8_lossy(commit.message_bytes())).to_string(),
+        date: civil_date(when.seconds(), when.offset_minutes()),
     }
 }
 
@@ -198,39 +200,19 @@ fn changed_paths(
 fn approvals_of(repo: &Repository, commit: &git2::Commit) -> Commit {
     let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
     let id = commit.id().to_string();
-    let mut approvals: Vec<Approval> = trailers::parse(&message)
-        .approvers
-        .into_iter()
-        .map(|who| Approval {
-            who,
-            source: Source::Trailer { commit: id.clone() },
-        })
-        .collect();
-    if let Ok(note) = repo.find_note(Some(super::NOTES_REF), commit.id()) {
-        approvals.extend(
-            trailers::parse(note.message().unwrap_or_default())
-                .approvers
-                .into_iter()
-                .map(|who| Approval {
-                    who,
-                    source: Source::Note { commit: id.clone() },
-                }),
-        );
-    }
+    let note = repo.find_note(Some(super::NOTES_REF), commit.id()).ok();
+    let note = note.as_ref().and_then(|n| n.message().ok());
+    let subject = summary(&message).to_string();
     let when = commit.committer().when();
     Commit {
+        approvals: recorded_approvals(&id, &message, note),
         id,
-        summary: subject(commit),
-        author: super::repo::who(&commit.author()),
-        committer: super::repo::who(&commit.committer()),
-        date: super::repo::civil_date(when.seconds(), when.offset_minutes()),
+        pull_request: trailers::pull_request(&subject),
+        summary: subject,
+        author: who(&commit.author()),
+        committer: who(&commit.committer()),
+        date: civil_date(when.seconds(), when.offset_minutes()),
         merged_by: None,
-        pull_request: trailers::pull_request(&subject(commit)),
-        approvals,
         reviewed_ids: Vec::new(),
     }
-}
-
-fn subject(commit: &git2::Commit) -> String {
-    String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned()
 }

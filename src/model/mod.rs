@@ -12,7 +12,7 @@ pub mod types;
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use toml::Spanned;
@@ -198,6 +198,37 @@ impl Model {
         effective
     }
 
+    /// Every requirement every control claims: (catalog id, requirement id, control), in control
+    /// order.
+    pub fn claims(&self) -> impl Iterator<Item = (&str, &Text, &Doc<Control>)> {
+        self.controls.iter().flat_map(|control| {
+            control
+                .data
+                .satisfies
+                .iter()
+                .flat_map(move |(framework, ids)| {
+                    ids.iter()
+                        .map(move |id| (framework.get_ref().as_str(), id, control))
+                })
+        })
+    }
+
+    /// The ids of the controls that claim a requirement, in control order.
+    pub fn claimants(&self, framework_id: &str, requirement_id: &str) -> Vec<String> {
+        self.claims()
+            .filter(|(f, id, _)| *f == framework_id && id.get_ref() == requirement_id)
+            .map(|(_, _, control)| control.data.id.get_ref().clone())
+            .collect()
+    }
+
+    /// The name of a person of `[people]` by key; the key itself when there is no such person.
+    pub fn person_name(&self, key: &str) -> String {
+        self.config
+            .as_ref()
+            .and_then(|c| c.data.people.iter().find(|(k, _)| k.get_ref() == key))
+            .map_or_else(|| key.to_string(), |(_, person)| person.name.clone())
+    }
+
     /// A policy by id.
     pub fn policy(&self, id: &str) -> Option<&Doc<Policy>> {
         let ids = self.ids.get_or_init(|| Ids::of(self));
@@ -266,6 +297,45 @@ impl Model {
         };
         typed || self.unparsed.iter().any(|(k, i)| *k == kind && i == id)
     }
+}
+
+/// `folder/path` resolved lexically, if it stays inside the repository (no absolute path, no `..`
+/// above the root).
+pub fn inside(folder: &Path, path: &Path) -> Option<PathBuf> {
+    let mut resolved: Vec<Component> = folder.components().collect();
+    for component in path.components() {
+        match component {
+            Component::Normal(_) => resolved.push(component),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                resolved.pop()?;
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(resolved.iter().collect())
+}
+
+/// A path with `/` separators.
+pub fn slash(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The path, relative to the root, of an attachment written as `written` in the evidence record at
+/// `record_path`; `None` when it would leave the repository.
+pub fn attachment_path(record_path: &str, written: &str) -> Option<String> {
+    let folder = Path::new(record_path).parent().unwrap_or(Path::new(""));
+    inside(folder, Path::new(written)).map(|p| slash(&p))
+}
+
+/// Whether a `[satisfies]` table names a requirement of a catalog.
+pub fn names_requirement(satisfies: &Satisfies, framework_id: &str, requirement_id: &str) -> bool {
+    satisfies.iter().any(|(framework, ids)| {
+        framework.get_ref() == framework_id && ids.iter().any(|id| id.get_ref() == requirement_id)
+    })
 }
 
 /// A cadence that a requirement a control claims expects.

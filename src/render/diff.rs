@@ -10,6 +10,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::views::{SoaRow, soa_rows};
+use super::{count, markdown_cell};
 use crate::Workspace;
 use crate::diag::Diagnostic;
 use crate::history::approval::{Approvers, People, Verdict, judge};
@@ -117,7 +118,7 @@ pub struct FindingView {
     /// Column, from 1.
     pub column: usize,
     /// error, warning or hint.
-    pub severity: String,
+    pub severity: &'static str,
     /// `CW020`.
     pub code: &'static str,
     /// `requirement-uncovered`.
@@ -342,15 +343,11 @@ fn line_counts(before: &str, after: &str) -> (usize, usize) {
 /// For each in-scope framework of either version, requirement → the controls claiming it.
 fn claims(model: &Model) -> BTreeMap<(String, String), BTreeSet<String>> {
     let mut claims: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-    for control in &model.controls {
-        for (framework, ids) in &control.data.satisfies {
-            for id in ids {
-                claims
-                    .entry((framework.get_ref().clone(), id.get_ref().clone()))
-                    .or_default()
-                    .insert(control.data.id.get_ref().clone());
-            }
-        }
+    for (framework, id, control) in model.claims() {
+        claims
+            .entry((framework.to_string(), id.get_ref().clone()))
+            .or_default()
+            .insert(control.data.id.get_ref().clone());
     }
     claims
 }
@@ -455,7 +452,7 @@ fn views(version: &Version) -> Vec<FindingView> {
                 path: files.get(d.file).path.clone(),
                 line: start.line,
                 column: start.column,
-                severity: format!("{:?}", d.severity).to_lowercase(),
+                severity: d.severity.name(),
                 code: d.code.id(),
                 name: d.code.name(),
                 message: d.message.clone(),
@@ -476,14 +473,7 @@ fn approvals(
         return Vec::new();
     };
     let people = People::new(&config.data);
-    let name = |key: &String| {
-        config
-            .data
-            .people
-            .iter()
-            .find(|(k, _)| k.get_ref() == key)
-            .map_or_else(|| key.clone(), |(_, p)| p.name.clone())
-    };
+    let name = |key: &String| head.model.person_name(key);
     let (approvers_head, approvers_base) =
         (Approvers::new(&head.model), Approvers::new(&base.model));
     documents
@@ -547,7 +537,7 @@ pub fn to_markdown(report: &DiffReport) -> String {
                 "> - {} `{}` {} (was claimed by {})",
                 r.framework,
                 r.id,
-                cell(&r.title),
+                markdown_cell(&r.title),
                 r.lost.join(", ")
             );
         }
@@ -562,31 +552,50 @@ pub fn to_markdown(report: &DiffReport) -> String {
     out
 }
 
-fn markdown_documents(out: &mut String, documents: &[DocumentChange]) {
-    let _ = writeln!(out, "### Documents ({})\n", documents.len());
-    if documents.is_empty() {
-        let _ = writeln!(out, "No compliance document changes.\n");
+/// A section of the Markdown report: a heading with the number of items, then `empty` when there
+/// are none, else `header` (a table's first two lines, if any) and the lines of each item.
+fn markdown_section<T>(
+    out: &mut String,
+    title: &str,
+    items: &[T],
+    empty: &str,
+    header: &str,
+    lines: impl Fn(&T) -> Vec<String>,
+) {
+    let _ = writeln!(out, "### {title} ({})\n", items.len());
+    if items.is_empty() {
+        let _ = writeln!(out, "{empty}\n");
         return;
     }
-    let _ = writeln!(
-        out,
-        "| document | kind | change | what changed |\n|---|---|---|---|"
-    );
-    for d in documents {
-        let change = match &d.old_path {
-            Some(old) => format!("renamed from `{old}`"),
-            None => d.change.to_string(),
-        };
-        let _ = writeln!(
-            out,
-            "| {} `{}` | {} | {change} | {} |",
-            cell(&d.id),
-            d.path,
-            d.kind,
-            cell(&describe_change(d))
-        );
+    if !header.is_empty() {
+        let _ = writeln!(out, "{header}");
+    }
+    for line in items.iter().flat_map(lines) {
+        let _ = writeln!(out, "{line}");
     }
     out.push('\n');
+}
+
+fn markdown_documents(out: &mut String, documents: &[DocumentChange]) {
+    let header = "| document | kind | change | what changed |\n|---|---|---|---|";
+    markdown_section(
+        out,
+        "Documents",
+        documents,
+        "No compliance document changes.",
+        header,
+        |d| {
+            let change = match &d.old_path {
+                Some(old) => format!("renamed from `{old}`"),
+                None => d.change.to_string(),
+            };
+            let (id, what) = (markdown_cell(&d.id), markdown_cell(&describe_change(d)));
+            vec![format!(
+                "| {id} `{}` | {} | {change} | {what} |",
+                d.path, d.kind
+            )]
+        },
+    );
 }
 
 /// Field changes and body line counts in one line.
@@ -608,99 +617,59 @@ fn describe_change(d: &DocumentChange) -> String {
 }
 
 fn markdown_requirements(out: &mut String, requirements: &[RequirementChange]) {
-    let _ = writeln!(out, "### Requirements ({})\n", requirements.len());
-    if requirements.is_empty() {
-        let _ = writeln!(out, "No requirement gains or loses a control.\n");
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "| requirement | gains | loses | claimed by now |\n|---|---|---|---|"
-    );
-    for r in requirements {
+    let header = "| requirement | gains | loses | claimed by now |\n|---|---|---|---|";
+    let empty = "No requirement gains or loses a control.";
+    markdown_section(out, "Requirements", requirements, empty, header, |r| {
         let now = match (r.now.is_empty(), r.left_uncovered) {
             (true, true) => "**no control**".to_string(),
             (true, false) => "no control".to_string(),
             _ => r.now.join(", "),
         };
-        let _ = writeln!(
-            out,
-            "| {} `{}` {} | {} | {} | {now} |",
-            r.framework,
-            r.id,
-            cell(&r.title),
-            r.gained.join(", "),
-            r.lost.join(", ")
-        );
-    }
-    out.push('\n');
+        let (gained, lost) = (r.gained.join(", "), r.lost.join(", "));
+        let title = markdown_cell(&r.title);
+        vec![format!(
+            "| {} `{}` {title} | {gained} | {lost} | {now} |",
+            r.framework, r.id
+        )]
+    });
 }
 
 fn markdown_soa(out: &mut String, rows: &[SoaChange]) {
-    let _ = writeln!(out, "### Statement of Applicability ({})\n", rows.len());
-    if rows.is_empty() {
-        let _ = writeln!(out, "No row changes.\n");
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "| control | field | before | after |\n|---|---|---|---|"
-    );
-    for row in rows {
-        for f in &row.fields {
-            let _ = writeln!(
-                out,
-                "| {} {} | {} | {} | {} |",
-                row.id,
-                cell(&row.title),
-                f.key,
-                cell(f.before.as_deref().unwrap_or("(new row)")),
-                cell(f.after.as_deref().unwrap_or(""))
-            );
-        }
-    }
-    out.push('\n');
+    let header = "| control | field | before | after |\n|---|---|---|---|";
+    let title = "Statement of Applicability";
+    markdown_section(out, title, rows, "No row changes.", header, |row| {
+        row.fields
+            .iter()
+            .map(|f| {
+                let before = markdown_cell(f.before.as_deref().unwrap_or("(new row)"));
+                let after = markdown_cell(f.after.as_deref().unwrap_or(""));
+                let control = format!("{} {}", row.id, markdown_cell(&row.title));
+                format!("| {control} | {} | {before} | {after} |", f.key)
+            })
+            .collect()
+    });
 }
 
 fn markdown_findings(out: &mut String, title: &str, findings: &[FindingView]) {
-    let _ = writeln!(out, "### {title} ({})\n", findings.len());
-    if findings.is_empty() {
-        let _ = writeln!(out, "None.\n");
-        return;
-    }
-    for f in findings {
-        let _ = writeln!(
-            out,
+    markdown_section(out, title, findings, "None.", "", |f| {
+        vec![format!(
             "- **{}** {} {} at `{}:{}:{}`: {}",
             f.severity, f.code, f.name, f.path, f.line, f.column, f.message
-        );
-    }
-    out.push('\n');
+        )]
+    });
 }
 
 fn markdown_approvals(out: &mut String, approvals: &[ApprovalNeed]) {
-    let _ = writeln!(out, "### Approvals ({})\n", approvals.len());
-    if approvals.is_empty() {
-        let _ = writeln!(out, "No document needs approval.\n");
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "| document | may approve (any one) | approval in this change |\n|---|---|---|"
-    );
-    for a in approvals {
+    let header = "| document | may approve (any one) | approval in this change |\n|---|---|---|";
+    let empty = "No document needs approval.";
+    markdown_section(out, "Approvals", approvals, empty, header, |a| {
         let approved = match a.approved_by.is_empty() {
             true => "not yet".to_string(),
             false => format!("approved by {}", a.approved_by.join(", ")),
         };
-        let _ = writeln!(
-            out,
-            "| {} | {} | {approved} |",
-            cell(&a.document),
-            a.may_approve.join(", ")
-        );
-    }
-    out.push('\n');
+        let (document, people) = (markdown_cell(&a.document), a.may_approve.join(", "));
+        vec![format!("| {document} | {people} | {approved} |")]
+    });
 }
 
 /// The report as plain text: the Markdown without its tables' pipes would lose columns, so the
@@ -784,15 +753,4 @@ pub fn to_text(report: &DiffReport) -> String {
         );
     }
     out
-}
-
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    match n {
-        1 => format!("1 {one}"),
-        n => format!("{n} {many}"),
-    }
 }

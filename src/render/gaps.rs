@@ -101,22 +101,31 @@ pub fn analyse(model: &Model, matrix: &[MatrixRow]) -> Gaps {
 }
 
 /// The controls (of any status) by the requirement ids of one framework they claim.
-fn implemented_claims<'m>(model: &'m Model, framework: &str) -> HashMap<&'m str, Vec<&'m str>> {
+fn claims_by_requirement<'m>(model: &'m Model, framework: &str) -> HashMap<&'m str, Vec<&'m str>> {
     let mut claims: HashMap<&str, Vec<&str>> = HashMap::new();
-    for control in &model.controls {
-        for (f, ids) in &control.data.satisfies {
-            if f.get_ref() != framework {
-                continue;
-            }
-            for id in ids {
-                claims
-                    .entry(id.get_ref().as_str())
-                    .or_default()
-                    .push(control.data.id.get_ref().as_str());
-            }
-        }
+    for (_, id, control) in model.claims().filter(|(f, _, _)| *f == framework) {
+        claims
+            .entry(id.get_ref().as_str())
+            .or_default()
+            .push(control.data.id.get_ref().as_str());
     }
     claims
+}
+
+/// A requirement's coverage: `excluded`; `covered` when an implemented control claims it;
+/// `partial` when only partial or planned ones do; else `uncovered`.
+pub fn coverage(model: &Model, excluded: bool, controls: &[String]) -> &'static str {
+    let implemented = controls.iter().any(|c| {
+        model
+            .control(c)
+            .is_some_and(|c| *c.data.status.get_ref() == Status::Implemented)
+    });
+    match (excluded, implemented, controls.is_empty()) {
+        (true, _, _) => "excluded",
+        (false, true, _) => "covered",
+        (false, false, false) => "partial",
+        (false, false, true) => "uncovered",
+    }
 }
 
 fn analyse_one(model: &Model, id: &str) -> FrameworkGaps {
@@ -127,7 +136,7 @@ fn analyse_one(model: &Model, id: &str) -> FrameworkGaps {
         .and_then(|c| c.data.frameworks.iter().find(|(k, _)| k.get_ref() == id))
         .map(|(_, scope)| scope)
         .expect("frameworks in scope are configured");
-    let claims = implemented_claims(model, id);
+    let claims = claims_by_requirement(model, id);
     let status_of = |control: &str| model.control(control).map(|c| *c.data.status.get_ref());
     let mut requirements = Vec::new();
     for requirement in &framework.catalog.requirements {
@@ -146,15 +155,7 @@ fn analyse_one(model: &Model, id: &str) -> FrameworkGaps {
             .iter()
             .find(|(k, _)| k.get_ref() == rid)
             .map(|(_, v)| v.get_ref().clone());
-        let implemented = controls
-            .iter()
-            .any(|c| status_of(c) == Some(Status::Implemented));
-        let status = match (&exclusion, implemented, controls.is_empty()) {
-            (Some(_), _, _) => "excluded",
-            (None, true, _) => "covered",
-            (None, false, false) => "partial",
-            (None, false, true) => "uncovered",
-        };
+        let status = coverage(model, exclusion.is_some(), &controls);
         requirements.push(RequirementGap {
             id: rid.to_string(),
             title: requirement.title.clone(),

@@ -104,7 +104,7 @@ impl Templates {
     /// Loads the built-in templates and the repository's overrides.
     pub fn load(root: &Path) -> Result<Self, RenderError> {
         let mut environment = Environment::new();
-        environment.add_filter("cell", markdown_cell);
+        environment.add_filter("cell", |text: String| markdown_cell(&text));
         for (name, built_in) in TEMPLATES {
             let path = root.join("templates").join(name);
             let source = match std::fs::read_to_string(&path) {
@@ -139,8 +139,16 @@ impl Templates {
 }
 
 /// A Markdown table cell: pipes escaped, line breaks folded.
-fn markdown_cell(text: String) -> String {
+pub fn markdown_cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+/// `1 control`, `2 controls`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
 }
 
 /// The Statement of Applicability as Markdown.

@@ -2,8 +2,6 @@
 //! document control table from git) and per control, the Statement of Applicability and the matrix.
 //! Self-contained: inline CSS, no script, no network, relative links that work from `file://`.
 
-use std::collections::HashMap;
-
 use minijinja::context;
 use serde::Serialize;
 
@@ -149,31 +147,21 @@ struct Site<'a> {
     trail: Option<&'a Trail>,
     people: Option<People>,
     approvers: Approvers<'a>,
-    names: HashMap<&'a str, &'a str>,
 }
 
 impl<'a> Site<'a> {
     fn new(inputs: &SiteInputs<'a>) -> Self {
         let model = inputs.model;
-        let names = model
-            .config
-            .iter()
-            .flat_map(|c| c.data.people.iter())
-            .map(|(key, person)| (key.get_ref().as_str(), person.name.as_str()))
-            .collect();
         Site {
             model,
             trail: inputs.trail,
             people: model.config.as_ref().map(|c| People::new(&c.data)),
             approvers: Approvers::new(model),
-            names,
         }
     }
 
     fn name(&self, key: &Text) -> String {
-        self.names
-            .get(key.get_ref().as_str())
-            .map_or_else(|| key.get_ref().clone(), |n| n.to_string())
+        self.model.person_name(key.get_ref())
     }
 
     fn approved(&self, path: &str) -> String {

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::diag::closest;
-use crate::model::{Control, Doc, Model, Status};
+use crate::model::{Control, Doc, Model, names_requirement};
 
 /// What was traced.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -192,15 +192,14 @@ fn resolve(model: &Model, id: &str) -> Result<(Subject, Reach), TraceError> {
         id: format!("{}:{}", requirement.0, requirement.1),
         title,
     };
+    let (framework, id) = (&requirement.0, &requirement.1);
     let controls = indices(&model.controls, |c| {
-        claims(c, &requirement.0, &requirement.1)
+        names_requirement(&c.data.satisfies, framework, id)
     });
     let mut reach = reach_from_controls(model, controls, true);
     reach.requirements = BTreeSet::from([requirement.clone()]);
     let addressing = indices(&model.policies, |p| {
-        p.data.satisfies.iter().any(|(f, ids)| {
-            f.get_ref() == &requirement.0 && ids.iter().any(|i| i.get_ref() == &requirement.1)
-        })
+        names_requirement(&p.data.satisfies, framework, id)
     });
     reach.policies.extend(addressing);
     Ok((subject, reach))
@@ -333,23 +332,6 @@ fn requirement_keys(satisfies: &crate::model::Satisfies) -> Vec<(String, String)
         .collect()
 }
 
-fn claims(control: &Doc<Control>, framework: &str, id: &str) -> bool {
-    control
-        .data
-        .satisfies
-        .iter()
-        .any(|(f, ids)| f.get_ref() == framework && ids.iter().any(|i| i.get_ref() == id))
-}
-
-fn claimants(model: &Model, framework: &str, id: &str) -> Vec<String> {
-    model
-        .controls
-        .iter()
-        .filter(|c| claims(c, framework, id))
-        .map(|c| c.data.id.get_ref().clone())
-        .collect()
-}
-
 /// The reached requirements in framework order (in scope first) and catalog order.
 fn requirement_views(model: &Model, reach: &Reach) -> Vec<RequirementView> {
     let mut frameworks = model.frameworks_in_scope();
@@ -376,7 +358,7 @@ fn requirement_views(model: &Model, reach: &Reach) -> Vec<RequirementView> {
 }
 
 fn requirement_view(model: &Model, framework: &str, id: &str, title: &str) -> RequirementView {
-    let controls = claimants(model, framework, id);
+    let controls = model.claimants(framework, id);
     let justification = model
         .scope(framework)
         .and_then(|s| s.excluded.iter().find(|(k, _)| k.get_ref() == id))
@@ -400,13 +382,14 @@ fn requirement_view(model: &Model, framework: &str, id: &str, title: &str) -> Re
                 relation: r.kind.name(),
                 full_coverage: r.kind.fully_satisfies(),
                 rationale: r.rationale.map(str::to_string),
-                controls: claimants(model, r.framework, r.requirement),
+                controls: model.claimants(r.framework, r.requirement),
             })
             .collect(),
         controls,
     }
 }
 
+/// [`super::gaps::coverage`], and `out of scope` for an uncovered requirement outside the scope.
 fn coverage(
     model: &Model,
     framework: &str,
@@ -414,17 +397,9 @@ fn coverage(
     controls: &[String],
     excluded: bool,
 ) -> &'static str {
-    let implemented = controls.iter().any(|c| {
-        model
-            .control(c)
-            .is_some_and(|c| *c.data.status.get_ref() == Status::Implemented)
-    });
-    match () {
-        _ if implemented => "covered",
-        _ if !controls.is_empty() => "partial",
-        _ if excluded => "excluded",
-        _ if model.requirement_in_scope(framework, id) => "uncovered",
-        _ => "out of scope",
+    match super::gaps::coverage(model, excluded, controls) {
+        "uncovered" if !model.requirement_in_scope(framework, id) => "out of scope",
+        coverage => coverage,
     }
 }
 

@@ -200,19 +200,13 @@ pub fn matrix_rows(
     reviewed: &dyn Fn(&str) -> Option<jiff::civil::Date>,
 ) -> Vec<MatrixRow> {
     let latest = model.latest_evidence(as_of);
-    let people = model.config.as_ref().map(|c| &c.data.people);
     model
         .controls
         .iter()
         .map(|control| {
             let data = &control.data;
             let record = latest.get(data.id.get_ref().as_str());
-            let owner = people
-                .and_then(|p| p.iter().find(|(k, _)| k == &&data.owner))
-                .map_or_else(
-                    || data.owner.get_ref().clone(),
-                    |(_, person)| person.name.clone(),
-                );
+            let owner = model.person_name(data.owner.get_ref());
             MatrixRow {
                 id: data.id.get_ref().clone(),
                 title: data.title.clone(),

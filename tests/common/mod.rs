@@ -252,3 +252,13 @@ impl Finding {
         self
     }
 }
+
+/// The standard output of a run that must have succeeded (its standard error otherwise).
+pub fn stdout(output: &std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
