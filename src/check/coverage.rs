@@ -2,16 +2,8 @@
 //! allows, excluded with a justification; exclusions do not contradict claims; planned controls are
 //! gaps. Controls decide coverage: a policy's `[satisfies]` is documentation, not coverage.
 
-use std::collections::HashMap;
-
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Control, Doc, Framework, FrameworkScope, Model, Status, Text};
-
-/// A control's claim of one requirement.
-struct Claim<'a> {
-    control: &'a Doc<Control>,
-    id: &'a Text,
-}
+use crate::model::{Control, Coverage, Doc, Framework, FrameworkScope, Model, Status, Text};
 
 /// Runs the coverage rules for every framework in scope.
 pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
@@ -38,36 +30,15 @@ pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
         let Some(framework) = model.framework(framework_id.get_ref()) else {
             continue;
         };
-        let claims = claims_of(model, framework_id.get_ref());
-        check_exclusions(model, framework, scope, &claims, found);
-        check_requirements(model, framework_id, framework, scope, &claims, found);
+        check_exclusions(model, framework, scope, found);
+        check_requirements(model, framework_id, framework, found);
     }
-}
-
-fn claims_of<'a>(model: &'a Model, framework_id: &str) -> HashMap<&'a str, Vec<Claim<'a>>> {
-    let mut claims: HashMap<&str, Vec<Claim>> = HashMap::new();
-    for control in &model.controls {
-        let ids = control
-            .data
-            .satisfies
-            .iter()
-            .filter(|(framework, _)| framework.get_ref() == framework_id)
-            .flat_map(|(_, ids)| ids);
-        for id in ids {
-            claims
-                .entry(id.get_ref())
-                .or_default()
-                .push(Claim { control, id });
-        }
-    }
-    claims
 }
 
 fn check_exclusions(
     model: &Model,
     framework: &Framework,
     scope: &FrameworkScope,
-    claims: &HashMap<&str, Vec<Claim>>,
     found: &mut Vec<Diagnostic>,
 ) {
     let Some(config) = &model.config else { return };
@@ -106,15 +77,15 @@ fn check_exclusions(
                 .with_help("say why the control does not apply: an auditor reads this in the Statement of Applicability"),
             );
         }
-        for claim in claims.get(id.get_ref().as_str()).into_iter().flatten() {
+        for (control, claim) in claims_of(model, framework.id(), id.get_ref()) {
             found.push(
                 Diagnostic::new(
                     Code::ExcludedRequirementClaimed,
-                    claim.control.file,
-                    claim.control.span(claim.id),
+                    control.file,
+                    control.span(claim),
                     format!(
                         "control `{}` claims `{}`, which crosswalk.toml excludes",
-                        claim.control.data.id.get_ref(),
+                        control.data.id.get_ref(),
                         id.get_ref()
                     ),
                 )
@@ -127,33 +98,43 @@ fn check_exclusions(
     }
 }
 
+/// Each claim of a requirement, with the control making it, in control order.
+fn claims_of<'m>(
+    model: &'m Model,
+    framework_id: &str,
+    requirement_id: &str,
+) -> Vec<(&'m Doc<Control>, &'m Text)> {
+    model
+        .claiming(framework_id, requirement_id)
+        .into_iter()
+        .flat_map(|control| {
+            control
+                .data
+                .satisfies
+                .iter()
+                .filter(|(f, _)| f.get_ref() == framework_id)
+                .flat_map(|(_, ids)| ids)
+                .filter(|id| id.get_ref() == requirement_id)
+                .map(move |id| (control, id))
+        })
+        .collect()
+}
+
 fn check_requirements(
     model: &Model,
     framework_id: &Text,
     framework: &Framework,
-    scope: &FrameworkScope,
-    claims: &HashMap<&str, Vec<Claim>>,
     found: &mut Vec<Diagnostic>,
 ) {
     let Some(config) = &model.config else { return };
-    for requirement in &framework.catalog.requirements {
+    for requirement in model.scoped_requirements(framework_id.get_ref()) {
         let id = requirement.id.get_ref();
-        if !scope.includes_group(framework, requirement.group.get_ref())
-            || scope.excluded.keys().any(|k| k.get_ref() == id)
-        {
-            continue;
-        }
-        let statuses: Vec<Status> = claims
-            .get(id.as_str())
-            .into_iter()
-            .flatten()
-            .map(|c| *c.control.data.status.get_ref())
-            .collect();
-        if statuses.contains(&Status::Implemented) {
+        let coverage = model.coverage(framework_id.get_ref(), id);
+        if !coverage.is_gap() {
             continue;
         }
         let described = format!("{} `{id}` ({})", framework.title(), requirement.title);
-        let diagnostic = if statuses.is_empty() {
+        let diagnostic = if coverage == Coverage::Uncovered {
             let excludable = framework
                 .group(requirement.group.get_ref())
                 .is_some_and(|g| g.excludable);

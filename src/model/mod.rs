@@ -6,6 +6,7 @@
 //! that did not make it in. Documents with errors are left out of the model; the rest still are.
 
 pub mod catalog;
+pub mod coverage;
 pub mod crosswalk;
 pub mod schema;
 pub mod types;
@@ -19,6 +20,7 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 pub use catalog::Framework;
+pub use coverage::{Coverage, Implementation};
 use schema::{Place, Validators};
 pub use types::*;
 
@@ -77,6 +79,8 @@ pub struct Model {
     pub incomplete: bool,
     /// Policies and controls by id, built on first look-up (the model is not changed once built).
     ids: std::sync::OnceLock<Ids>,
+    /// The controls claiming each requirement, built on first look-up.
+    claim_index: std::sync::OnceLock<coverage::ClaimIndex>,
 }
 
 /// Positions of policies and controls in the model's lists, by id (the first of a duplicated id).
@@ -106,39 +110,6 @@ impl Model {
     /// A framework by catalog id (the first, if a user catalog clashes with a built-in one).
     pub fn framework(&self, id: &str) -> Option<&Framework> {
         self.frameworks.iter().find(|f| f.id() == id)
-    }
-
-    /// The frameworks `crosswalk.toml` puts in scope that have a catalog, in its order.
-    pub fn frameworks_in_scope(&self) -> Vec<&Framework> {
-        self.config
-            .iter()
-            .flat_map(|c| c.data.frameworks.keys())
-            .filter_map(|id| self.framework(id.get_ref()))
-            .collect()
-    }
-
-    /// The scope `crosswalk.toml` gives a framework, if it puts it in scope.
-    pub fn scope(&self, framework_id: &str) -> Option<&FrameworkScope> {
-        let config = self.config.as_ref()?;
-        config
-            .data
-            .frameworks
-            .iter()
-            .find(|(id, _)| id.get_ref() == framework_id)
-            .map(|(_, scope)| scope)
-    }
-
-    /// Whether a requirement is in scope: its framework is, its group is, and it is not excluded.
-    pub fn requirement_in_scope(&self, framework_id: &str, requirement_id: &str) -> bool {
-        let Some((framework, scope)) = self.framework(framework_id).zip(self.scope(framework_id))
-        else {
-            return false;
-        };
-        let Some(requirement) = framework.requirement(requirement_id) else {
-            return false;
-        };
-        scope.includes_group(framework, requirement.group.get_ref())
-            && !scope.excluded.keys().any(|k| k.get_ref() == requirement_id)
     }
 
     /// Every crosswalk: the repository's own first, then the built-in ones.
@@ -211,14 +182,6 @@ impl Model {
                         .map(move |id| (framework.get_ref().as_str(), id, control))
                 })
         })
-    }
-
-    /// The ids of the controls that claim a requirement, in control order.
-    pub fn claimants(&self, framework_id: &str, requirement_id: &str) -> Vec<String> {
-        self.claims()
-            .filter(|(f, id, _)| *f == framework_id && id.get_ref() == requirement_id)
-            .map(|(_, _, control)| control.data.id.get_ref().clone())
-            .collect()
     }
 
     /// The name of a person of `[people]` by key; the key itself when there is no such person.

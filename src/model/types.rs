@@ -219,6 +219,12 @@ pub enum Status {
     Planned,
 }
 
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl Status {
     /// The lower-case name.
     pub fn name(self) -> &'static str {
@@ -441,19 +447,6 @@ pub struct FrameworkScope {
     /// The SOC 2 Type II observation window.
     #[serde(default)]
     pub observation: Option<Window>,
-}
-
-impl FrameworkScope {
-    /// Whether a requirement group is in scope: required by the catalog, or chosen in
-    /// `categories` (every group when `categories` is absent).
-    pub fn includes_group(&self, framework: &super::Framework, group: &str) -> bool {
-        let required = framework.group(group).is_some_and(|g| g.required);
-        required
-            || self
-                .categories
-                .as_ref()
-                .is_none_or(|chosen| chosen.iter().any(|c| c.get_ref() == group))
-    }
 }
 
 /// `[people.KEY]`.

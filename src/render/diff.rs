@@ -402,7 +402,7 @@ fn soa(before: &[SoaRow], after: &[SoaRow]) -> Vec<SoaChange> {
                 ),
                 ("justification", |r: &SoaRow| r.justification.clone()),
                 ("controls", |r: &SoaRow| r.controls.join(", ")),
-                ("status", |r: &SoaRow| r.status.clone()),
+                ("status", |r: &SoaRow| r.status.to_string()),
             ]
             .into_iter()
             .map(|(key, field)| FieldChange {

@@ -3,12 +3,12 @@
 //! requirements that rest on a single control; the controls without fresh evidence; and the overlap
 //! between frameworks (how much of one the controls serving the other already meet).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
 use super::views::MatrixRow;
-use crate::model::{Model, Status};
+use crate::model::{Coverage, Model, Status};
 
 /// One requirement in the analysis.
 #[derive(Clone, Debug, Serialize)]
@@ -18,7 +18,7 @@ pub struct RequirementGap {
     /// Its title.
     pub title: String,
     /// covered, partial, excluded or uncovered.
-    pub status: &'static str,
+    pub status: Coverage,
     /// The controls that claim it.
     pub controls: Vec<String>,
     /// For excluded requirements, the justification.
@@ -100,82 +100,38 @@ pub fn analyse(model: &Model, matrix: &[MatrixRow]) -> Gaps {
     }
 }
 
-/// The controls (of any status) by the requirement ids of one framework they claim.
-fn claims_by_requirement<'m>(model: &'m Model, framework: &str) -> HashMap<&'m str, Vec<&'m str>> {
-    let mut claims: HashMap<&str, Vec<&str>> = HashMap::new();
-    for (_, id, control) in model.claims().filter(|(f, _, _)| *f == framework) {
-        claims
-            .entry(id.get_ref().as_str())
-            .or_default()
-            .push(control.data.id.get_ref().as_str());
-    }
-    claims
-}
-
-/// A requirement's coverage: `excluded`; `covered` when an implemented control claims it;
-/// `partial` when only partial or planned ones do; else `uncovered`.
-pub fn coverage(model: &Model, excluded: bool, controls: &[String]) -> &'static str {
-    let implemented = controls.iter().any(|c| {
-        model
-            .control(c)
-            .is_some_and(|c| *c.data.status.get_ref() == Status::Implemented)
-    });
-    match (excluded, implemented, controls.is_empty()) {
-        (true, _, _) => "excluded",
-        (false, true, _) => "covered",
-        (false, false, false) => "partial",
-        (false, false, true) => "uncovered",
-    }
-}
-
 fn analyse_one(model: &Model, id: &str) -> FrameworkGaps {
     let framework = model.framework(id).expect("frameworks in scope exist");
-    let scope = model
-        .config
-        .as_ref()
-        .and_then(|c| c.data.frameworks.iter().find(|(k, _)| k.get_ref() == id))
-        .map(|(_, scope)| scope)
-        .expect("frameworks in scope are configured");
-    let claims = claims_by_requirement(model, id);
     let status_of = |control: &str| model.control(control).map(|c| *c.data.status.get_ref());
-    let mut requirements = Vec::new();
-    for requirement in &framework.catalog.requirements {
-        if !scope.includes_group(framework, requirement.group.get_ref()) {
-            continue;
-        }
-        let rid = requirement.id.get_ref().as_str();
-        let controls: Vec<String> = claims
-            .get(rid)
-            .into_iter()
-            .flatten()
-            .map(|c| c.to_string())
-            .collect();
-        let exclusion = scope
-            .excluded
-            .iter()
-            .find(|(k, _)| k.get_ref() == rid)
-            .map(|(_, v)| v.get_ref().clone());
-        let status = coverage(model, exclusion.is_some(), &controls);
-        requirements.push(RequirementGap {
-            id: rid.to_string(),
-            title: requirement.title.clone(),
-            status,
-            controls,
-            justification: exclusion.unwrap_or_default(),
-        });
-    }
-    let count = |status: &str| requirements.iter().filter(|r| r.status == status).count();
+    let requirements: Vec<RequirementGap> = model
+        .scoped_requirements(id)
+        .into_iter()
+        .map(|requirement| {
+            let rid = requirement.id.get_ref().as_str();
+            RequirementGap {
+                id: rid.to_string(),
+                title: requirement.title.clone(),
+                status: model.coverage(id, rid),
+                controls: model.claimants(id, rid),
+                justification: model
+                    .exclusion(id, rid)
+                    .map(|why| why.get_ref().clone())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let count = |status: Coverage| requirements.iter().filter(|r| r.status == status).count();
     let (covered, partial, excluded, uncovered) = (
-        count("covered"),
-        count("partial"),
-        count("excluded"),
-        count("uncovered"),
+        count(Coverage::Covered),
+        count(Coverage::Partial),
+        count(Coverage::Excluded),
+        count(Coverage::Uncovered),
     );
     let applicable = requirements.len() - excluded;
     let single_points = requirements
         .iter()
         .filter(|r| {
-            r.status == "covered"
+            r.status == Coverage::Covered
                 && r.controls
                     .iter()
                     .filter(|c| status_of(c) == Some(Status::Implemented))
@@ -216,7 +172,7 @@ fn overlap(model: &Model, a: &FrameworkGaps, b: &FrameworkGaps) -> Overlap {
         .requirements
         .iter()
         .filter(|r| {
-            r.status == "covered" && r.controls.iter().any(|c| serving_b.contains(c.as_str()))
+            r.status == Coverage::Covered && r.controls.iter().any(|c| serving_b.contains(c.as_str()))
         })
         .count();
     Overlap {

@@ -204,7 +204,7 @@ pub fn soa_table(rows: &[SoaRow]) -> Table {
                 if r.applicable { "yes" } else { "no" }.to_string(),
                 r.justification.clone(),
                 r.controls.join(", "),
-                r.status.clone(),
+                r.status.to_string(),
                 r.evidence.clone(),
             ]
         })
@@ -303,7 +303,7 @@ pub fn matrix_table(frameworks: &[String], rows: &[MatrixRow]) -> Table {
                 r.frequency.clone(),
                 r.evidence.clone(),
                 r.gap.clone(),
-                r.status.clone(),
+                r.status.to_string(),
                 r.owner.clone(),
                 r.reviewed.clone(),
             ]);

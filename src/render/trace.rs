@@ -9,7 +9,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::diag::closest;
-use crate::model::{Control, Doc, Model, names_requirement};
+use crate::model::{Control, Coverage, Doc, Model, names_requirement};
 
 /// What was traced.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -32,7 +32,7 @@ pub struct RequirementView {
     /// Its title.
     pub title: String,
     /// covered, partial, uncovered, excluded, or out of scope.
-    pub coverage: &'static str,
+    pub coverage: Coverage,
     /// The exclusion's justification, when excluded.
     pub justification: Option<String>,
     /// The controls that claim it.
@@ -360,14 +360,13 @@ fn requirement_views(model: &Model, reach: &Reach) -> Vec<RequirementView> {
 fn requirement_view(model: &Model, framework: &str, id: &str, title: &str) -> RequirementView {
     let controls = model.claimants(framework, id);
     let justification = model
-        .scope(framework)
-        .and_then(|s| s.excluded.iter().find(|(k, _)| k.get_ref() == id))
-        .map(|(_, why)| why.get_ref().clone());
+        .exclusion(framework, id)
+        .map(|why| why.get_ref().clone());
     RequirementView {
         framework: framework.to_string(),
         id: id.to_string(),
         title: title.to_string(),
-        coverage: coverage(model, framework, id, &controls, justification.is_some()),
+        coverage: model.coverage(framework, id),
         justification,
         related: model
             .related(framework, id)
@@ -386,20 +385,6 @@ fn requirement_view(model: &Model, framework: &str, id: &str, title: &str) -> Re
             })
             .collect(),
         controls,
-    }
-}
-
-/// [`super::gaps::coverage`], and `out of scope` for an uncovered requirement outside the scope.
-fn coverage(
-    model: &Model,
-    framework: &str,
-    id: &str,
-    controls: &[String],
-    excluded: bool,
-) -> &'static str {
-    match super::gaps::coverage(model, excluded, controls) {
-        "uncovered" if !model.requirement_in_scope(framework, id) => "out of scope",
-        coverage => coverage,
     }
 }
 

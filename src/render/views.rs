@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::model::{Control, Doc, Evidence, Framework, Model, Status};
+use crate::model::{Control, Doc, Evidence, Framework, Implementation, Model, Status};
 
 /// One Annex A control in the Statement of Applicability.
 #[derive(Clone, Debug, Serialize)]
@@ -23,7 +23,7 @@ pub struct SoaRow {
     /// The controls of the library that implement it.
     pub controls: Vec<String>,
     /// implemented, partial, planned, not implemented, or excluded.
-    pub status: String,
+    pub status: Implementation,
     /// The most recent evidence of its controls: `EV-… (date)`.
     pub evidence: String,
 }
@@ -45,7 +45,7 @@ pub struct MatrixRow {
     /// What keeps it from operating with fresh evidence, or empty.
     pub gap: String,
     /// implemented, partial or planned.
-    pub status: String,
+    pub status: Status,
     /// The owner's name.
     pub owner: String,
     /// The date of its latest approved change, when the history is known.
@@ -55,14 +55,7 @@ pub struct MatrixRow {
 /// The Statement of Applicability: every requirement of the ISO 27001 catalog's excludable groups
 /// (Annex A), in catalog order. Empty when `iso27001` is not in scope.
 pub fn soa_rows(model: &Model, as_of: jiff::civil::Date) -> Vec<SoaRow> {
-    let (Some(config), Some(framework)) = (&model.config, model.framework("iso27001")) else {
-        return Vec::new();
-    };
-    let Some((_, scope)) = config
-        .data
-        .frameworks
-        .iter()
-        .find(|(id, _)| id.get_ref() == "iso27001")
+    let (Some(framework), Some(scope)) = (model.framework("iso27001"), model.scope("iso27001"))
     else {
         return Vec::new();
     };
@@ -75,12 +68,10 @@ pub fn soa_rows(model: &Model, as_of: jiff::civil::Date) -> Vec<SoaRow> {
     annex_a
         .map(|requirement| {
             let id = requirement.id.get_ref();
-            let exclusion = scope
-                .excluded
-                .iter()
-                .find(|(k, _)| k.get_ref() == id)
-                .map(|(_, v)| v.get_ref().clone());
-            let implementing = claiming(model, "iso27001", id);
+            let exclusion = model
+                .exclusion("iso27001", id)
+                .map(|why| why.get_ref().clone());
+            let implementing = model.claiming("iso27001", id);
             let reasons: Vec<String> = scope
                 .reasons
                 .iter()
@@ -99,27 +90,12 @@ pub fn soa_rows(model: &Model, as_of: jiff::civil::Date) -> Vec<SoaRow> {
                     .iter()
                     .map(|c| c.data.id.get_ref().clone())
                     .collect(),
-                status: if exclusion.is_some() {
-                    "excluded".into()
-                } else {
-                    best_status(&implementing)
+                status: match exclusion {
+                    Some(_) => Implementation::Excluded,
+                    None => Implementation::of(&implementing),
                 },
                 evidence: newest(&implementing, &latest),
             }
-        })
-        .collect()
-}
-
-/// The controls that claim a requirement, in library order.
-fn claiming<'m>(model: &'m Model, framework: &str, id: &str) -> Vec<&'m Doc<Control>> {
-    model
-        .controls
-        .iter()
-        .filter(|c| {
-            c.data
-                .satisfies
-                .iter()
-                .any(|(f, ids)| f.get_ref() == framework && ids.iter().any(|i| i.get_ref() == id))
         })
         .collect()
 }
@@ -162,15 +138,6 @@ fn reason_name(reason: crate::model::Reason) -> &'static str {
         crate::model::Reason::Business => "business",
         crate::model::Reason::BestPractice => "best practice",
     }
-}
-
-fn best_status(controls: &[&Doc<Control>]) -> String {
-    let statuses: Vec<Status> = controls.iter().map(|c| *c.data.status.get_ref()).collect();
-    [Status::Implemented, Status::Partial, Status::Planned]
-        .into_iter()
-        .find(|s| statuses.contains(s))
-        .map_or("not implemented", Status::name)
-        .to_string()
 }
 
 /// The newest evidence among some controls' latest records.
@@ -217,7 +184,7 @@ pub fn matrix_rows(
                 frequency: model.effective_frequency(data).describe(),
                 evidence: record.map(|r| describe(r)).unwrap_or_default(),
                 gap: gap(model, control, record.copied(), as_of),
-                status: data.status.get_ref().name().to_string(),
+                status: *data.status.get_ref(),
                 owner,
                 reviewed: reviewed(&control.path)
                     .map(|d| d.to_string())
@@ -228,16 +195,7 @@ pub fn matrix_rows(
 }
 
 fn claimed(control: &Doc<Control>, framework: &Framework, model: &Model) -> Vec<String> {
-    let scope = model
-        .config
-        .as_ref()
-        .and_then(|c| {
-            c.data
-                .frameworks
-                .iter()
-                .find(|(id, _)| id.get_ref() == framework.id())
-        })
-        .map(|(_, scope)| scope);
+    let scope = model.scope(framework.id());
     control
         .data
         .satisfies

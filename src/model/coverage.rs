@@ -1,0 +1,273 @@
+//! Scope and coverage: which requirements a framework puts in scope, which are excluded, and the
+//! coverage state of each. The one place these rules live: `check`, the renderers and `trace` ask
+//! here and never re-derive them.
+//!
+//! Controls decide coverage. A requirement is [`Coverage::Covered`] when an implemented control
+//! claims it, [`Coverage::Partial`] when only partial or planned ones do, [`Coverage::Uncovered`]
+//! when it is in scope and nothing claims it, [`Coverage::Excluded`] when `crosswalk.toml` excludes
+//! it, and [`Coverage::OutOfScope`] when its framework or group is not in scope and nothing claims it.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::catalog::Requirement;
+use super::{Control, Doc, Framework, FrameworkScope, Model, Status, Text};
+
+/// A requirement's coverage state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Coverage {
+    /// An implemented control claims it.
+    Covered,
+    /// Only partial or planned controls claim it.
+    Partial,
+    /// Excluded with a justification (an SoA exclusion).
+    Excluded,
+    /// In scope, and no control claims it.
+    Uncovered,
+    /// Its framework or group is not in scope, and no control claims it.
+    #[serde(rename = "out of scope")]
+    OutOfScope,
+}
+
+impl Coverage {
+    /// The name, as serialised: `covered`, `partial`, `excluded`, `uncovered`, `out of scope`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Coverage::Covered => "covered",
+            Coverage::Partial => "partial",
+            Coverage::Excluded => "excluded",
+            Coverage::Uncovered => "uncovered",
+            Coverage::OutOfScope => "out of scope",
+        }
+    }
+
+    /// Whether the requirement is a gap: in scope, not excluded, and not covered.
+    pub fn is_gap(self) -> bool {
+        matches!(self, Coverage::Partial | Coverage::Uncovered)
+    }
+
+    /// The state given whether the requirement is excluded, the statuses of the controls claiming
+    /// it, and whether it is in scope.
+    fn of(excluded: bool, statuses: impl IntoIterator<Item = Status>, in_scope: bool) -> Self {
+        let mut claimed = false;
+        for status in statuses {
+            if status == Status::Implemented && !excluded {
+                return Coverage::Covered;
+            }
+            claimed = true;
+        }
+        match (excluded, claimed, in_scope) {
+            (true, _, _) => Coverage::Excluded,
+            (false, true, _) => Coverage::Partial,
+            (false, false, true) => Coverage::Uncovered,
+            (false, false, false) => Coverage::OutOfScope,
+        }
+    }
+}
+
+impl std::fmt::Display for Coverage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How far an ISO 27001 Annex A control is implemented, as the Statement of Applicability says:
+/// the best status among the controls of the library that claim it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Implementation {
+    /// An implemented control claims it.
+    #[serde(rename = "implemented")]
+    Implemented,
+    /// The best claiming control is partial.
+    #[serde(rename = "partial")]
+    Partial,
+    /// The only claiming controls are planned.
+    #[serde(rename = "planned")]
+    Planned,
+    /// Applicable, and no control claims it.
+    #[serde(rename = "not implemented")]
+    NotImplemented,
+    /// Excluded from the SoA.
+    #[serde(rename = "excluded")]
+    Excluded,
+}
+
+impl Implementation {
+    /// The best status among the controls claiming an applicable requirement.
+    pub fn of(claiming: &[&Doc<Control>]) -> Self {
+        let has = |status| claiming.iter().any(|c| *c.data.status.get_ref() == status);
+        if has(Status::Implemented) {
+            Implementation::Implemented
+        } else if has(Status::Partial) {
+            Implementation::Partial
+        } else if has(Status::Planned) {
+            Implementation::Planned
+        } else {
+            Implementation::NotImplemented
+        }
+    }
+
+    /// The name, as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            Implementation::Implemented => "implemented",
+            Implementation::Partial => "partial",
+            Implementation::Planned => "planned",
+            Implementation::NotImplemented => "not implemented",
+            Implementation::Excluded => "excluded",
+        }
+    }
+}
+
+impl std::fmt::Display for Implementation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The claims of every control, by (catalog id, requirement id): built once per model.
+#[derive(Clone, Debug, Default)]
+pub(super) struct ClaimIndex {
+    by_requirement: HashMap<(String, String), Vec<usize>>,
+}
+
+impl ClaimIndex {
+    pub(super) fn of(model: &Model) -> Self {
+        let mut by_requirement: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (index, control) in model.controls.iter().enumerate() {
+            for (framework, ids) in &control.data.satisfies {
+                for id in ids {
+                    let claims = by_requirement
+                        .entry((framework.get_ref().clone(), id.get_ref().clone()))
+                        .or_default();
+                    if claims.last() != Some(&index) {
+                        claims.push(index);
+                    }
+                }
+            }
+        }
+        ClaimIndex { by_requirement }
+    }
+
+    pub(super) fn get(&self, framework: &str, requirement: &str) -> &[usize] {
+        // A tuple of owned strings cannot be looked up by borrowed parts; the clone is two short ids.
+        self.by_requirement
+            .get(&(framework.to_string(), requirement.to_string()))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+impl FrameworkScope {
+    /// Whether a requirement group is in scope: required by the catalog, or chosen in
+    /// `categories` (every group when `categories` is absent).
+    pub fn includes_group(&self, framework: &Framework, group: &str) -> bool {
+        let required = framework.group(group).is_some_and(|g| g.required);
+        required
+            || self
+                .categories
+                .as_ref()
+                .is_none_or(|chosen| chosen.iter().any(|c| c.get_ref() == group))
+    }
+
+    /// The exclusion of a requirement, as written: its key and its justification.
+    pub fn exclusion(&self, requirement_id: &str) -> Option<(&Text, &Text)> {
+        self.excluded
+            .iter()
+            .find(|(id, _)| id.get_ref() == requirement_id)
+    }
+}
+
+impl Model {
+    /// The scope `crosswalk.toml` gives a framework, if it puts it in scope.
+    pub fn scope(&self, framework_id: &str) -> Option<&FrameworkScope> {
+        let config = self.config.as_ref()?;
+        config
+            .data
+            .frameworks
+            .iter()
+            .find(|(id, _)| id.get_ref() == framework_id)
+            .map(|(_, scope)| scope)
+    }
+
+    /// The frameworks `crosswalk.toml` puts in scope that have a catalog, in its order.
+    pub fn frameworks_in_scope(&self) -> Vec<&Framework> {
+        self.config
+            .iter()
+            .flat_map(|c| c.data.frameworks.keys())
+            .filter_map(|id| self.framework(id.get_ref()))
+            .collect()
+    }
+
+    /// Whether a requirement's group is in scope (excluded or not): its framework is in scope and
+    /// its group is required or chosen.
+    pub fn in_scope_group(&self, framework_id: &str, requirement_id: &str) -> bool {
+        let Some((framework, scope)) = self.framework(framework_id).zip(self.scope(framework_id))
+        else {
+            return false;
+        };
+        framework
+            .requirement(requirement_id)
+            .is_some_and(|r| scope.includes_group(framework, r.group.get_ref()))
+    }
+
+    /// The requirements of a framework whose group is in scope (excluded ones included), in catalog
+    /// order; none when the framework is not in scope.
+    pub fn scoped_requirements(&self, framework_id: &str) -> Vec<&Requirement> {
+        let Some((framework, scope)) = self.framework(framework_id).zip(self.scope(framework_id))
+        else {
+            return Vec::new();
+        };
+        framework
+            .catalog
+            .requirements
+            .iter()
+            .filter(|r| scope.includes_group(framework, r.group.get_ref()))
+            .collect()
+    }
+
+    /// The justification of a requirement's exclusion, if `crosswalk.toml` excludes it.
+    pub fn exclusion(&self, framework_id: &str, requirement_id: &str) -> Option<&Text> {
+        self.scope(framework_id)?
+            .exclusion(requirement_id)
+            .map(|(_, why)| why)
+    }
+
+    /// Whether a requirement is applicable: its group is in scope and it is not excluded.
+    pub fn requirement_in_scope(&self, framework_id: &str, requirement_id: &str) -> bool {
+        self.in_scope_group(framework_id, requirement_id)
+            && self.exclusion(framework_id, requirement_id).is_none()
+    }
+
+    /// The controls that claim a requirement, in control order (each once).
+    pub fn claiming(&self, framework_id: &str, requirement_id: &str) -> Vec<&Doc<Control>> {
+        let index = self.claim_index.get_or_init(|| ClaimIndex::of(self));
+        index
+            .get(framework_id, requirement_id)
+            .iter()
+            .map(|&i| &self.controls[i])
+            .collect()
+    }
+
+    /// The ids of the controls that claim a requirement, in control order.
+    pub fn claimants(&self, framework_id: &str, requirement_id: &str) -> Vec<String> {
+        self.claiming(framework_id, requirement_id)
+            .into_iter()
+            .map(|control| control.data.id.get_ref().clone())
+            .collect()
+    }
+
+    /// A requirement's coverage state.
+    pub fn coverage(&self, framework_id: &str, requirement_id: &str) -> Coverage {
+        let statuses = self
+            .claiming(framework_id, requirement_id)
+            .into_iter()
+            .map(|c| *c.data.status.get_ref());
+        Coverage::of(
+            self.exclusion(framework_id, requirement_id).is_some(),
+            statuses,
+            self.in_scope_group(framework_id, requirement_id),
+        )
+    }
+}
