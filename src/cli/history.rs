@@ -94,57 +94,17 @@ fn resolve(workspace: &Workspace, trail: &Trail, document: &str) -> Option<Strin
     })
 }
 
-const HEADERS: [&str; 11] = [
-    "revision",
-    "date",
-    "commit",
-    "document",
-    "path",
-    "change",
-    "author",
-    "approved by",
-    "status",
-    "pull request",
-    "summary",
-];
-
-fn cells(row: &TrailRow) -> [String; 11] {
-    [
-        row.revision.map_or(String::new(), |r| r.to_string()),
-        row.date.clone(),
-        row.commit.clone(),
-        row.document.clone(),
-        row.path.clone(),
-        row.change.clone(),
-        row.author.clone(),
-        row.approved_by.clone(),
-        row.status.clone(),
-        row.pull_request.map_or(String::new(), |n| format!("#{n}")),
-        row.summary.clone(),
-    ]
-}
-
 fn write(rows: &[TrailRow], format: TrailFormat) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match format {
         TrailFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(rows)?)?,
         TrailFormat::Csv => {
-            let header = HEADERS.map(String::from);
-            let records = rows.iter().map(|row| cells(row).to_vec());
-            out.write_all(crate::render::csv::write(&header, records).as_bytes())?;
+            let table = crate::render::trail_table(rows);
+            out.write_all(crate::render::csv::table(&table).as_bytes())?;
         }
         TrailFormat::Md => {
-            writeln!(out, "| {} |", HEADERS.join(" | "))?;
-            writeln!(out, "|{}", "---|".repeat(HEADERS.len()))?;
-            for row in rows {
-                writeln!(
-                    out,
-                    "| {} |",
-                    cells(row)
-                        .map(|c| crate::render::markdown_cell(&c))
-                        .join(" | ")
-                )?;
-            }
+            let table = crate::render::trail_table(rows);
+            out.write_all(crate::render::markdown_table(&table).as_bytes())?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -75,15 +75,58 @@ impl Verdict {
         matches!(self, Verdict::Approved { .. })
     }
 
-    /// A short status for tables.
-    pub fn status(&self) -> &'static str {
+    /// The verdict's kind, for tables.
+    pub fn status(&self) -> ApprovalStatus {
         match self {
-            Verdict::Approved { weak: false, .. } => "approved",
-            Verdict::Approved { weak: true, .. } => "approved (merged pull request)",
-            Verdict::Unapproved => "unapproved",
-            Verdict::SelfApproved(_) => "self-approved",
-            Verdict::NotAuthorised(_) => "approved by non-approver",
+            Verdict::Approved { weak: false, .. } => ApprovalStatus::Approved,
+            Verdict::Approved { weak: true, .. } => ApprovalStatus::ApprovedByMerge,
+            Verdict::Unapproved => ApprovalStatus::Unapproved,
+            Verdict::SelfApproved(_) => ApprovalStatus::SelfApproved,
+            Verdict::NotAuthorised(_) => ApprovalStatus::NotAuthorised,
         }
+    }
+}
+
+/// The kind of a change's verdict, as the review trail shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum ApprovalStatus {
+    /// A named approver's approval counts.
+    #[serde(rename = "approved")]
+    Approved,
+    /// Only a merged pull request counts (weaker evidence).
+    #[serde(rename = "approved (merged pull request)")]
+    ApprovedByMerge,
+    /// No approval recorded.
+    #[serde(rename = "unapproved")]
+    Unapproved,
+    /// Approved only by its author.
+    #[serde(rename = "self-approved")]
+    SelfApproved,
+    /// Approved only by people who may not approve the file.
+    #[serde(rename = "approved by non-approver")]
+    NotAuthorised,
+    /// Not judged: `crosswalk.toml` is invalid, so nobody is known.
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+
+impl ApprovalStatus {
+    /// The name, as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            ApprovalStatus::Approved => "approved",
+            ApprovalStatus::ApprovedByMerge => "approved (merged pull request)",
+            ApprovalStatus::Unapproved => "unapproved",
+            ApprovalStatus::SelfApproved => "self-approved",
+            ApprovalStatus::NotAuthorised => "approved by non-approver",
+            ApprovalStatus::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for ApprovalStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 

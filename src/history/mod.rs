@@ -159,6 +159,16 @@ impl ChangeKind {
     }
 }
 
+/// `renamed from PATH` for a rename, else the name.
+impl std::fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChangeKind::Renamed { from } => write!(f, "renamed from {from}"),
+            other => f.write_str(other.name()),
+        }
+    }
+}
+
 /// One change to one file.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Change {

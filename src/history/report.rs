@@ -1,6 +1,6 @@
 //! The review trail as rows an auditor reads: one per change, with its author, approvers and status.
 
-use super::approval::{Approvers, People, Verdict, judge};
+use super::approval::{ApprovalStatus, Approvers, People, Verdict, judge};
 use super::{ChangeKind, Commit, Trail, Who, short};
 use crate::model::Model;
 
@@ -18,13 +18,14 @@ pub struct TrailRow {
     /// The file's path in that commit.
     pub path: String,
     /// added, modified, deleted, renamed from …, or reviewed.
-    pub change: String,
+    #[serde(serialize_with = "serialize_display")]
+    pub change: ChangeKind,
     /// The author's name.
     pub author: String,
     /// Whose approval counts, or why none does.
     pub approved_by: String,
     /// approved, approved (merged pull request), unapproved, self-approved, approved by non-approver.
-    pub status: String,
+    pub status: ApprovalStatus,
     /// The pull request, when known.
     pub pull_request: Option<u64>,
     /// The commit subject.
@@ -61,13 +62,12 @@ pub fn trail_rows(
                 commit: short(&commit.id).to_string(),
                 document: document.clone(),
                 path: change.path.clone(),
-                change: change_name(&change.kind),
+                change: change.kind.clone(),
                 author: display(&commit.author),
                 approved_by: approved_by(verdict.as_ref(), commit, model),
                 status: verdict
                     .as_ref()
-                    .map_or("unknown", Verdict::status)
-                    .to_string(),
+                    .map_or(ApprovalStatus::Unknown, Verdict::status),
                 pull_request: commit.pull_request,
                 summary: commit.summary.clone(),
             });
@@ -76,11 +76,11 @@ pub fn trail_rows(
     rows
 }
 
-fn change_name(kind: &ChangeKind) -> String {
-    match kind {
-        ChangeKind::Renamed { from } => format!("renamed from {from}"),
-        other => other.name().to_string(),
-    }
+fn serialize_display<S: serde::Serializer>(
+    value: &impl std::fmt::Display,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
 }
 
 fn display(who: &Who) -> String {

@@ -22,7 +22,8 @@ pub const CONFIG_FILE: &str = "crosswalk.toml";
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// What a loaded file is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// `crosswalk.toml`.
     Config,

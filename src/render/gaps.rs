@@ -172,7 +172,8 @@ fn overlap(model: &Model, a: &FrameworkGaps, b: &FrameworkGaps) -> Overlap {
         .requirements
         .iter()
         .filter(|r| {
-            r.status == Coverage::Covered && r.controls.iter().any(|c| serving_b.contains(c.as_str()))
+            r.status == Coverage::Covered
+                && r.controls.iter().any(|c| serving_b.contains(c.as_str()))
         })
         .count();
     Overlap {

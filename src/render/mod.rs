@@ -143,6 +143,64 @@ pub fn markdown_cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\r', '\n'], " ")
 }
 
+/// A table as Markdown: a header row, a separator, and one row per record, every cell escaped.
+pub fn markdown_table(table: &Table) -> String {
+    let escaped = |cells: &[String]| {
+        let cells: Vec<String> = cells.iter().map(|c| markdown_cell(c)).collect();
+        format!("| {} |\n", cells.join(" | "))
+    };
+    let mut out = escaped(&table.header);
+    out.push('|');
+    out.push_str(&"---|".repeat(table.header.len()));
+    out.push('\n');
+    for row in &table.rows {
+        out.push_str(&escaped(row));
+    }
+    out
+}
+
+/// The review trail as a table: one row per change.
+pub fn trail_table(rows: &[crate::history::report::TrailRow]) -> Table {
+    let header = [
+        "revision",
+        "date",
+        "commit",
+        "document",
+        "path",
+        "change",
+        "author",
+        "approved by",
+        "status",
+        "pull request",
+        "summary",
+    ];
+    let rows = rows
+        .iter()
+        .map(|row| {
+            vec![
+                row.revision.map_or(String::new(), |r| r.to_string()),
+                row.date.clone(),
+                row.commit.clone(),
+                row.document.clone(),
+                row.path.clone(),
+                row.change.to_string(),
+                row.author.clone(),
+                row.approved_by.clone(),
+                row.status.to_string(),
+                row.pull_request.map_or(String::new(), |n| format!("#{n}")),
+                row.summary.clone(),
+            ]
+        })
+        .collect();
+    Table {
+        header: header.map(String::from).to_vec(),
+        rows,
+        widths: vec![
+            9.0, 11.0, 11.0, 16.0, 30.0, 20.0, 18.0, 24.0, 16.0, 12.0, 40.0,
+        ],
+    }
+}
+
 /// `1 control`, `2 controls`.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     match n {

@@ -290,7 +290,7 @@ pub fn policy_pdfs(
                 [
                     h.revision.map(|r| r.to_string()).unwrap_or_default(),
                     h.date,
-                    h.change,
+                    h.change.to_string(),
                     h.author,
                     h.approved_by,
                 ]

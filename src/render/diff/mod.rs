@@ -3,18 +3,26 @@
 //! documents added, removed, renamed and changed (front matter fields, body lines), requirements
 //! that gain or lose a control (loudly those left with none), changed Statement of Applicability
 //! rows, findings introduced and fixed, and whose approval the changed documents need.
+//!
+//! This module is the analysis; [`markdown`] and [`text`] write the report.
+
+mod markdown;
+mod text;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write;
 
 use serde::Serialize;
 
+pub use markdown::to_markdown;
+pub use text::to_text;
+
 use super::views::{SoaRow, soa_rows};
-use super::{count, markdown_cell};
 use crate::Workspace;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::history::ChangeKind;
 use crate::history::approval::{Approvers, People, Verdict, judge};
 use crate::history::snapshot::{Range, Revision};
+use crate::load::Kind;
 use crate::model::Model;
 
 /// One version of the repository, loaded and checked.
@@ -49,22 +57,84 @@ pub struct DiffReport {
 }
 
 /// A document or configuration file that differs.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct DocumentChange {
-    /// policy, control, evidence, risk, config, catalog or crosswalk.
-    pub kind: &'static str,
+    /// What the file is.
+    pub kind: Kind,
     /// The document id, or the path of a configuration file.
     pub id: String,
-    /// added, removed, renamed or modified.
-    pub change: &'static str,
+    /// Added, deleted (serialised `removed`), renamed (from the base's path) or modified.
+    pub change: ChangeKind,
     /// The path in the head (in the base, when removed).
     pub path: String,
-    /// The path in the base, when renamed.
-    pub old_path: Option<String>,
     /// Front matter (or TOML) values that differ, as dotted keys.
     pub fields: Vec<FieldChange>,
     /// Lines of the Markdown body added and removed.
     pub body_lines: (usize, usize),
+}
+
+impl DocumentChange {
+    /// The path in the base, when renamed.
+    pub fn old_path(&self) -> Option<&str> {
+        match &self.change {
+            ChangeKind::Renamed { from } => Some(from),
+            _ => None,
+        }
+    }
+}
+
+/// The name of a change in the report: `added`, `removed`, `renamed` or `modified`.
+pub fn change_name(change: &ChangeKind) -> &'static str {
+    match change {
+        ChangeKind::Deleted => "removed",
+        other => other.name(),
+    }
+}
+
+impl Serialize for DocumentChange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            kind: Kind,
+            id: &'a str,
+            change: &'static str,
+            path: &'a str,
+            old_path: Option<&'a str>,
+            fields: &'a [FieldChange],
+            body_lines: (usize, usize),
+        }
+        Json {
+            kind: self.kind,
+            id: &self.id,
+            change: change_name(&self.change),
+            path: &self.path,
+            old_path: self.old_path(),
+            fields: &self.fields,
+            body_lines: self.body_lines,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl DocumentChange {
+    /// Field changes and body line counts in one line.
+    pub fn describe(&self) -> String {
+        let d = self;
+        let mut parts: Vec<String> = Vec::new();
+        if matches!(d.change, ChangeKind::Modified | ChangeKind::Renamed { .. }) {
+            parts.extend(d.fields.iter().map(|f| match (&f.before, &f.after) {
+                (Some(b), Some(a)) => format!("`{}`: {b} → {a}", f.key),
+                (None, Some(a)) => format!("`{}` added: {a}", f.key),
+                (Some(b), None) => format!("`{}` removed (was {b})", f.key),
+                (None, None) => String::new(),
+            }));
+        }
+        match d.body_lines {
+            (0, 0) => {}
+            (added, removed) => parts.push(format!("body +{added} −{removed} lines")),
+        }
+        parts.join("; ")
+    }
 }
 
 /// One TOML value that differs.
@@ -118,9 +188,9 @@ pub struct FindingView {
     /// Column, from 1.
     pub column: usize,
     /// error, warning or hint.
-    pub severity: &'static str,
+    pub severity: Severity,
     /// `CW020`.
-    pub code: &'static str,
+    pub code: Code,
     /// `requirement-uncovered`.
     pub name: &'static str,
     /// The message.
@@ -168,7 +238,7 @@ pub fn compare(
 
 /// A file of one version: kind, id (or path), path and its TOML and body text.
 struct FileVersion {
-    kind: &'static str,
+    kind: Kind,
     id: String,
     path: String,
     toml: String,
@@ -194,16 +264,16 @@ fn file_versions(workspace: &Workspace) -> Vec<FileVersion> {
         });
     };
     for d in &model.policies {
-        document("policy", d.data.id.get_ref(), &d.path, d.file);
+        document(Kind::Policy, d.data.id.get_ref(), &d.path, d.file);
     }
     for d in &model.controls {
-        document("control", d.data.id.get_ref(), &d.path, d.file);
+        document(Kind::Control, d.data.id.get_ref(), &d.path, d.file);
     }
     for d in &model.evidence {
-        document("evidence", d.data.id.get_ref(), &d.path, d.file);
+        document(Kind::Evidence, d.data.id.get_ref(), &d.path, d.file);
     }
     for d in &model.risks {
-        document("risk", d.data.id.get_ref(), &d.path, d.file);
+        document(Kind::Risk, d.data.id.get_ref(), &d.path, d.file);
     }
     let whole = |kind, file: crate::diag::FileId| {
         let source = files.get(file);
@@ -216,16 +286,21 @@ fn file_versions(workspace: &Workspace) -> Vec<FileVersion> {
         }
     };
     if let Some(config) = &model.config {
-        versions.push(whole("config", config.file));
+        versions.push(whole(Kind::Config, config.file));
     }
     versions.extend(
         model
             .frameworks
             .iter()
             .filter_map(|f| f.file)
-            .map(|f| whole("catalog", f)),
+            .map(|f| whole(Kind::Catalog, f)),
     );
-    versions.extend(model.crosswalks.iter().map(|c| whole("crosswalk", c.file)));
+    versions.extend(
+        model
+            .crosswalks
+            .iter()
+            .map(|c| whole(Kind::Crosswalk, c.file)),
+    );
     versions
 }
 
@@ -239,7 +314,7 @@ fn documents(base: &Workspace, head: &Workspace) -> Vec<DocumentChange> {
             .find(|old| old.kind == new.kind && old.id == new.id)
         {
             Some(old) => changes.extend(changed(old, new)),
-            None => changes.push(one_sided(new, "added")),
+            None => changes.push(one_sided(new, ChangeKind::Added)),
         }
     }
     for old in &before {
@@ -247,7 +322,7 @@ fn documents(base: &Workspace, head: &Workspace) -> Vec<DocumentChange> {
             .iter()
             .any(|new| new.kind == old.kind && new.id == old.id)
         {
-            changes.push(one_sided(old, "removed"));
+            changes.push(one_sided(old, ChangeKind::Deleted));
         }
     }
     changes.sort_by(|a, b| a.path.cmp(&b.path));
@@ -264,19 +339,23 @@ fn changed(old: &FileVersion, new: &FileVersion) -> Option<DocumentChange> {
     Some(DocumentChange {
         kind: new.kind,
         id: new.id.clone(),
-        change: if renamed { "renamed" } else { "modified" },
+        change: match renamed {
+            true => ChangeKind::Renamed {
+                from: old.path.clone(),
+            },
+            false => ChangeKind::Modified,
+        },
         path: new.path.clone(),
-        old_path: renamed.then(|| old.path.clone()),
         fields,
         body_lines,
     })
 }
 
-fn one_sided(file: &FileVersion, change: &'static str) -> DocumentChange {
+fn one_sided(file: &FileVersion, change: ChangeKind) -> DocumentChange {
     let (values, empty) = (flatten(&file.toml), BTreeMap::new());
     let lines = file.body.lines().count();
     let (fields, body_lines) = match change {
-        "added" => (field_changes(&empty, &values), (lines, 0)),
+        ChangeKind::Added => (field_changes(&empty, &values), (lines, 0)),
         _ => (field_changes(&values, &empty), (0, lines)),
     };
     DocumentChange {
@@ -284,7 +363,6 @@ fn one_sided(file: &FileVersion, change: &'static str) -> DocumentChange {
         id: file.id.clone(),
         change,
         path: file.path.clone(),
-        old_path: None,
         fields,
         body_lines,
     }
@@ -452,8 +530,8 @@ fn views(version: &Version) -> Vec<FindingView> {
                 path: files.get(d.file).path.clone(),
                 line: start.line,
                 column: start.column,
-                severity: d.severity.name(),
-                code: d.code.id(),
+                severity: d.severity,
+                code: d.code,
                 name: d.code.name(),
                 message: d.message.clone(),
             }
@@ -480,13 +558,13 @@ fn approvals(
         .iter()
         .map(|document| {
             let allowed = match document.change {
-                "removed" => approvers_base.of(&document.path),
+                ChangeKind::Deleted => approvers_base.of(&document.path),
                 _ => approvers_head.of(&document.path),
             };
             let touches = |paths: &[String]| {
                 paths
                     .iter()
-                    .any(|p| *p == document.path || Some(p) == document.old_path.as_ref())
+                    .any(|p| *p == document.path || Some(p.as_str()) == document.old_path())
             };
             let mut approved_by = BTreeSet::new();
             for commit in range.commits.iter().filter(|c| touches(&c.paths)) {
@@ -505,252 +583,4 @@ fn approvals(
             }
         })
         .collect()
-}
-
-/// The report as Markdown, for a pull request comment.
-pub fn to_markdown(report: &DiffReport) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "## Compliance impact\n");
-    let _ = writeln!(
-        out,
-        "`{}` ({}) → `{}` ({}); evidence judged as of {}.\n",
-        crate::history::short(&report.base.commit),
-        report.base.name,
-        crate::history::short(&report.head.commit),
-        report.head.name,
-        report.as_of
-    );
-    let uncovered: Vec<&RequirementChange> = report
-        .requirements
-        .iter()
-        .filter(|r| r.left_uncovered)
-        .collect();
-    if !uncovered.is_empty() {
-        let _ = writeln!(
-            out,
-            "> [!CAUTION]\n> **{} left with no control at all:**",
-            count(uncovered.len(), "requirement is", "requirements are")
-        );
-        for r in uncovered {
-            let _ = writeln!(
-                out,
-                "> - {} `{}` {} (was claimed by {})",
-                r.framework,
-                r.id,
-                markdown_cell(&r.title),
-                r.lost.join(", ")
-            );
-        }
-        out.push('\n');
-    }
-    markdown_documents(&mut out, &report.documents);
-    markdown_requirements(&mut out, &report.requirements);
-    markdown_soa(&mut out, &report.soa);
-    markdown_findings(&mut out, "Findings introduced", &report.introduced);
-    markdown_findings(&mut out, "Findings fixed", &report.fixed);
-    markdown_approvals(&mut out, &report.approvals);
-    out
-}
-
-/// A section of the Markdown report: a heading with the number of items, then `empty` when there
-/// are none, else `header` (a table's first two lines, if any) and the lines of each item.
-fn markdown_section<T>(
-    out: &mut String,
-    title: &str,
-    items: &[T],
-    empty: &str,
-    header: &str,
-    lines: impl Fn(&T) -> Vec<String>,
-) {
-    let _ = writeln!(out, "### {title} ({})\n", items.len());
-    if items.is_empty() {
-        let _ = writeln!(out, "{empty}\n");
-        return;
-    }
-    if !header.is_empty() {
-        let _ = writeln!(out, "{header}");
-    }
-    for line in items.iter().flat_map(lines) {
-        let _ = writeln!(out, "{line}");
-    }
-    out.push('\n');
-}
-
-fn markdown_documents(out: &mut String, documents: &[DocumentChange]) {
-    let header = "| document | kind | change | what changed |\n|---|---|---|---|";
-    markdown_section(
-        out,
-        "Documents",
-        documents,
-        "No compliance document changes.",
-        header,
-        |d| {
-            let change = match &d.old_path {
-                Some(old) => format!("renamed from `{old}`"),
-                None => d.change.to_string(),
-            };
-            let (id, what) = (markdown_cell(&d.id), markdown_cell(&describe_change(d)));
-            vec![format!(
-                "| {id} `{}` | {} | {change} | {what} |",
-                d.path, d.kind
-            )]
-        },
-    );
-}
-
-/// Field changes and body line counts in one line.
-fn describe_change(d: &DocumentChange) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    if d.change == "modified" || d.change == "renamed" {
-        parts.extend(d.fields.iter().map(|f| match (&f.before, &f.after) {
-            (Some(b), Some(a)) => format!("`{}`: {b} → {a}", f.key),
-            (None, Some(a)) => format!("`{}` added: {a}", f.key),
-            (Some(b), None) => format!("`{}` removed (was {b})", f.key),
-            (None, None) => String::new(),
-        }));
-    }
-    match d.body_lines {
-        (0, 0) => {}
-        (added, removed) => parts.push(format!("body +{added} −{removed} lines")),
-    }
-    parts.join("; ")
-}
-
-fn markdown_requirements(out: &mut String, requirements: &[RequirementChange]) {
-    let header = "| requirement | gains | loses | claimed by now |\n|---|---|---|---|";
-    let empty = "No requirement gains or loses a control.";
-    markdown_section(out, "Requirements", requirements, empty, header, |r| {
-        let now = match (r.now.is_empty(), r.left_uncovered) {
-            (true, true) => "**no control**".to_string(),
-            (true, false) => "no control".to_string(),
-            _ => r.now.join(", "),
-        };
-        let (gained, lost) = (r.gained.join(", "), r.lost.join(", "));
-        let title = markdown_cell(&r.title);
-        vec![format!(
-            "| {} `{}` {title} | {gained} | {lost} | {now} |",
-            r.framework, r.id
-        )]
-    });
-}
-
-fn markdown_soa(out: &mut String, rows: &[SoaChange]) {
-    let header = "| control | field | before | after |\n|---|---|---|---|";
-    let title = "Statement of Applicability";
-    markdown_section(out, title, rows, "No row changes.", header, |row| {
-        row.fields
-            .iter()
-            .map(|f| {
-                let before = markdown_cell(f.before.as_deref().unwrap_or("(new row)"));
-                let after = markdown_cell(f.after.as_deref().unwrap_or(""));
-                let control = format!("{} {}", row.id, markdown_cell(&row.title));
-                format!("| {control} | {} | {before} | {after} |", f.key)
-            })
-            .collect()
-    });
-}
-
-fn markdown_findings(out: &mut String, title: &str, findings: &[FindingView]) {
-    markdown_section(out, title, findings, "None.", "", |f| {
-        vec![format!(
-            "- **{}** {} {} at `{}:{}:{}`: {}",
-            f.severity, f.code, f.name, f.path, f.line, f.column, f.message
-        )]
-    });
-}
-
-fn markdown_approvals(out: &mut String, approvals: &[ApprovalNeed]) {
-    let header = "| document | may approve (any one) | approval in this change |\n|---|---|---|";
-    let empty = "No document needs approval.";
-    markdown_section(out, "Approvals", approvals, empty, header, |a| {
-        let approved = match a.approved_by.is_empty() {
-            true => "not yet".to_string(),
-            false => format!("approved by {}", a.approved_by.join(", ")),
-        };
-        let (document, people) = (markdown_cell(&a.document), a.may_approve.join(", "));
-        vec![format!("| {document} | {people} | {approved} |")]
-    });
-}
-
-/// The report as plain text: the Markdown without its tables' pipes would lose columns, so the
-/// text form is the same report, one item per line.
-pub fn to_text(report: &DiffReport) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} ({}) -> {} ({}), evidence judged as of {}",
-        crate::history::short(&report.base.commit),
-        report.base.name,
-        crate::history::short(&report.head.commit),
-        report.head.name,
-        report.as_of
-    );
-    let _ = writeln!(out, "\ndocuments: {}", report.documents.len());
-    for d in &report.documents {
-        let _ = writeln!(
-            out,
-            "  {} {} {} {}",
-            d.change,
-            d.kind,
-            d.id,
-            describe_change(d)
-        );
-    }
-    let _ = writeln!(out, "\nrequirements: {}", report.requirements.len());
-    for r in &report.requirements {
-        let loud = if r.left_uncovered {
-            "  LEFT WITH NO CONTROL"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            out,
-            "  {}:{} +[{}] -[{}]{loud}",
-            r.framework,
-            r.id,
-            r.gained.join(", "),
-            r.lost.join(", ")
-        );
-    }
-    let _ = writeln!(out, "\nstatement of applicability: {}", report.soa.len());
-    for row in &report.soa {
-        for f in &row.fields {
-            let _ = writeln!(
-                out,
-                "  {} {}: {} -> {}",
-                row.id,
-                f.key,
-                f.before.as_deref().unwrap_or("(new row)"),
-                f.after.as_deref().unwrap_or("")
-            );
-        }
-    }
-    for (title, findings) in [
-        ("findings introduced", &report.introduced),
-        ("findings fixed", &report.fixed),
-    ] {
-        let _ = writeln!(out, "\n{title}: {}", findings.len());
-        for f in findings {
-            let _ = writeln!(
-                out,
-                "  {}:{}:{}: {} {}: {}",
-                f.path, f.line, f.column, f.severity, f.code, f.message
-            );
-        }
-    }
-    let _ = writeln!(out, "\napprovals: {}", report.approvals.len());
-    for a in &report.approvals {
-        let approved = if a.approved_by.is_empty() {
-            "not yet".to_string()
-        } else {
-            a.approved_by.join(", ")
-        };
-        let _ = writeln!(
-            out,
-            "  {}: may approve {}; approved: {approved}",
-            a.document,
-            a.may_approve.join(", ")
-        );
-    }
-    out
 }

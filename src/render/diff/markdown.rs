@@ -1,0 +1,158 @@
+//! The diff report as Markdown, for a pull request comment.
+
+use std::fmt::Write;
+
+use super::{
+    ApprovalNeed, DiffReport, DocumentChange, FindingView, RequirementChange, SoaChange,
+    change_name,
+};
+use crate::history::ChangeKind;
+use crate::render::{count, markdown_cell};
+
+/// The report as Markdown.
+pub fn to_markdown(report: &DiffReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## Compliance impact\n");
+    let _ = writeln!(
+        out,
+        "`{}` ({}) → `{}` ({}); evidence judged as of {}.\n",
+        crate::history::short(&report.base.commit),
+        report.base.name,
+        crate::history::short(&report.head.commit),
+        report.head.name,
+        report.as_of
+    );
+    let uncovered: Vec<&RequirementChange> = report
+        .requirements
+        .iter()
+        .filter(|r| r.left_uncovered)
+        .collect();
+    if !uncovered.is_empty() {
+        let _ = writeln!(
+            out,
+            "> [!CAUTION]\n> **{} left with no control at all:**",
+            count(uncovered.len(), "requirement is", "requirements are")
+        );
+        for r in uncovered {
+            let _ = writeln!(
+                out,
+                "> - {} `{}` {} (was claimed by {})",
+                r.framework,
+                r.id,
+                markdown_cell(&r.title),
+                r.lost.join(", ")
+            );
+        }
+        out.push('\n');
+    }
+    markdown_documents(&mut out, &report.documents);
+    markdown_requirements(&mut out, &report.requirements);
+    markdown_soa(&mut out, &report.soa);
+    markdown_findings(&mut out, "Findings introduced", &report.introduced);
+    markdown_findings(&mut out, "Findings fixed", &report.fixed);
+    markdown_approvals(&mut out, &report.approvals);
+    out
+}
+
+/// A section of the Markdown report: a heading with the number of items, then `empty` when there
+/// are none, else `header` (a table's first two lines, if any) and the lines of each item.
+fn markdown_section<T>(
+    out: &mut String,
+    title: &str,
+    items: &[T],
+    empty: &str,
+    header: &str,
+    lines: impl Fn(&T) -> Vec<String>,
+) {
+    let _ = writeln!(out, "### {title} ({})\n", items.len());
+    if items.is_empty() {
+        let _ = writeln!(out, "{empty}\n");
+        return;
+    }
+    if !header.is_empty() {
+        let _ = writeln!(out, "{header}");
+    }
+    for line in items.iter().flat_map(lines) {
+        let _ = writeln!(out, "{line}");
+    }
+    out.push('\n');
+}
+
+fn markdown_documents(out: &mut String, documents: &[DocumentChange]) {
+    let header = "| document | kind | change | what changed |\n|---|---|---|---|";
+    markdown_section(
+        out,
+        "Documents",
+        documents,
+        "No compliance document changes.",
+        header,
+        |d| {
+            let change = match &d.change {
+                ChangeKind::Renamed { from } => format!("renamed from `{from}`"),
+                other => change_name(other).to_string(),
+            };
+            let (id, what) = (markdown_cell(&d.id), markdown_cell(&d.describe()));
+            vec![format!(
+                "| {id} `{}` | {} | {change} | {what} |",
+                d.path,
+                d.kind.name()
+            )]
+        },
+    );
+}
+
+fn markdown_requirements(out: &mut String, requirements: &[RequirementChange]) {
+    let header = "| requirement | gains | loses | claimed by now |\n|---|---|---|---|";
+    let empty = "No requirement gains or loses a control.";
+    markdown_section(out, "Requirements", requirements, empty, header, |r| {
+        let now = match (r.now.is_empty(), r.left_uncovered) {
+            (true, true) => "**no control**".to_string(),
+            (true, false) => "no control".to_string(),
+            _ => r.now.join(", "),
+        };
+        let (gained, lost) = (r.gained.join(", "), r.lost.join(", "));
+        let title = markdown_cell(&r.title);
+        vec![format!(
+            "| {} `{}` {title} | {gained} | {lost} | {now} |",
+            r.framework, r.id
+        )]
+    });
+}
+
+fn markdown_soa(out: &mut String, rows: &[SoaChange]) {
+    let header = "| control | field | before | after |\n|---|---|---|---|";
+    let title = "Statement of Applicability";
+    markdown_section(out, title, rows, "No row changes.", header, |row| {
+        row.fields
+            .iter()
+            .map(|f| {
+                let before = markdown_cell(f.before.as_deref().unwrap_or("(new row)"));
+                let after = markdown_cell(f.after.as_deref().unwrap_or(""));
+                let control = format!("{} {}", row.id, markdown_cell(&row.title));
+                format!("| {control} | {} | {before} | {after} |", f.key)
+            })
+            .collect()
+    });
+}
+
+fn markdown_findings(out: &mut String, title: &str, findings: &[FindingView]) {
+    markdown_section(out, title, findings, "None.", "", |f| {
+        vec![format!(
+            "- **{}** {} {} at `{}:{}:{}`: {}",
+            f.severity, f.code, f.name, f.path, f.line, f.column, f.message
+        )]
+    });
+}
+
+fn markdown_approvals(out: &mut String, approvals: &[ApprovalNeed]) {
+    let header = "| document | may approve (any one) | approval in this change |\n|---|---|---|";
+    let empty = "No document needs approval.";
+    markdown_section(out, "Approvals", approvals, empty, header, |a| {
+        let approved = match a.approved_by.is_empty() {
+            true => "not yet".to_string(),
+            false => format!("approved by {}", a.approved_by.join(", ")),
+        };
+        let (document, people) = (markdown_cell(&a.document), a.may_approve.join(", "));
+        vec![format!("| {document} | {people} | {approved} |")]
+    });
+}
