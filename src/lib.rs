@@ -15,6 +15,7 @@ pub mod diag;
 pub mod history;
 pub mod load;
 pub mod model;
+pub mod plan;
 pub mod render;
 
 use std::path::Path;

@@ -22,6 +22,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diag::Severity;
+use crate::model::judging::Basis;
 use crate::model::schema::{SCHEMA_KINDS, schema_for};
 
 /// Git-native compliance as code: one control library for ISO 27001:2022 and SOC 2.
@@ -106,8 +107,8 @@ enum Command {
         #[arg(long, value_name = "ID")]
         framework: Option<String>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = render::GapsFormat::Md)]
-        format: render::GapsFormat,
+        #[arg(long, value_enum, default_value_t = crate::plan::GapsFormat::Md)]
+        format: crate::plan::GapsFormat,
         /// Judge evidence freshness as of this date; by default the HEAD commit's date.
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<jiff::civil::Date>,
@@ -177,8 +178,8 @@ enum Command {
 #[derive(Debug, clap::Args)]
 struct TableArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = render::TableFormat::Md)]
-    format: render::TableFormat,
+    #[arg(long, value_enum, default_value_t = crate::plan::TableFormat::Md)]
+    format: crate::plan::TableFormat,
     /// Judge evidence freshness as of this date; by default the HEAD commit's date.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     as_of: Option<jiff::civil::Date>,
@@ -332,10 +333,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn check(directory: &std::path::Path, args: &CheckArgs) -> Result<ExitCode> {
-    let as_of = match args.as_of {
-        Some(date) => date,
-        None => jiff::ZonedDateTime::now().date(),
-    };
+    let root = crate::load::find_root(directory)?;
+    let as_of = crate::plan::judging_date(&root, args.as_of, Basis::Today)?.date;
     let history = match args.no_history {
         true => None,
         false => Some(crate::check::HistoryOptions {

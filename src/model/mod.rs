@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod coverage;
 pub mod crosswalk;
+pub mod judging;
 pub mod schema;
 pub mod types;
 

@@ -1,0 +1,365 @@
+//! Orchestration: what each command reads and produces, as library code the CLI only executes.
+//!
+//! [`judging_date`] gathers what the judging-date rule ([`crate::model::judging`]) reads (the flag,
+//! `SOURCE_DATE_EPOCH`, the HEAD commit, the clock). [`Outputs`] reads a repository once for the
+//! rendering commands and gives each output's bytes; [`Outputs::build`] is the list of files
+//! `crosswalk build` writes. [`diff`] reads two revisions out of git and compares them. Nothing here
+//! prints or writes files: the CLI does, atomically.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::Workspace;
+use crate::diag::Diagnostic;
+use crate::history::Trail;
+use crate::history::approval::{Approvers, People, last_approved};
+use crate::history::snapshot;
+use crate::model::judging::{self, Basis, DateInputs, JudgingDate};
+use crate::render::{self, Stamp, Templates};
+
+/// Failures that stop a command (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The repository could not be loaded.
+    #[error(transparent)]
+    Load(#[from] crate::load::LoadError),
+    /// The git history could not be read.
+    #[error(transparent)]
+    History(#[from] crate::history::HistoryError),
+    /// An output could not be rendered.
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+    /// JSON could not be written.
+    #[error("json: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The request cannot be met as asked: the message says why and what to do.
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// The judging date of a command run in the repository at `root`.
+pub fn judging_date(
+    root: &Path,
+    flag: Option<jiff::civil::Date>,
+    basis: Basis,
+) -> Result<JudgingDate, PlanError> {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let head = match (flag, basis) {
+        (None, Basis::Reproducible) => crate::history::head(root).map(|(_, date)| date),
+        _ => None,
+    };
+    let inputs = DateInputs {
+        flag,
+        source_date_epoch: epoch.as_deref(),
+        head,
+        today: jiff::ZonedDateTime::now().date(),
+    };
+    judging::resolve(basis, inputs).map_err(PlanError::Refused)
+}
+
+/// Output format of a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    /// Markdown.
+    Md,
+    /// CSV.
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
+    /// A PDF (the Statement of Applicability only).
+    Pdf,
+}
+
+/// Output format of the gap analysis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GapsFormat {
+    /// Markdown.
+    Md,
+    /// JSON.
+    Json,
+    /// CSV: one row per in-scope requirement.
+    Csv,
+}
+
+/// Everything the renderers need, read once.
+pub struct Outputs {
+    /// The repository.
+    pub workspace: Workspace,
+    /// The commit rendered and the judging date.
+    pub stamp: Stamp,
+    templates: Templates,
+    trail: Option<Trail>,
+    reviewed: HashMap<String, jiff::civil::Date>,
+}
+
+impl Outputs {
+    /// Loads the repository for rendering, judged reproducibly (see [`crate::model::judging`]).
+    /// Refuses a repository whose files do not all read: partial outputs would mislead an auditor.
+    pub fn read(directory: &Path, as_of: Option<jiff::civil::Date>) -> Result<Self, PlanError> {
+        let workspace = crate::open(directory)?;
+        if !workspace.diagnostics.is_empty() {
+            return Err(PlanError::Refused(format!(
+                "{} file problem(s) keep documents out of the model, so the outputs would be incomplete: run `crosswalk check` and fix them first",
+                workspace.diagnostics.len()
+            )));
+        }
+        let root = &workspace.model.root;
+        let as_of = judging_date(root, as_of, Basis::Reproducible)?.date;
+        let head = crate::history::head(root);
+        let trail = match head {
+            Some(_) => Some(crate::trail(&workspace, None)?),
+            None => None,
+        };
+        let reviewed = trail
+            .as_ref()
+            .map(|t| reviewed_dates(&workspace, t))
+            .unwrap_or_default();
+        let templates = Templates::load(root)?;
+        let stamp = Stamp {
+            commit: head.map(|(id, _)| id),
+            as_of,
+        };
+        Ok(Outputs {
+            workspace,
+            stamp,
+            templates,
+            trail,
+            reviewed,
+        })
+    }
+
+    fn organization(&self) -> &str {
+        self.workspace
+            .model
+            .config
+            .as_ref()
+            .map_or("", |c| c.data.organization.name.as_str())
+    }
+
+    /// The Statement of Applicability.
+    pub fn soa(&self, format: TableFormat) -> Result<Vec<u8>, PlanError> {
+        let rows = render::soa_rows(&self.workspace.model, self.stamp.as_of);
+        if rows.is_empty() {
+            return Err(PlanError::Refused(
+                "iso27001 is not in scope: there is no Statement of Applicability to render".into(),
+            ));
+        }
+        let organization = self.organization();
+        let table = render::soa_table(&rows);
+        Ok(match format {
+            TableFormat::Md => {
+                render::soa_markdown(&self.templates, organization, &rows, &self.stamp)?
+                    .into_bytes()
+            }
+            TableFormat::Csv => render::csv::table(&table).into_bytes(),
+            TableFormat::Xlsx => {
+                let title = format!("Statement of Applicability: {organization}");
+                render::xlsx("SoA", &title, &table, self.stamp.as_of)?
+            }
+            TableFormat::Pdf => {
+                let source = render::pdf::soa_source(organization, &table, &self.stamp.line());
+                render::pdf::typeset(source, "soa", self.stamp.as_of)?
+            }
+        })
+    }
+
+    /// The matrix's framework column titles and rows.
+    fn matrix_rows(&self) -> (Vec<String>, Vec<render::MatrixRow>) {
+        let model = &self.workspace.model;
+        let frameworks = model.frameworks_in_scope();
+        let titles: Vec<String> = frameworks.iter().map(|f| f.title().to_string()).collect();
+        let reviewed = |path: &str| self.reviewed.get(path).copied();
+        let rows = render::matrix_rows(model, &frameworks, self.stamp.as_of, &reviewed);
+        (titles, rows)
+    }
+
+    /// What the site and the policy PDFs are made from, given to `render`.
+    fn documents<T>(&self, render: impl FnOnce(&render::site::SiteInputs) -> T) -> T {
+        let (frameworks, matrix) = self.matrix_rows();
+        let soa = render::soa_rows(&self.workspace.model, self.stamp.as_of);
+        let gaps = render::gaps::analyse(&self.workspace.model, &matrix);
+        render(&render::site::SiteInputs {
+            model: &self.workspace.model,
+            trail: self.trail.as_ref(),
+            stamp: &self.stamp,
+            soa: &soa,
+            frameworks: &frameworks,
+            matrix: &matrix,
+            gaps: &gaps,
+        })
+    }
+
+    /// The gap analysis, restricted to one framework if asked.
+    pub fn gaps(&self, format: GapsFormat, framework: Option<&str>) -> Result<Vec<u8>, PlanError> {
+        let (_, matrix) = self.matrix_rows();
+        let mut gaps = render::gaps::analyse(&self.workspace.model, &matrix);
+        if let Some(id) = framework {
+            if !gaps.frameworks.iter().any(|f| f.id == id) {
+                return Err(PlanError::Refused(format!(
+                    "framework `{id}` is not in scope"
+                )));
+            }
+            gaps.frameworks.retain(|f| f.id == id);
+            let title = gaps.frameworks[0].title.clone();
+            gaps.overlaps.retain(|o| o.framework == title);
+        }
+        Ok(match format {
+            GapsFormat::Md => {
+                render::gaps_markdown(&self.templates, self.organization(), &gaps, &self.stamp)?
+                    .into_bytes()
+            }
+            GapsFormat::Json => {
+                let mut json = serde_json::to_string_pretty(&gaps)?;
+                json.push('\n');
+                json.into_bytes()
+            }
+            GapsFormat::Csv => render::csv::table(&render::gaps_table(&gaps)).into_bytes(),
+        })
+    }
+
+    /// The mapping matrix.
+    pub fn matrix(&self, format: TableFormat) -> Result<Vec<u8>, PlanError> {
+        let (titles, rows) = self.matrix_rows();
+        let organization = self.organization();
+        let table = render::matrix_table(&titles, &rows);
+        Ok(match format {
+            TableFormat::Md => {
+                render::matrix_markdown(&self.templates, organization, &titles, &rows, &self.stamp)?
+                    .into_bytes()
+            }
+            TableFormat::Csv => render::csv::table(&table).into_bytes(),
+            TableFormat::Xlsx => {
+                let title = format!("Mapping matrix: {organization}");
+                render::xlsx("Matrix", &title, &table, self.stamp.as_of)?
+            }
+            TableFormat::Pdf => {
+                return Err(PlanError::Refused(
+                    "the matrix is rendered as md, csv or xlsx; PDF is for the SoA and the policies"
+                        .into(),
+                ));
+            }
+        })
+    }
+
+    /// Every file `crosswalk build` writes, by path relative to the output folder, in the order
+    /// written. `progress` is told the id of each policy PDF as it is typeset (the slow part).
+    pub fn build(&self, progress: &dyn Fn(Progress)) -> Result<Vec<(String, Vec<u8>)>, PlanError> {
+        let formats = [
+            ("md", TableFormat::Md),
+            ("csv", TableFormat::Csv),
+            ("xlsx", TableFormat::Xlsx),
+        ];
+        let mut files = Vec::new();
+        for (extension, format) in formats {
+            files.push((format!("matrix.{extension}"), self.matrix(format)?));
+        }
+        if !render::soa_rows(&self.workspace.model, self.stamp.as_of).is_empty() {
+            for (extension, format) in formats {
+                files.push((format!("soa.{extension}"), self.soa(format)?));
+            }
+            files.push(("soa.pdf".to_string(), self.soa(TableFormat::Pdf)?));
+        }
+        files.push(("gaps.md".to_string(), self.gaps(GapsFormat::Md, None)?));
+        progress(Progress::Start(self.workspace.model.policies.len()));
+        let done = |id: &str| progress(Progress::Typeset(id));
+        let pdfs = self.documents(|inputs| render::site::policy_pdfs(inputs, &done))?;
+        progress(Progress::Finish);
+        for (name, bytes) in pdfs {
+            files.push((format!("policies/{name}"), bytes));
+        }
+        let export = render::export::export(
+            &self.workspace.model,
+            self.stamp.commit.as_deref(),
+            self.stamp.as_of,
+        );
+        let mut json = serde_json::to_string_pretty(&export)?;
+        json.push('\n');
+        files.push(("model.json".to_string(), json.into_bytes()));
+        let pages = self.documents(|inputs| render::site::pages(&self.templates, inputs))?;
+        for (page, html) in pages {
+            files.push((format!("site/{page}"), html.into_bytes()));
+        }
+        Ok(files)
+    }
+}
+
+/// How far [`Outputs::build`] has come.
+#[derive(Clone, Copy, Debug)]
+pub enum Progress<'a> {
+    /// Typesetting begins: this many policy PDFs.
+    Start(usize),
+    /// The PDF of this policy is typeset.
+    Typeset(&'a str),
+    /// Typesetting is done.
+    Finish,
+}
+
+/// The date of each control's latest approved change.
+fn reviewed_dates(workspace: &Workspace, trail: &Trail) -> HashMap<String, jiff::civil::Date> {
+    let model = &workspace.model;
+    let Some(config) = &model.config else {
+        return HashMap::new();
+    };
+    let (people, approvers) = (People::new(&config.data), Approvers::new(model));
+    model
+        .controls
+        .iter()
+        .filter_map(|c| {
+            last_approved(trail, &c.path, &approvers, &people).map(|d| (c.path.clone(), d))
+        })
+        .collect()
+}
+
+/// `crosswalk diff`: both versions written out of git into temporary folders (the working tree is
+/// not touched), each loaded and checked like `crosswalk check --no-history` as of one judging date
+/// (the head commit's, unless `as_of` is given), and compared.
+pub fn diff(
+    directory: &Path,
+    base: &str,
+    head: &str,
+    as_of: Option<jiff::civil::Date>,
+) -> Result<render::diff::DiffReport, PlanError> {
+    let root = crate::load::find_root(directory)?;
+    let range = snapshot::range(&root, base, head)?;
+    let as_of = judging_date(&root, as_of, Basis::Commit(range.head.date))?.date;
+    let folder = || {
+        tempfile::tempdir()
+            .map_err(|e| PlanError::Refused(format!("cannot create a temporary folder: {e}")))
+    };
+    let (base_dir, head_dir) = (folder()?, folder()?);
+    let (base_workspace, base_findings) = checked(&root, &range.base, base_dir.path(), as_of)?;
+    let (head_workspace, head_findings) = checked(&root, &range.head, head_dir.path(), as_of)?;
+    Ok(render::diff::compare(
+        &render::diff::Version {
+            workspace: &base_workspace,
+            findings: &base_findings,
+        },
+        &render::diff::Version {
+            workspace: &head_workspace,
+            findings: &head_findings,
+        },
+        &range,
+        as_of,
+    ))
+}
+
+/// One version: written out of git into `into`, loaded, and checked without history.
+fn checked(
+    root: &Path,
+    revision: &snapshot::Revision,
+    into: &Path,
+    as_of: jiff::civil::Date,
+) -> Result<(Workspace, Vec<Diagnostic>), PlanError> {
+    snapshot::extract(root, &revision.commit, into)?;
+    let options = crate::check::Options {
+        as_of,
+        history: None,
+    };
+    crate::check(into, &options).map_err(|e| {
+        PlanError::Refused(format!(
+            "cannot load {} ({}) as a crosswalk repository: {e}",
+            revision.name,
+            crate::history::short(&revision.commit)
+        ))
+    })
+}
