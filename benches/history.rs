@@ -18,7 +18,11 @@ use std::time::Instant;
 const DOCUMENTS: usize = 20_000;
 const RUNS: usize = 3;
 
+#[allow(unsafe_code)]
 fn main() {
+    // SAFETY: first statement of the bench, before any thread or libgit2 use; the same settings
+    // the binary makes at start-up, so the figures are the binary's.
+    unsafe { crosswalk::history::configure_libgit2() };
     let commits: usize = std::env::var("CROSSWALK_BENCH_COMMITS")
         .ok()
         .and_then(|n| n.parse().ok())

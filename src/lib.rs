@@ -100,21 +100,7 @@ pub fn check(
 ) -> Result<(Workspace, Vec<Diagnostic>), Error> {
     let mut workspace = open(start)?;
     let mut findings = std::mem::take(&mut workspace.diagnostics);
-    findings.extend(check::run(&workspace.model, options));
-    if workspace.model.config.is_some() && !workspace.model.incomplete {
-        check::codeowners::check(&workspace.model, &mut workspace.files, &mut findings);
-    }
-    if let Some(history) = &options.history {
-        let trail = trail(&workspace, history.reviews.as_ref())?;
-        let files = &mut workspace.files;
-        check::history::check(
-            &workspace.model,
-            &trail,
-            files,
-            options.as_of,
-            &mut findings,
-        );
-    }
+    findings.extend(check::run(&mut workspace, options)?);
     sort(&workspace.files, &mut findings);
     Ok((workspace, findings))
 }

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod references;
 pub mod suggestions;
 
+use crate::Workspace;
 use crate::diag::Diagnostic;
 use crate::model::Model;
 
@@ -36,9 +37,35 @@ pub struct HistoryOptions {
     pub reviews: Option<crate::history::reviews::Reviews>,
 }
 
-/// Runs every rule. Rules that need a valid `crosswalk.toml` are skipped when it is not, and rules
-/// that judge the repository as a whole are skipped while some file could not be read or typed.
-pub fn run(model: &Model, options: &Options) -> Vec<Diagnostic> {
+/// Runs every rule on a loaded repository: the rules over the model, the CODEOWNERS block, and the
+/// history rules on the review trail unless `options.history` is `None`. Rules that need a valid
+/// `crosswalk.toml` are skipped when it is not, and rules that judge the repository as a whole are
+/// skipped while some file could not be read or typed. Gives the findings of the rules only (the
+/// workspace's own load and model findings are not repeated); fails only when git cannot be read.
+pub fn run(
+    workspace: &mut Workspace,
+    options: &Options,
+) -> Result<Vec<Diagnostic>, crate::history::HistoryError> {
+    let mut found = model_rules(&workspace.model, options);
+    let model = &workspace.model;
+    if model.config.is_some() && !model.incomplete {
+        codeowners::check(model, &mut workspace.files, &mut found);
+    }
+    if let Some(history) = &options.history {
+        let trail = crate::trail(workspace, history.reviews.as_ref())?;
+        history::check(
+            &workspace.model,
+            &trail,
+            &mut workspace.files,
+            options.as_of,
+            &mut found,
+        );
+    }
+    Ok(found)
+}
+
+/// The rules over the model alone.
+fn model_rules(model: &Model, options: &Options) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     ids::check(model, &mut found);
     crosswalks::check(model, &mut found);

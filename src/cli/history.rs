@@ -8,7 +8,7 @@ use crate::history::report::{TrailRow, trail_rows};
 use anyhow::{Context, Result, bail};
 
 use crate::Workspace;
-use crate::history::approval::{Approvers, People};
+use crate::history::approval::{Approvers, People, Verdict, judge};
 use crate::history::reviews::Reviews;
 use crate::history::{Commit, Trail, Who, short};
 
@@ -117,7 +117,7 @@ pub fn review(directory: &Path, documents: &[String], approver: &str) -> Result<
     let Some(config) = &model.config else {
         bail!("crosswalk.toml is invalid: run `crosswalk check` and fix it first");
     };
-    let Some((key, person)) = config
+    let Some((_, person)) = config
         .data
         .people
         .iter()
@@ -130,30 +130,28 @@ pub fn review(directory: &Path, documents: &[String], approver: &str) -> Result<
             "`{approver}` has no `emails` in crosswalk.toml: an approval must name an address git history can match"
         );
     };
-    let approvers = Approvers::new(model);
+    let who = Who::Email {
+        name: person.name.clone(),
+        email: email.clone(),
+    };
+    let author = crate::history::git_identity(&model.root)?;
+    let (approvers, people) = (Approvers::new(model), People::new(&config.data));
     let mut ids = Vec::new();
     for document in documents {
         let Some(path) = model.document_path(document) else {
             bail!("no document with id `{document}`");
         };
-        if !approvers.of(&path).contains(key.get_ref()) {
-            bail!(
+        let review = Commit::proposed(author.clone(), who.clone());
+        match judge(&review, &approvers.of(&path), &people).verdict {
+            Verdict::Approved { .. } => ids.push(document.as_str()),
+            Verdict::SelfApproved(_) => bail!(
+                "you ({author}) cannot approve your own review commit: ask {approver}'s colleague to record it, or name another approver"
+            ),
+            _ => bail!(
                 "`{approver}` may not approve {document}: name its owner or one of its approvers"
-            );
+            ),
         }
-        ids.push(document.as_str());
     }
-    let author = crate::history::git_identity(&model.root)?;
-    let people = People::new(&config.data);
-    if people.resolve(&author) == Some(key.get_ref().as_str()) {
-        bail!(
-            "you ({author}) cannot approve your own review commit: ask {approver}'s colleague to record it, or name another approver"
-        );
-    }
-    let who = Who::Email {
-        name: person.name.clone(),
-        email: email.clone(),
-    };
     let subject = format!("Review {}: no changes", ids.join(", "));
     let id = crate::history::commit_review(&model.root, &subject, &ids, &who)?;
     writeln!(

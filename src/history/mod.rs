@@ -21,8 +21,8 @@ pub mod trailers;
 use std::collections::BTreeMap;
 
 pub use repo::{
-    HistoryError, NOTES_REF, ReadOptions, commit_review, git_identity, head, init_repository, read,
-    work_tree,
+    HistoryError, NOTES_REF, ReadOptions, commit_review, configure_libgit2, git_identity, head,
+    init_repository, read, work_tree,
 };
 
 /// A person as git or a forge names them.
@@ -125,6 +125,29 @@ pub struct Commit {
     /// Ids named by `Crosswalk-Review:` trailers: documents reviewed with no content change.
     #[serde(skip)]
     pub reviewed_ids: Vec<String>,
+}
+
+impl Commit {
+    /// A commit not yet made, by `author`, carrying one trailer approval by `approver`: what
+    /// `crosswalk review` is about to write, judged before it is written.
+    pub fn proposed(author: Who, approver: Who) -> Self {
+        Commit {
+            id: String::new(),
+            summary: String::new(),
+            committer: author.clone(),
+            author,
+            date: jiff::civil::Date::default(),
+            merged_by: None,
+            pull_request: None,
+            approvals: vec![Approval {
+                who: approver,
+                source: Source::Trailer {
+                    commit: String::new(),
+                },
+            }],
+            reviewed_ids: Vec::new(),
+        }
+    }
 }
 
 /// What a change did to a file.

@@ -54,7 +54,6 @@ struct Node {
 
 /// Reads the review trail of the repository holding `root`.
 pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
-    tune_libgit2();
     let repo =
         Repository::discover(root).map_err(|_| HistoryError::NotARepository(root.to_path_buf()))?;
     let within = relative_root(&repo, root);
@@ -105,25 +104,28 @@ pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
     Ok(trail)
 }
 
-/// libgit2's process-wide settings for one read-only pass over a whole history, set once.
-fn tune_libgit2() {
-    static TUNED: std::sync::Once = std::sync::Once::new();
-    TUNED.call_once(|| {
-        // libgit2 re-hashes every object it reads unless told not to; git itself does not, and the
-        // objects of a local repository are trusted (`git fsck` is the tool for corruption).
-        git2::opts::strict_hash_verification(false);
-        // SAFETY: these only change libgit2's global limits; they are set once, before this
-        // process opens its first repository for the pass and before any worker thread starts.
-        unsafe {
-            // Each commit is parsed once by the walk: caching them all (the default) costs tens of
-            // MiB on a long history and saves nothing.
-            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Commit, 0);
-            // Map packs in 16 MiB windows, at most 48 MiB at a time (the defaults, 1 GiB windows
-            // and an 8 GiB limit, keep a whole pack resident): same speed, far less memory.
-            let _ = git2::opts::set_mwindow_size(16 * 1024 * 1024);
-            let _ = git2::opts::set_mwindow_mapped_limit(48 * 1024 * 1024);
-        }
-    });
+/// Tunes libgit2's process-wide settings for read-only passes over a whole history. The binary
+/// calls it first thing in `main`; without it everything works, only slower and with more memory.
+///
+/// # Safety
+///
+/// libgit2 reads these settings without synchronisation: call this before any thread (this one
+/// included) opens a repository, and never concurrently with other libgit2 use.
+#[allow(unsafe_code)]
+pub unsafe fn configure_libgit2() {
+    // libgit2 re-hashes every object it reads unless told not to; git itself does not, and the
+    // objects of a local repository are trusted (`git fsck` is the tool for corruption).
+    git2::opts::strict_hash_verification(false);
+    // SAFETY: the caller guarantees that no other libgit2 use runs (see the function's contract).
+    unsafe {
+        // Each commit is parsed once by the walk: caching them all (the default) costs tens of
+        // MiB on a long history and saves nothing.
+        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Commit, 0);
+        // Map packs in 16 MiB windows, at most 48 MiB at a time (the defaults, 1 GiB windows
+        // and an 8 GiB limit, keep a whole pack resident): same speed, far less memory.
+        let _ = git2::opts::set_mwindow_size(16 * 1024 * 1024);
+        let _ = git2::opts::set_mwindow_mapped_limit(48 * 1024 * 1024);
+    }
 }
 
 /// Every commit reachable from HEAD, parents before children.
