@@ -12,18 +12,22 @@
 //! counts; nothing outside this module touches git2.
 
 pub mod approval;
-mod repo;
+mod commits;
+mod git;
 pub mod report;
 pub mod reviews;
 pub mod snapshot;
 pub mod trailers;
+mod tree_diff;
+mod walk;
 
 use std::collections::BTreeMap;
 
-pub use repo::{
-    HistoryError, NOTES_REF, ReadOptions, commit_review, configure_libgit2, git_identity, head,
-    init_repository, read, work_tree,
+pub use git::{
+    HistoryError, NOTES_REF, commit_review, configure_libgit2, git_identity, head, init_repository,
+    work_tree,
 };
+pub use walk::{ReadOptions, read};
 
 /// A person as git or a forge names them.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]

@@ -7,9 +7,8 @@ use std::path::Path;
 
 use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 
-use super::repo::{
-    HistoryError, civil_date, recorded_approvals, relative_root, strip, summary, who,
-};
+use super::commits::recorded_approvals;
+use super::git::{HistoryError, civil_date, relative_root, strip, summary, who};
 use super::{Commit, trailers};
 
 /// A revision resolved to a commit.

@@ -1,0 +1,219 @@
+//! Small git operations and conversions: the notes ref, errors, identities, dates, paths relative to
+//! the work tree, uncommitted files, HEAD, and the review commit `crosswalk review` writes. With the
+//! other modules of this stage, the only code that talks to git (git2).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use git2::{Oid, Repository, StatusOptions};
+
+use super::{Who, trailers};
+
+/// The notes ref that holds approvals added after the fact.
+pub const NOTES_REF: &str = "refs/notes/crosswalk";
+
+/// Failures that stop the history pass (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    /// The repository is not in git.
+    #[error("{} is not in a git repository: history is the evidence of review and approval (run `git init`, or pass --no-history to skip the history checks)", .0.display())]
+    NotARepository(PathBuf),
+    /// git failed.
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+    /// A revision that names no commit.
+    #[error("`{0}` is not a revision of this repository: {1}")]
+    Revision(String, String),
+    /// A version of the repository could not be written out of git.
+    #[error("cannot write a version of the repository into {}: {}", .0.display(), .1)]
+    Extract(PathBuf, String),
+}
+
+/// Tunes libgit2's process-wide settings for read-only passes over a whole history. The binary
+/// calls it first thing in `main`; without it everything works, only slower and with more memory.
+///
+/// # Safety
+///
+/// libgit2 reads these settings without synchronisation: call this before any thread (this one
+/// included) opens a repository, and never concurrently with other libgit2 use.
+#[allow(unsafe_code)]
+pub unsafe fn configure_libgit2() {
+    // libgit2 re-hashes every object it reads unless told not to; git itself does not, and the
+    // objects of a local repository are trusted (`git fsck` is the tool for corruption).
+    git2::opts::strict_hash_verification(false);
+    // SAFETY: the caller guarantees that no other libgit2 use runs (see the function's contract).
+    unsafe {
+        // Each commit is parsed once by the walk: caching them all (the default) costs tens of
+        // MiB on a long history and saves nothing.
+        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Commit, 0);
+        // Map packs in 16 MiB windows, at most 48 MiB at a time (the defaults, 1 GiB windows
+        // and an 8 GiB limit, keep a whole pack resident): same speed, far less memory.
+        let _ = git2::opts::set_mwindow_size(16 * 1024 * 1024);
+        let _ = git2::opts::set_mwindow_mapped_limit(48 * 1024 * 1024);
+    }
+}
+
+pub(super) fn who(signature: &git2::Signature) -> Who {
+    Who::Email {
+        name: String::from_utf8_lossy(signature.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(signature.email_bytes()).into_owned(),
+    }
+}
+
+/// Notes under [`NOTES_REF`], by annotated commit.
+pub(super) fn notes(repo: &Repository) -> Result<HashMap<Oid, String>, git2::Error> {
+    let mut notes = HashMap::new();
+    let iterator = match repo.notes(Some(NOTES_REF)) {
+        Ok(iterator) => iterator,
+        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(notes),
+        Err(e) => return Err(e),
+    };
+    for entry in iterator {
+        let (note, annotated) = entry?;
+        let blob = repo.find_blob(note)?;
+        notes.insert(
+            annotated,
+            String::from_utf8_lossy(blob.content()).into_owned(),
+        );
+    }
+    Ok(notes)
+}
+
+pub(super) fn summary(message: &str) -> &str {
+    message.lines().next().unwrap_or_default().trim()
+}
+
+pub(super) fn civil_date(seconds: i64, offset_minutes: i32) -> jiff::civil::Date {
+    let timestamp = jiff::Timestamp::from_second(seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let offset =
+        jiff::tz::Offset::from_seconds(offset_minutes * 60).unwrap_or(jiff::tz::Offset::UTC);
+    offset.to_datetime(timestamp).date()
+}
+
+/// The compliance root relative to the git work tree (`""` when they are the same).
+pub(super) fn relative_root(repo: &Repository, root: &Path) -> String {
+    let (Some(workdir), Ok(root)) = (repo.workdir(), root.canonicalize()) else {
+        return String::new();
+    };
+    let workdir = workdir
+        .canonicalize()
+        .unwrap_or_else(|_| workdir.to_path_buf());
+    root.strip_prefix(&workdir)
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .unwrap_or_default()
+}
+
+pub(super) fn join(within: &str, prefix: &str) -> String {
+    match (within.is_empty(), prefix.is_empty()) {
+        (true, _) => prefix.to_string(),
+        (false, true) => within.to_string(),
+        (false, false) => format!("{within}/{prefix}"),
+    }
+}
+
+pub(super) fn strip(within: &str, path: &str) -> String {
+    if within.is_empty() {
+        return path.to_string();
+    }
+    path.strip_prefix(within)
+        .map_or(path, |p| p.trim_start_matches('/'))
+        .to_string()
+}
+
+pub(super) fn uncommitted(
+    repo: &Repository,
+    pathspecs: &[String],
+    within: &str,
+) -> Result<Vec<String>, git2::Error> {
+    if repo.is_bare() {
+        return Ok(Vec::new());
+    }
+    let mut options = StatusOptions::new();
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false);
+    for spec in pathspecs {
+        options.pathspec(spec);
+    }
+    let statuses = repo.statuses(Some(&mut options))?;
+    let mut paths: Vec<String> = statuses
+        .iter()
+        .filter(|entry| !entry.status().is_ignored())
+        .filter_map(|entry| entry.path().ok().map(|p| strip(within, p)))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+/// The top of the git work tree holding `root` and `root`'s path relative to it; `root` itself and
+/// an empty path outside git.
+pub fn work_tree(root: &Path) -> (PathBuf, String) {
+    match Repository::discover(root) {
+        Ok(repo) => match repo.workdir() {
+            Some(top) => (top.to_path_buf(), relative_root(&repo, root)),
+            None => (root.to_path_buf(), String::new()),
+        },
+        Err(_) => (root.to_path_buf(), String::new()),
+    }
+}
+
+/// HEAD's commit id and date, if `root` is in a git repository with commits.
+pub fn head(root: &Path) -> Option<(String, jiff::civil::Date)> {
+    let repo = Repository::discover(root).ok()?;
+    let commit = repo.head().ok()?.peel_to_commit().ok()?;
+    let when = commit.committer().when();
+    Some((
+        commit.id().to_string(),
+        civil_date(when.seconds(), when.offset_minutes()),
+    ))
+}
+
+/// Makes `dir` a git repository unless it already is in one; whether it made one.
+pub fn init_repository(dir: &Path) -> Result<bool, HistoryError> {
+    if Repository::discover(dir).is_ok() {
+        return Ok(false);
+    }
+    Repository::init(dir)?;
+    Ok(true)
+}
+
+/// The identity git would commit as here (`user.name`, `user.email`).
+pub fn git_identity(root: &Path) -> Result<Who, HistoryError> {
+    let repo =
+        Repository::discover(root).map_err(|_| HistoryError::NotARepository(root.to_path_buf()))?;
+    Ok(who(&repo.signature()?))
+}
+
+/// Commits a review of documents with no content change: HEAD's tree, a message naming the
+/// documents in `Crosswalk-Review:` and the approver in `Approved-by:`. Returns the commit id.
+pub fn commit_review(
+    root: &Path,
+    subject: &str,
+    ids: &[&str],
+    approver: &Who,
+) -> Result<String, HistoryError> {
+    let repo =
+        Repository::discover(root).map_err(|_| HistoryError::NotARepository(root.to_path_buf()))?;
+    let head = repo.head()?.peel_to_commit()?;
+    let signature = repo.signature()?;
+    let message = format!(
+        "{subject}\n\nReviewed with no content change.\n\n{}: {}\nApproved-by: {approver}\n",
+        trailers::REVIEW_KEY,
+        ids.join(", ")
+    );
+    let id = repo.commit(
+        Some("HEAD"),
+        &signature,
+        &signature,
+        &message,
+        &head.tree()?,
+        &[&head],
+    )?;
+    Ok(id.to_string())
+}
