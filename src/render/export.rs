@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::model::{Model, Satisfies, Text};
+use crate::model::{
+    Classification, Control, Doc, Evidence, Model, Policy, Risk, Satisfies, Status, Text, Treatment,
+};
 
 /// The exported model.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -27,13 +29,13 @@ pub struct Export {
     /// People by key.
     pub people: BTreeMap<String, PersonExport>,
     /// Policies.
-    pub policies: Vec<DocumentExport>,
+    pub policies: Vec<DocumentExport<PolicyFields>>,
     /// Controls.
-    pub controls: Vec<DocumentExport>,
+    pub controls: Vec<DocumentExport<ControlFields>>,
     /// Evidence records.
-    pub evidence: Vec<DocumentExport>,
+    pub evidence: Vec<DocumentExport<EvidenceFields>>,
     /// Risks.
-    pub risks: Vec<DocumentExport>,
+    pub risks: Vec<DocumentExport<RiskFields>>,
 }
 
 /// A framework in scope.
@@ -60,21 +62,125 @@ pub struct PersonExport {
     pub github: Option<String>,
 }
 
-/// A document: its front matter fields as they were written, its path and its Markdown body.
+/// A document: its id, title and path, its kind's front matter fields, and its Markdown body.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct DocumentExport {
+pub struct DocumentExport<F> {
     /// Id.
     pub id: String,
     /// Title.
     pub title: String,
     /// Path relative to the repository root.
     pub path: String,
-    /// The remaining front matter fields (owner, status, controls, …).
-    pub fields: BTreeMap<String, serde_json::Value>,
-    /// Framework id → requirement ids (policies and controls).
+    /// The remaining front matter fields of its kind.
+    pub fields: F,
+    /// Framework id → requirement ids (policies and controls; empty for the others).
     pub satisfies: BTreeMap<String, Vec<String>>,
     /// The Markdown body.
     pub body: String,
+}
+
+// The fields of each kind are declared in alphabetical order: the order they are written in.
+
+/// A policy's fields.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PolicyFields {
+    /// Who may approve a change or a review (person keys).
+    pub approvers: Vec<String>,
+    /// Who may read it.
+    pub classification: Classification,
+    /// The accountable person (key).
+    pub owner: String,
+    /// Review cadence, e.g. `annual` or `P90D`.
+    pub review: String,
+}
+
+/// A control's fields.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ControlFields {
+    /// Who may approve a change besides the owner (person keys).
+    pub approvers: Vec<String>,
+    /// The strictest of its frequency and the cadences its in-scope requirements expect.
+    pub effective_frequency: String,
+    /// How often it operates, as declared.
+    pub frequency: String,
+    /// The accountable person (key).
+    pub owner: String,
+    /// The policy that mandates it (id).
+    pub policy: String,
+    /// Whether it operates.
+    pub status: Status,
+}
+
+/// An evidence record's fields.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct EvidenceFields {
+    /// Files beside the record, with their recorded SHA-256.
+    pub attachments: Vec<AttachmentExport>,
+    /// The day it was collected.
+    pub collected: String,
+    /// Who collected it (person key).
+    pub collector: String,
+    /// The controls it proves (ids).
+    pub controls: Vec<String>,
+}
+
+/// An attachment of an evidence record.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AttachmentExport {
+    /// Path relative to the record.
+    pub path: String,
+    /// Recorded SHA-256, lower-case hex.
+    pub sha256: String,
+}
+
+/// A risk's fields.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RiskFields {
+    /// Who may approve a change besides the owner (person keys).
+    pub approvers: Vec<String>,
+    /// The controls that treat it (ids).
+    pub controls: Vec<String>,
+    /// Inherent impact, 1–5.
+    pub impact: u8,
+    /// Inherent likelihood, 1–5.
+    pub likelihood: u8,
+    /// The risk owner (key).
+    pub owner: String,
+    /// Likelihood and impact after treatment.
+    pub residual: Option<RatingExport>,
+    /// How it is treated.
+    pub treatment: Treatment,
+}
+
+/// Likelihood and impact, each 1–5.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RatingExport {
+    /// Impact.
+    pub impact: u8,
+    /// Likelihood.
+    pub likelihood: u8,
+}
+
+fn texts(values: &[Text]) -> Vec<String> {
+    values.iter().map(|t| t.get_ref().clone()).collect()
+}
+
+fn satisfied(satisfies: &Satisfies) -> BTreeMap<String, Vec<String>> {
+    satisfies
+        .iter()
+        .map(|(f, ids)| (f.get_ref().clone(), texts(ids)))
+        .collect()
+}
+
+fn document<T, F>(doc: &Doc<T>, id: &Text, title: &str, fields: F) -> DocumentExport<F> {
+    DocumentExport {
+        id: id.get_ref().clone(),
+        title: title.to_string(),
+        path: doc.path.clone(),
+        fields,
+        satisfies: BTreeMap::new(),
+        body: doc.body.clone(),
+    }
 }
 
 /// Builds the export.
@@ -115,111 +221,86 @@ pub fn export(model: &Model, commit: Option<&str>, as_of: jiff::civil::Date) -> 
                 .collect()
         })
         .unwrap_or_default();
-    let document = |id: &Text,
-                    title: &str,
-                    path: &str,
-                    body: &str,
-                    satisfies: Option<&Satisfies>,
-                    fields: Vec<(&str, serde_json::Value)>| DocumentExport {
-        id: id.get_ref().clone(),
-        title: title.to_string(),
-        path: path.to_string(),
-        fields: fields
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect(),
-        satisfies: satisfies
-            .map(|s| {
-                s.iter()
-                    .map(|(f, ids)| {
-                        (
-                            f.get_ref().clone(),
-                            ids.iter().map(|i| i.get_ref().clone()).collect(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        body: body.to_string(),
-    };
-    let text = |t: &Text| serde_json::Value::from(t.get_ref().as_str());
-    let texts = |ts: &[Text]| {
-        serde_json::Value::from(ts.iter().map(|t| t.get_ref().clone()).collect::<Vec<_>>())
-    };
     Export {
         version: 1,
         commit: commit.map(str::to_string),
         as_of: as_of.to_string(),
-        organization: config.map(|c| c.organization.name.clone()).unwrap_or_default(),
+        organization: config
+            .map(|c| c.organization.name.clone())
+            .unwrap_or_default(),
         scope: config.and_then(|c| c.organization.scope.clone()),
         frameworks,
         people,
-        policies: model
-            .policies
-            .iter()
-            .map(|d| {
-                let p = &d.data;
-                document(&p.id, &p.title, &d.path, &d.body, Some(&p.satisfies), vec![
-                    ("owner", text(&p.owner)),
-                    ("approvers", texts(&p.approvers)),
-                    ("review", p.review.get_ref().to_string().into()),
-                    ("classification", format!("{:?}", p.classification).to_lowercase().into()),
-                ])
-            })
-            .collect(),
-        controls: model
-            .controls
-            .iter()
-            .map(|d| {
-                let c = &d.data;
-                document(&c.id, &c.title, &d.path, &d.body, Some(&c.satisfies), vec![
-                    ("policy", text(&c.policy)),
-                    ("owner", text(&c.owner)),
-                    ("approvers", texts(&c.approvers)),
-                    ("frequency", c.frequency.get_ref().to_string().into()),
-                    (
-                        "effective_frequency",
-                        model.effective_frequency(c).cadence.to_string().into(),
-                    ),
-                    ("status", c.status.get_ref().name().into()),
-                ])
-            })
-            .collect(),
-        evidence: model
-            .evidence
-            .iter()
-            .map(|d| {
-                let e = &d.data;
-                let attachments: Vec<serde_json::Value> = e
-                    .attachments
-                    .iter()
-                    .map(|a| serde_json::json!({ "path": a.path.get_ref(), "sha256": a.sha256.get_ref() }))
-                    .collect();
-                document(&e.id, &e.title, &d.path, &d.body, None, vec![
-                    ("controls", texts(&e.controls)),
-                    ("collected", e.collected.get_ref().to_string().into()),
-                    ("collector", text(&e.collector)),
-                    ("attachments", attachments.into()),
-                ])
-            })
-            .collect(),
-        risks: model
-            .risks
-            .iter()
-            .map(|d| {
-                let r = &d.data;
-                document(&r.id, &r.title, &d.path, &d.body, None, vec![
-                    ("owner", text(&r.owner)),
-                    ("approvers", texts(&r.approvers)),
-                    ("likelihood", r.likelihood.into()),
-                    ("impact", r.impact.into()),
-                    ("treatment", serde_json::to_value(r.treatment).unwrap_or_default()),
-                    ("controls", texts(&r.controls)),
-                    ("residual", serde_json::to_value(r.residual).unwrap_or_default()),
-                ])
-            })
-            .collect(),
+        policies: model.policies.iter().map(policy).collect(),
+        controls: model.controls.iter().map(|d| control(model, d)).collect(),
+        evidence: model.evidence.iter().map(evidence).collect(),
+        risks: model.risks.iter().map(risk).collect(),
     }
+}
+
+fn policy(d: &Doc<Policy>) -> DocumentExport<PolicyFields> {
+    let p = &d.data;
+    let fields = PolicyFields {
+        approvers: texts(&p.approvers),
+        classification: p.classification,
+        owner: p.owner.get_ref().clone(),
+        review: p.review.get_ref().to_string(),
+    };
+    DocumentExport {
+        satisfies: satisfied(&p.satisfies),
+        ..document(d, &p.id, &p.title, fields)
+    }
+}
+
+fn control(model: &Model, d: &Doc<Control>) -> DocumentExport<ControlFields> {
+    let c = &d.data;
+    let fields = ControlFields {
+        approvers: texts(&c.approvers),
+        effective_frequency: model.effective_frequency(c).cadence.to_string(),
+        frequency: c.frequency.get_ref().to_string(),
+        owner: c.owner.get_ref().clone(),
+        policy: c.policy.get_ref().clone(),
+        status: *c.status.get_ref(),
+    };
+    DocumentExport {
+        satisfies: satisfied(&c.satisfies),
+        ..document(d, &c.id, &c.title, fields)
+    }
+}
+
+fn evidence(d: &Doc<Evidence>) -> DocumentExport<EvidenceFields> {
+    let e = &d.data;
+    let fields = EvidenceFields {
+        attachments: e
+            .attachments
+            .iter()
+            .map(|a| AttachmentExport {
+                path: a.path.get_ref().clone(),
+                sha256: a.sha256.get_ref().clone(),
+            })
+            .collect(),
+        collected: e.collected.get_ref().to_string(),
+        collector: e.collector.get_ref().clone(),
+        controls: texts(&e.controls),
+    };
+    document(d, &e.id, &e.title, fields)
+}
+
+fn risk(d: &Doc<Risk>) -> DocumentExport<RiskFields> {
+    let r = &d.data;
+    let fields = RiskFields {
+        approvers: texts(&r.approvers),
+        controls: texts(&r.controls),
+        impact: r.impact,
+        likelihood: r.likelihood,
+        owner: r.owner.get_ref().clone(),
+        residual: r.residual.map(|rating| RatingExport {
+            impact: rating.impact,
+            likelihood: rating.likelihood,
+        }),
+        treatment: r.treatment,
+    };
+    document(d, &r.id, &r.title, fields)
 }
 
 /// The JSON Schema of `model.json`.
