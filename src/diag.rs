@@ -51,7 +51,7 @@ impl Severity {
 }
 
 macro_rules! codes {
-    ($($variant:ident = $id:literal, $name:literal, $severity:ident, $description:literal;)*) => {
+    ($($variant:ident = $id:literal, $name:literal, $severity:ident, [$($raised_by:literal),+], $description:literal;)*) => {
         /// A stable diagnostic code. Ids and names never change meaning once released.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code {
@@ -81,86 +81,92 @@ macro_rules! codes {
             pub fn description(self) -> &'static str {
                 match self { $(Code::$variant => $description,)* }
             }
+
+            /// The functions that raise it, as module paths below `src/` (`check::suggestions::hint`):
+            /// one rule per code, and the exceptions listed. A test holds this to the source.
+            pub fn raised_by(self) -> &'static [&'static str] {
+                match self { $(Code::$variant => &[$($raised_by),+],)* }
+            }
         }
     };
 }
 
 codes! {
-    UnreadableFile = "CW001", "unreadable-file", Error,
+    UnreadableFile = "CW001", "unreadable-file", Error, ["load::load_config", "load::load_file"],
         "A file could not be read: I/O failure, not UTF-8 text, or too large.";
-    FrontMatter = "CW002", "front-matter", Error,
+    FrontMatter = "CW002", "front-matter", Error, ["load::load_file"],
         "A Markdown document lacks TOML front matter between two `+++` lines at its top.";
-    TomlSyntax = "CW003", "toml-syntax", Error,
+    TomlSyntax = "CW003", "toml-syntax", Error, ["model::parse"],
         "Front matter or a configuration file is not valid TOML.";
-    UnknownKey = "CW004", "unknown-key", Error,
+    UnknownKey = "CW004", "unknown-key", Error, ["model::schema::diagnose"],
         "A key that the format does not define (typos must not pass silently).";
-    InvalidValue = "CW005", "invalid-value", Error,
+    InvalidValue = "CW005", "invalid-value", Error, ["model::schema::diagnose", "model::parse", "model::layout"],
         "A value of the wrong type, out of range, or not one of the allowed values.";
-    MissingKey = "CW006", "missing-key", Error,
+    MissingKey = "CW006", "missing-key", Error, ["model::schema::diagnose"],
         "A required key is missing.";
-    DuplicateId = "CW010", "duplicate-id", Error,
+    DuplicateId = "CW010", "duplicate-id", Error, ["check::ids::report_duplicate", "check::ids::check_catalog_ids", "check::crosswalks::check"],
         "Two documents, catalogs or catalog requirements share one id.";
-    UnknownFramework = "CW011", "unknown-framework", Error,
+    UnknownFramework = "CW011", "unknown-framework", Error, ["check::references::framework", "check::crosswalks::catalog"],
         "A framework id that is neither a built-in catalog nor one in `frameworks/`.";
-    UnknownRequirement = "CW012", "unknown-requirement", Error,
+    UnknownRequirement = "CW012", "unknown-requirement", Error, ["check::references::requirement", "check::ids::check_catalog"],
         "A requirement id that the framework's catalog does not contain.";
-    SupersededRequirement = "CW013", "superseded-requirement", Error,
+    SupersededRequirement = "CW013", "superseded-requirement", Error, ["check::references::requirement"],
         "A requirement id in the numbering of an older version of the framework.";
-    FrameworkNotInScope = "CW014", "framework-not-in-scope", Error,
+    FrameworkNotInScope = "CW014", "framework-not-in-scope", Error, ["check::references::satisfies"],
         "A document refers to a framework that `crosswalk.toml` does not put in scope.";
-    UnknownPerson = "CW015", "unknown-person", Error,
+    UnknownPerson = "CW015", "unknown-person", Error, ["check::references::person"],
         "An owner, approver or collector that is not a key of `[people]`.";
-    UnknownPolicy = "CW016", "unknown-policy", Error,
+    UnknownPolicy = "CW016", "unknown-policy", Error, ["check::references::policy"],
         "A control names a policy that does not exist.";
-    UnknownControl = "CW017", "unknown-control", Error,
+    UnknownControl = "CW017", "unknown-control", Error, ["check::references::controls"],
         "An evidence record or risk names a control that does not exist.";
-    UnknownCategory = "CW018", "unknown-category", Error,
+    UnknownCategory = "CW018", "unknown-category", Error, ["check::references::config", "check::ids::check_catalog"],
         "A framework category (requirement group) in `crosswalk.toml` that the catalog does not define.";
-    RequirementUncovered = "CW020", "requirement-uncovered", Error,
+    RequirementUncovered = "CW020", "requirement-uncovered", Error, ["check::coverage::check_requirements"],
         "An in-scope requirement that no control claims and that is not excluded.";
-    ExclusionWithoutJustification = "CW021", "exclusion-without-justification", Error,
+    ExclusionWithoutJustification = "CW021", "exclusion-without-justification", Error, ["check::coverage::check_exclusions"],
         "An excluded requirement whose justification is empty.";
-    ExcludedRequirementClaimed = "CW022", "excluded-requirement-claimed", Error,
+    ExcludedRequirementClaimed = "CW022", "excluded-requirement-claimed", Error, ["check::coverage::check_exclusions"],
         "A control claims a requirement that `crosswalk.toml` excludes: a contradiction.";
-    RequirementNotExcludable = "CW023", "requirement-not-excludable", Error,
+    RequirementNotExcludable = "CW023", "requirement-not-excludable", Error, ["check::coverage::check_exclusions"],
         "An exclusion of a requirement that cannot be excluded, such as an ISO 27001 clause.";
-    RequirementPartiallyCovered = "CW024", "requirement-partially-covered", Warning,
+    RequirementPartiallyCovered = "CW024", "requirement-partially-covered", Warning, ["check::coverage::check_requirements"],
         "An in-scope requirement claimed only by controls that are partial or planned.";
-    ControlPlanned = "CW025", "control-planned", Warning,
+    ControlPlanned = "CW025", "control-planned", Warning, ["check::coverage::check"],
         "A control that is planned, not implemented: a gap until it operates.";
-    CrosswalkSuggestion = "CW026", "crosswalk-suggestion", Hint,
+    CrosswalkSuggestion = "CW026", "crosswalk-suggestion", Hint, ["check::suggestions::hint"],
         "A requirement no control claims that the crosswalk relates to one a control claims: that control may also satisfy it.";
-    AttachmentMissing = "CW030", "attachment-missing", Error,
+    AttachmentMissing = "CW030", "attachment-missing", Error, ["check::evidence::check_attachment"],
         "An evidence attachment that does not exist.";
-    AttachmentOutsideRepository = "CW031", "attachment-outside-repository", Error,
+    AttachmentOutsideRepository = "CW031", "attachment-outside-repository", Error, ["check::evidence::check_attachment"],
         "An evidence attachment path that leaves the repository.";
-    AttachmentHashMismatch = "CW032", "attachment-hash-mismatch", Error,
+    AttachmentHashMismatch = "CW032", "attachment-hash-mismatch", Error, ["check::evidence::check_attachment"],
         "An evidence attachment whose SHA-256 differs from the recorded one.";
-    EvidenceStale = "CW033", "evidence-stale", Error,
+    EvidenceStale = "CW033", "evidence-stale", Error, ["check::evidence::check_freshness"],
         "A control's latest evidence is older than the control's frequency allows.";
-    ControlWithoutEvidence = "CW034", "control-without-evidence", Warning,
+    ControlWithoutEvidence = "CW034", "control-without-evidence", Warning, ["check::evidence::check_freshness"],
         "An implemented or partial control that no evidence record proves.";
-    EvidenceFromFuture = "CW035", "evidence-from-future", Warning,
+    EvidenceFromFuture = "CW035", "evidence-from-future", Warning, ["check::evidence::check_freshness"],
         "An evidence record collected after the date the check judges as of.";
-    FrequencyLaxerThanRequired = "CW036", "frequency-laxer-than-required", Warning,
+    FrequencyLaxerThanRequired = "CW036", "frequency-laxer-than-required", Warning, ["check::evidence::check_frequencies"],
         "A control's declared frequency is laxer than the cadence a requirement it claims expects; the stricter one applies.";
-    ShallowHistory = "CW040", "shallow-history", Error,
+    ShallowHistory = "CW040", "shallow-history", Error, ["check::history::check"],
         "The git history is cut short (a shallow clone): evidence of approval is unknown.";
-    NoCommits = "CW041", "no-commits", Error,
+    NoCommits = "CW041", "no-commits", Error, ["check::history::check"],
         "The repository has no commits: nothing is evidenced as approved.";
-    UncommittedChange = "CW042", "uncommitted-change", Warning,
+    UncommittedChange = "CW042", "uncommitted-change", Warning, ["check::history::check"],
         "A compliance file with uncommitted changes: the working tree is not the evidence.";
-    ReviewOverdue = "CW043", "review-overdue", Error,
+    ReviewOverdue = "CW043", "review-overdue", Error, ["check::history::check_reviews"],
         "A policy's latest approved change is older than its review cadence allows.";
-    ChangeUnapproved = "CW044", "change-unapproved", Error,
+    ChangeUnapproved = "CW044", "change-unapproved", Error, ["check::history::check_approvals"],
         "A change in the judged window that carries no approval.";
-    SelfApproval = "CW045", "self-approval", Error,
+    SelfApproval = "CW045", "self-approval", Error, ["check::history::check_approvals"],
         "A change approved only by its own author (segregation of duties, SOC 2 CC8.1).";
-    ApproverNotAuthorised = "CW046", "approver-not-authorised", Error,
+    ApproverNotAuthorised = "CW046", "approver-not-authorised", Error, ["check::history::check_approvals"],
         "A change approved only by people who are neither an approver nor the owner of the file.";
-    UnknownApprover = "CW047", "unknown-approver", Warning,
+    UnknownApprover = "CW047", "unknown-approver", Warning, ["check::history::check_approvals"],
         "An approval recorded by an identity that matches no person of `[people]`.";
-    CodeownersOutOfDate = "CW050", "codeowners-out-of-date", Warning,
+    CodeownersOutOfDate = "CW050", "codeowners-out-of-date", Warning, ["check::codeowners::check"],
         "The generated block of CODEOWNERS no longer matches the documents' owners and approvers.";
 }
 
@@ -184,8 +190,6 @@ pub struct Related {
 pub struct Diagnostic {
     /// Stable code.
     pub code: Code,
-    /// Severity (the code's own).
-    pub severity: Severity,
     /// What is wrong, in one sentence.
     pub message: String,
     /// The file the finding is in.
@@ -199,11 +203,15 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// How serious it is: always its code's severity.
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
     /// A finding with the code's severity and no help.
     pub fn new(code: Code, file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
-            severity: code.severity(),
             message: message.into(),
             file,
             span,

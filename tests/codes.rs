@@ -297,3 +297,139 @@ fn every_code_has_a_case() {
         }
     }
 }
+
+/// `src/check/suggestions.rs` → `check::suggestions`; `src/load/mod.rs` → `load`.
+fn module_path(file: &Path, src: &Path) -> String {
+    let relative = file.strip_prefix(src).unwrap().with_extension("");
+    let mut parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    parts.join("::")
+}
+
+/// Every `.rs` file below `dir`.
+fn sources(dir: &Path, files: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            sources(&path, files);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+}
+
+/// The function (module path and name) around each mention of each code in `src/`, `diag.rs` (the
+/// table itself) left out.
+fn raising_sites() -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut sites: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    for file in files.iter().filter(|f| !f.ends_with("diag.rs")) {
+        let text = std::fs::read_to_string(file).unwrap();
+        let module = module_path(file, &src);
+        for code in Code::ALL {
+            let needle = format!("Code::{code:?}");
+            for (at, _) in text.match_indices(&needle) {
+                let after = text.as_bytes().get(at + needle.len());
+                if after.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+                    continue; // a longer variant name
+                }
+                let function = text[..at]
+                    .rmatch_indices("fn ")
+                    .map(|(i, _)| &text[i + 3..])
+                    .find_map(|rest| {
+                        let name: String = rest
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        (!name.is_empty()).then_some(name)
+                    })
+                    .unwrap_or_default();
+                sites
+                    .entry(code.id().to_string())
+                    .or_default()
+                    .insert(format!("{module}::{function}"));
+            }
+        }
+    }
+    sites
+}
+
+/// The code table's `raised_by` names exactly the functions that raise each code: a reader who
+/// looks up a code finds its rule, and a code raised somewhere new must be added to the table.
+#[test]
+fn every_code_is_raised_where_the_table_says() {
+    let sites = raising_sites();
+    let mut wrong = Vec::new();
+    for code in Code::ALL {
+        let table: BTreeSet<String> = code.raised_by().iter().map(|s| s.to_string()).collect();
+        let found = sites.get(code.id()).cloned().unwrap_or_default();
+        if table != found {
+            wrong.push(format!(
+                "{}: the table says {table:?}, the source raises it in {found:?}",
+                code.id()
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// `docs/DIAGNOSTICS.md`, generated from the code table; regenerate with
+/// `UPDATE_DOCS=1 cargo test --test codes`.
+#[test]
+fn the_diagnostics_page_is_current() {
+    let mut page = String::from(
+        "# Diagnostics\n\n\
+         Generated from the code table in `src/diag.rs` by `tests/codes.rs` (`UPDATE_DOCS=1 cargo test \
+         --test codes`); do not edit by hand.\n\n\
+         Every finding has a stable code and name, a severity that belongs to the code, a message, and \
+         a file, line and column. `help` findings (hints) never fail a run; `warning`s fail it only \
+         with `--deny warnings`. Each code's \"raised by\" names the function that holds its rule; a \
+         test fails when the source and this table disagree. An example of each code's full output is \
+         its case under `tests/codes/` and its snapshot in `tests/snapshots/`.\n\n\
+         | code | name | severity | what it means | raised by |\n|---|---|---|---|---|\n",
+    );
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for code in Code::ALL {
+        let links: Vec<String> = code
+            .raised_by()
+            .iter()
+            .map(|path| {
+                let module: Vec<&str> = path.rsplitn(2, "::").collect();
+                let module = module[1].replace("::", "/");
+                let file = match src.join(format!("{module}.rs")).is_file() {
+                    true => format!("{module}.rs"),
+                    false => format!("{module}/mod.rs"),
+                };
+                format!("[`{path}`](../src/{file})")
+            })
+            .collect();
+        let severity = match code.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Hint => "hint",
+        };
+        page.push_str(&format!(
+            "| {} | {} | {severity} | {} | {} |\n",
+            code.id(),
+            code.name(),
+            code.description().replace('|', "\\|"),
+            links.join(", ")
+        ));
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/DIAGNOSTICS.md");
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &page).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == page,
+        "docs/DIAGNOSTICS.md is stale: run UPDATE_DOCS=1 cargo test --test codes"
+    );
+}

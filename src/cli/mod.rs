@@ -352,7 +352,7 @@ fn check(directory: &std::path::Path, args: &CheckArgs) -> Result<ExitCode> {
     report::write(&mut out, args.format, &workspace.files, &findings, &summary)
         .context("cannot write the report")?;
     out.flush().ok();
-    let failed = findings.iter().any(|f| f.severity >= threshold);
+    let failed = findings.iter().any(|f| f.severity() >= threshold);
     Ok(if failed {
         ExitCode::from(1)
     } else {

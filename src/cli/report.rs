@@ -38,15 +38,15 @@ impl Summary {
         Summary {
             errors: findings
                 .iter()
-                .filter(|f| f.severity == Severity::Error)
+                .filter(|f| f.severity() == Severity::Error)
                 .count(),
             warnings: findings
                 .iter()
-                .filter(|f| f.severity == Severity::Warning)
+                .filter(|f| f.severity() == Severity::Warning)
                 .count(),
             hints: findings
                 .iter()
-                .filter(|f| f.severity == Severity::Hint)
+                .filter(|f| f.severity() == Severity::Hint)
                 .count(),
             counts: [
                 (model.policies.len(), "policy", "policies"),
@@ -136,7 +136,7 @@ fn human(
 }
 
 fn rendered(finding: &Diagnostic) -> Rendered<crate::diag::FileId> {
-    let severity = match finding.severity {
+    let severity = match finding.severity() {
         Severity::Error => codespan_reporting::diagnostic::Severity::Error,
         Severity::Warning => codespan_reporting::diagnostic::Severity::Warning,
         Severity::Hint => codespan_reporting::diagnostic::Severity::Help,
@@ -174,7 +174,7 @@ fn to_json(files: &Files, findings: &[Diagnostic], summary: &Summary) -> Value {
             let mut value = location(files, f);
             value["code"] = json!(f.code.id());
             value["name"] = json!(f.code.name());
-            value["severity"] = json!(f.severity);
+            value["severity"] = json!(f.severity());
             value["message"] = json!(f.message);
             value["help"] = json!(f.help);
             value["related"] = f
@@ -205,7 +205,7 @@ fn github(
 ) -> std::io::Result<()> {
     for f in findings {
         let (start, end) = files.range(f.file, &f.span);
-        let level = match f.severity {
+        let level = match f.severity() {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Hint => "notice",
@@ -311,7 +311,7 @@ fn sarif_result(files: &Files, finding: &Diagnostic) -> Value {
     let mut result = json!({
         "ruleId": finding.code.id(),
         "ruleIndex": index,
-        "level": level(finding.severity),
+        "level": level(finding.severity()),
         "message": { "text": text },
         "locations": [sarif_location(files, finding.file, &finding.span)],
     });

@@ -530,7 +530,7 @@ fn views(version: &Version) -> Vec<FindingView> {
                 path: files.get(d.file).path.clone(),
                 line: start.line,
                 column: start.column,
-                severity: d.severity,
+                severity: d.severity(),
                 code: d.code,
                 name: d.code.name(),
                 message: d.message.clone(),
