@@ -2,11 +2,7 @@
 
 mod common;
 
-use common::{AS_OF, Fixture};
-
-fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
+use common::{AS_OF, Fixture, output_text as stdout};
 
 /// A fixture with an unknown person, an uncovered requirement and a duplicate id.
 fn broken() -> Fixture {

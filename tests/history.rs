@@ -5,14 +5,8 @@
 mod common;
 
 use common::git::{ALICE, BOB, CAROL, Git};
-use common::{AS_OF, Finding, stdout};
+use common::{AS_OF, only, stdout};
 use crosswalk::diag::Code;
-
-fn only(findings: Vec<Finding>, code: Code) -> Finding {
-    assert_eq!(findings.len(), 1, "{findings:#?}");
-    assert_eq!(findings[0].code, code, "{findings:#?}");
-    findings.into_iter().next().unwrap()
-}
 
 /// The approved fixture of 2026-03-02, then a change to the policy committed on 2026-04-01.
 fn policy_changed(author: (&str, &str), message: &str) -> (Git, git2::Oid) {

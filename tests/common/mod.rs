@@ -183,16 +183,9 @@ impl Fixture {
             .collect()
     }
 
-    /// The only finding, which must have this code.
+    /// The only finding of `check`, which must have this code.
     pub fn only(&self, code: Code) -> Finding {
-        let findings = self.check();
-        assert_eq!(
-            findings.len(),
-            1,
-            "expected exactly one finding, got {findings:#?}"
-        );
-        assert_eq!(findings[0].code, code, "{findings:#?}");
-        findings.into_iter().next().unwrap()
+        only(self.check(), code)
     }
 
     /// Runs the binary here.
@@ -251,6 +244,22 @@ impl Finding {
         assert!(self.message.contains(text), "{self:#?}");
         self
     }
+}
+
+/// The only finding, which must have this code.
+pub fn only(findings: Vec<Finding>, code: Code) -> Finding {
+    assert_eq!(
+        findings.len(),
+        1,
+        "expected exactly one finding, got {findings:#?}"
+    );
+    assert_eq!(findings[0].code, code, "{findings:#?}");
+    findings.into_iter().next().unwrap()
+}
+
+/// The standard output of a run, whatever its exit code.
+pub fn output_text(output: &std::process::Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
 }
 
 /// The standard output of a run that must have succeeded (its standard error otherwise).
