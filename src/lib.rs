@@ -2,8 +2,13 @@
 //!
 //! A pipeline, one module per stage, data flowing one way:
 //! [`load`] (walk the repository, split front matter, keep spans) → [`model`] (typed documents,
-//! frameworks, configuration) → [`check`] (rules → [`diag::Diagnostic`]s) → [`cli`] (commands and
-//! output formats). The library never prints; the binary in `main.rs` only calls [`cli::main`].
+//! frameworks, configuration, and every domain rule: scope, coverage, who may approve, the judging
+//! date) → [`history`] (git history → the review trail) → [`check`] (rules over the model and the
+//! trail → [`diag::Diagnostic`]s) → [`render`] (model and trail → files) → [`cli`] (arguments and
+//! output formats). [`plan`] is the orchestration the commands share (what `build` writes, how the
+//! judging date is resolved, how `diff` reads two revisions). The library never prints; the binary
+//! in `main.rs` tunes libgit2 and calls [`cli::main`]. `docs/ARCHITECTURE.md` says where each rule
+//! lives.
 
 #![warn(missing_docs)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]

@@ -12,8 +12,9 @@ use std::path::Path;
 use crate::Workspace;
 use crate::diag::Diagnostic;
 use crate::history::Trail;
-use crate::history::approval::{Approvers, People, last_approved};
+use crate::history::approval::{People, last_approved};
 use crate::history::snapshot;
+use crate::model::approvers::Approvers;
 use crate::model::judging::{self, Basis, DateInputs, JudgingDate};
 use crate::render::{self, Stamp, Templates};
 

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, Files};
-use crate::history::approval::Approvers;
+use crate::model::approvers::Approvers;
 use crate::model::{Model, attachment_path};
 
 /// The first line of the generated block.

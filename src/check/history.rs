@@ -4,9 +4,10 @@
 use std::collections::BTreeSet;
 
 use crate::diag::{Code, Diagnostic, FileId, Files};
-use crate::history::approval::{Approvers, People, Verdict, judge, last_approved};
+use crate::history::approval::{People, Verdict, judge, last_approved};
 use crate::history::{Trail, Who, short};
 use crate::model::Model;
+use crate::model::approvers::Approvers;
 
 /// Runs the history rules. Paths that the findings point at but that were not loaded (attachments,
 /// deleted files) are added to `files`.

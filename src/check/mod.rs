@@ -1,4 +1,4 @@
-//! Stage 3, check: rules over the model that yield diagnostics.
+//! Stage 4, check: rules over the model (and the review trail) that yield diagnostics.
 //!
 //! Takes a [`Model`] and the date to judge freshness as of; gives findings, never errors. Each rule
 //! family lives in its own module: [`ids`] (uniqueness and catalog integrity), [`references`] (every

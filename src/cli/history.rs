@@ -8,9 +8,10 @@ use crate::history::report::{TrailRow, trail_rows};
 use anyhow::{Context, Result, bail};
 
 use crate::Workspace;
-use crate::history::approval::{Approvers, People, Verdict, judge};
+use crate::history::approval::{People, Verdict, judge};
 use crate::history::reviews::Reviews;
 use crate::history::{Commit, Trail, Who, short};
+use crate::model::approvers::Approvers;
 
 /// Output format of the trail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

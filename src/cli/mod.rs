@@ -1,6 +1,7 @@
-//! Stage 4, cli: commands, arguments and output formats.
+//! Stage 6, cli: commands, arguments and output formats.
 //!
-//! Takes the command line; runs the pipeline stages and prints their results in the chosen format.
+//! Takes the command line; runs the pipeline (through [`crate::plan`] where a command needs more than
+//! one stage) and prints the results in the chosen format.
 //! This is the only module that writes to the terminal. Exit codes: 0 clean, 1 findings at or above
 //! `--deny`, 2 usage or I/O failure.
 

@@ -1,19 +1,14 @@
-//! Whether a change is approved: who may approve which file, and how each recorded approval counts.
+//! Whether a change is approved: how each recorded approval counts.
 //!
 //! An approval counts when its approver is a person of `[people]` (by email or GitHub login,
-//! case-insensitive) who may approve the file and is not the change's author (segregation of duties,
-//! SOC 2 CC8.1). Who may approve:
-//! - a policy: its owner and approvers;
-//! - a control: its owner and approvers, and its policy's owner and approvers;
-//! - an evidence record and its attachments: whoever may approve one of the controls it proves;
-//! - a risk: its owner and approvers;
-//! - anything else in the compliance folders (`crosswalk.toml`, catalogs, deleted documents): the
-//!   owners and approvers of the policies, that is, management.
+//! case-insensitive) who may approve the file ([`crate::model::approvers`]) and is not the change's
+//! author (segregation of duties, SOC 2 CC8.1). [`judge`] is the one place this is decided.
 
 use std::collections::{BTreeSet, HashMap};
 
 use super::{Commit, Source, Who};
-use crate::model::{Config, Model, Text};
+use crate::model::Config;
+use crate::model::approvers::Approvers;
 
 /// How people are recognised in git and on the forge.
 pub struct People {
@@ -201,79 +196,4 @@ fn push_unique(list: &mut Vec<String>, person: &str) {
     if !list.iter().any(|p| p == person) {
         list.push(person.to_string());
     }
-}
-
-/// Who may approve changes to each file of the model.
-pub struct Approvers<'a> {
-    model: &'a Model,
-    management: BTreeSet<String>,
-}
-
-impl<'a> Approvers<'a> {
-    /// Indexes the model.
-    pub fn new(model: &'a Model) -> Self {
-        let management = model
-            .policies
-            .iter()
-            .flat_map(|p| std::iter::once(&p.data.owner).chain(&p.data.approvers))
-            .map(|k| k.get_ref().clone())
-            .collect();
-        Approvers { model, management }
-    }
-
-    /// The people who may approve a change to the file at `path` (relative to the root).
-    pub fn of(&self, path: &str) -> BTreeSet<String> {
-        let model = self.model;
-        if let Some(p) = model.policies.iter().find(|d| d.path == path) {
-            return keys([&p.data.owner].into_iter().chain(&p.data.approvers));
-        }
-        if let Some(c) = model.controls.iter().find(|d| d.path == path) {
-            return self.of_control(c.data.id.get_ref());
-        }
-        if let Some(r) = model.risks.iter().find(|d| d.path == path) {
-            return keys([&r.data.owner].into_iter().chain(&r.data.approvers));
-        }
-        let record = model
-            .evidence
-            .iter()
-            .find(|d| d.path == path || is_attachment_of(&d.path, &d.data.attachments, path));
-        if let Some(e) = record {
-            return e
-                .data
-                .controls
-                .iter()
-                .flat_map(|c| self.of_control(c.get_ref()))
-                .collect();
-        }
-        self.management.clone()
-    }
-
-    fn of_control(&self, id: &str) -> BTreeSet<String> {
-        let Some(control) = self.model.control(id) else {
-            return BTreeSet::new();
-        };
-        let mut allowed = keys(
-            [&control.data.owner]
-                .into_iter()
-                .chain(&control.data.approvers),
-        );
-        if let Some(policy) = self.model.policy(control.data.policy.get_ref()) {
-            allowed.extend(keys(
-                [&policy.data.owner]
-                    .into_iter()
-                    .chain(&policy.data.approvers),
-            ));
-        }
-        allowed
-    }
-}
-
-fn keys<'k>(people: impl Iterator<Item = &'k Text>) -> BTreeSet<String> {
-    people.map(|k| k.get_ref().clone()).collect()
-}
-
-fn is_attachment_of(record: &str, attachments: &[crate::model::Attachment], path: &str) -> bool {
-    attachments
-        .iter()
-        .any(|a| crate::model::attachment_path(record, a.path.get_ref()).as_deref() == Some(path))
 }

@@ -1,4 +1,4 @@
-//! Stage, history: git history as evidence of review and approval.
+//! Stage 3, history: git history as evidence of review and approval.
 //!
 //! Takes the repository root, which paths are compliance files, and optionally forge review records;
 //! gives a [`Trail`]: every commit that changed a compliance file, each with its author, the date it
@@ -9,7 +9,9 @@
 //! A change on a branch that a merge commit brought into the mainline inherits the merge's approvals
 //! (trailers, notes, forge reviews): that is where a reviewer's approval is recorded. The merge commit
 //! itself is not a change: its diff is the branch's commits'. [`approval`] judges whether an approval
-//! counts; nothing outside this module touches git2.
+//! counts. This stage is the only code that uses git2 (the binary only tunes it at start-up): the
+//! walk in `walk`, tree comparison in `tree_diff`, commit assembly in `commits`, small operations in
+//! `git`, and versions read out of the object database in [`snapshot`].
 
 pub mod approval;
 mod commits;

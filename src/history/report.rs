@@ -1,8 +1,9 @@
 //! The review trail as rows an auditor reads: one per change, with its author, approvers and status.
 
-use super::approval::{ApprovalStatus, Approvers, People, Verdict, judge};
+use super::approval::{ApprovalStatus, People, Verdict, judge};
 use super::{ChangeKind, Commit, Trail, Who, short};
 use crate::model::Model;
+use crate::model::approvers::Approvers;
 
 /// One change, as an auditor reads it.
 #[derive(Clone, Debug, serde::Serialize)]

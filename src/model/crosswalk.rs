@@ -22,6 +22,12 @@ pub enum RelationType {
     Intersect,
 }
 
+impl std::fmt::Display for RelationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl RelationType {
     /// The same relation read from the other side: `subset` becomes `superset` and back.
     pub fn inverse(self) -> RelationType {

@@ -5,6 +5,7 @@
 //! valid ones into the typed structs of [`types`]. Gives a [`Model`] plus the diagnostics of files
 //! that did not make it in. Documents with errors are left out of the model; the rest still are.
 
+pub mod approvers;
 pub mod catalog;
 pub mod coverage;
 pub mod crosswalk;

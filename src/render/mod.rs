@@ -1,4 +1,4 @@
-//! Stage, render: the documents auditors are handed, from the model (and the review trail, where
+//! Stage 5, render: the documents auditors are handed, from the model (and the review trail, where
 //! there is one). Never re-reads files.
 //!
 //! Takes the model, the date freshness is judged as of, and the commit the outputs come from; gives

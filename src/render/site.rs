@@ -8,8 +8,9 @@ use serde::Serialize;
 use super::views::{MatrixRow, SoaRow};
 use super::{RenderError, Stamp, Templates, markdown};
 use crate::history::Trail;
-use crate::history::approval::{Approvers, People, judge, last_approved};
+use crate::history::approval::{People, judge, last_approved};
 use crate::history::report::{TrailRow, trail_rows};
+use crate::model::approvers::Approvers;
 use crate::model::{Control, Doc, Model, Satisfies, Text};
 
 #[derive(Serialize)]

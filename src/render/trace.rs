@@ -9,13 +9,42 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::diag::closest;
-use crate::model::{Control, Coverage, Doc, Model, names_requirement};
+use crate::model::crosswalk::RelationType;
+use crate::model::{Control, Coverage, Doc, Model, Status, names_requirement};
+
+/// The kind of thing traced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Traced {
+    /// A framework requirement.
+    Requirement,
+    /// A control.
+    Control,
+    /// A policy.
+    Policy,
+    /// An evidence record.
+    Evidence,
+    /// A risk.
+    Risk,
+}
+
+impl std::fmt::Display for Traced {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Traced::Requirement => "requirement",
+            Traced::Control => "control",
+            Traced::Policy => "policy",
+            Traced::Evidence => "evidence",
+            Traced::Risk => "risk",
+        })
+    }
+}
 
 /// What was traced.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Subject {
     /// requirement, control, policy, evidence or risk.
-    pub kind: &'static str,
+    pub kind: Traced,
     /// `iso27001:A.5.18` for a requirement, else the document id.
     pub id: String,
     /// Its title.
@@ -51,7 +80,7 @@ pub struct RelatedView {
     /// Its title.
     pub title: String,
     /// How the traced requirement relates to it (NIST IR 8477).
-    pub relation: &'static str,
+    pub relation: RelationType,
     /// Whether meeting the traced requirement fully meets this one (`equal`, `superset`).
     pub full_coverage: bool,
     /// Why the relation holds, if the crosswalk says.
@@ -70,7 +99,7 @@ pub struct ControlView {
     /// Path.
     pub path: String,
     /// implemented, partial or planned.
-    pub status: &'static str,
+    pub status: Status,
     /// Owner (key of `[people]`).
     pub owner: String,
     /// Its policy.
@@ -188,7 +217,7 @@ fn resolve(model: &Model, id: &str) -> Result<(Subject, Reach), TraceError> {
         .and_then(|f| f.requirement(&requirement.1))
         .map_or(String::new(), |r| r.title.clone());
     let subject = Subject {
-        kind: "requirement",
+        kind: Traced::Requirement,
         id: format!("{}:{}", requirement.0, requirement.1),
         title,
     };
@@ -214,7 +243,7 @@ fn resolve_document(model: &Model, id: &str) -> Option<(Subject, Reach)> {
     let same = |text: &crate::model::Text| text.get_ref() == id;
     if let Some(i) = model.controls.iter().position(|c| same(&c.data.id)) {
         let reach = reach_from_controls(model, BTreeSet::from([i]), true);
-        return Some((subject("control", &model.controls[i].data.title), reach));
+        return Some((subject(Traced::Control, &model.controls[i].data.title), reach));
     }
     if let Some(i) = model.policies.iter().position(|p| same(&p.data.id)) {
         let controls = indices(&model.controls, |c| same(&c.data.policy));
@@ -223,21 +252,21 @@ fn resolve_document(model: &Model, id: &str) -> Option<(Subject, Reach)> {
         reach
             .requirements
             .extend(requirement_keys(&model.policies[i].data.satisfies));
-        return Some((subject("policy", &model.policies[i].data.title), reach));
+        return Some((subject(Traced::Policy, &model.policies[i].data.title), reach));
     }
     if let Some(i) = model.evidence.iter().position(|e| same(&e.data.id)) {
         let record = &model.evidence[i].data;
         let controls = indices(&model.controls, |c| record.controls.contains(&c.data.id));
         let mut reach = reach_from_controls(model, controls, false);
         reach.evidence = BTreeSet::from([i]);
-        return Some((subject("evidence", &record.title), reach));
+        return Some((subject(Traced::Evidence, &record.title), reach));
     }
     let i = model.risks.iter().position(|r| same(&r.data.id))?;
     let risk = &model.risks[i].data;
     let controls = indices(&model.controls, |c| risk.controls.contains(&c.data.id));
     let mut reach = reach_from_controls(model, controls, true);
     reach.risks = BTreeSet::from([i]);
-    Some((subject("risk", &risk.title), reach))
+    Some((subject(Traced::Risk, &risk.title), reach))
 }
 
 /// `framework:id`, or an id that one catalog (preferably one in scope) has.
@@ -378,7 +407,7 @@ fn requirement_view(model: &Model, framework: &str, id: &str, title: &str) -> Re
                     .framework(r.framework)
                     .and_then(|f| f.requirement(r.requirement))
                     .map_or(String::new(), |q| q.title.clone()),
-                relation: r.kind.name(),
+                relation: r.kind,
                 full_coverage: r.kind.fully_satisfies(),
                 rationale: r.rationale.map(str::to_string),
                 controls: model.claimants(r.framework, r.requirement),
@@ -397,7 +426,7 @@ fn control_view(model: &Model, doc: &Doc<Control>, as_of: jiff::civil::Date) -> 
         id: control.id.get_ref().clone(),
         title: control.title.clone(),
         path: doc.path.clone(),
-        status: control.status.get_ref().name(),
+        status: *control.status.get_ref(),
         owner: control.owner.get_ref().clone(),
         policy: control.policy.get_ref().clone(),
         frequency: effective.describe(),

@@ -20,10 +20,11 @@ use super::views::{SoaRow, soa_rows};
 use crate::Workspace;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::history::ChangeKind;
-use crate::history::approval::{Approvers, People, Verdict, judge};
+use crate::history::approval::{People, Verdict, judge};
 use crate::history::snapshot::{Range, Revision};
 use crate::load::Kind;
 use crate::model::Model;
+use crate::model::approvers::Approvers;
 
 /// One version of the repository, loaded and checked.
 pub struct Version<'a> {
