@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Attachment, Doc, Evidence, Model, Status, inside, slash};
+use crate::model::{Attachment, Doc, Evidence, Freshness, Model, inside, slash};
 
 /// Checks every attachment of every evidence record.
 pub fn check_attachments(model: &Model, found: &mut Vec<Diagnostic>) {
@@ -143,14 +143,11 @@ pub fn check_freshness(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<
     let latest = model.latest_evidence(as_of);
     for control in &model.controls {
         let data = &control.data;
-        if *data.status.get_ref() == Status::Planned {
-            continue;
-        }
         let id = data.id.get_ref();
-        let effective = model.effective_frequency(data);
-        let frequency = effective.describe();
-        match latest.get(id.as_str()) {
-            None => found.push(
+        let record = latest.get(id.as_str()).copied();
+        match model.freshness(data, record, as_of) {
+            Freshness::Planned | Freshness::Fresh(_) => {}
+            Freshness::NoEvidence => found.push(
                 Diagnostic::new(
                     Code::ControlWithoutEvidence,
                     control.file,
@@ -164,28 +161,28 @@ pub fn check_freshness(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<
                     "add an evidence record with `controls = [\"{id}\"]`"
                 )),
             ),
-            Some(record) => {
+            Freshness::Stale(record) => {
+                let effective = model.effective_frequency(data);
+                let frequency = effective.describe();
                 let collected = record.data.collected.get_ref().0;
-                if collected < effective.cadence.window_start(as_of) {
-                    let set_at = match &effective.expected_by {
-                        Some(e) => (control.span(e.claim), "the requirement that expects it"),
-                        None => (control.span(&data.frequency), "frequency set here"),
-                    };
-                    found.push(
-                        Diagnostic::new(
-                            Code::EvidenceStale,
-                            record.file,
-                            record.span(&record.data.collected),
-                            format!(
-                                "the latest evidence of control `{id}` was collected {collected}: older than its {frequency} frequency allows as of {as_of}"
-                            ),
-                        )
-                        .with_related(control.file, set_at.0, set_at.1)
-                        .with_help(format!(
-                            "collect fresh evidence of `{id}` and add a record, or correct the control's frequency"
-                        )),
-                    );
-                }
+                let set_at = match &effective.expected_by {
+                    Some(e) => (control.span(e.claim), "the requirement that expects it"),
+                    None => (control.span(&data.frequency), "frequency set here"),
+                };
+                found.push(
+                    Diagnostic::new(
+                        Code::EvidenceStale,
+                        record.file,
+                        record.span(&record.data.collected),
+                        format!(
+                            "the latest evidence of control `{id}` was collected {collected}: older than its {frequency} frequency allows as of {as_of}"
+                        ),
+                    )
+                    .with_related(control.file, set_at.0, set_at.1)
+                    .with_help(format!(
+                        "collect fresh evidence of `{id}` and add a record, or correct the control's frequency"
+                    )),
+                );
             }
         }
     }

@@ -9,6 +9,7 @@ pub mod approvers;
 pub mod catalog;
 pub mod coverage;
 pub mod crosswalk;
+pub mod freshness;
 pub mod judging;
 pub mod schema;
 pub mod types;
@@ -23,6 +24,7 @@ use toml::de::DeTable;
 
 pub use catalog::Framework;
 pub use coverage::{Coverage, Implementation};
+pub use freshness::Freshness;
 use schema::{Place, Validators};
 pub use types::*;
 

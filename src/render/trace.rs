@@ -243,7 +243,10 @@ fn resolve_document(model: &Model, id: &str) -> Option<(Subject, Reach)> {
     let same = |text: &crate::model::Text| text.get_ref() == id;
     if let Some(i) = model.controls.iter().position(|c| same(&c.data.id)) {
         let reach = reach_from_controls(model, BTreeSet::from([i]), true);
-        return Some((subject(Traced::Control, &model.controls[i].data.title), reach));
+        return Some((
+            subject(Traced::Control, &model.controls[i].data.title),
+            reach,
+        ));
     }
     if let Some(i) = model.policies.iter().position(|p| same(&p.data.id)) {
         let controls = indices(&model.controls, |c| same(&c.data.policy));
@@ -252,7 +255,10 @@ fn resolve_document(model: &Model, id: &str) -> Option<(Subject, Reach)> {
         reach
             .requirements
             .extend(requirement_keys(&model.policies[i].data.satisfies));
-        return Some((subject(Traced::Policy, &model.policies[i].data.title), reach));
+        return Some((
+            subject(Traced::Policy, &model.policies[i].data.title),
+            reach,
+        ));
     }
     if let Some(i) = model.evidence.iter().position(|e| same(&e.data.id)) {
         let record = &model.evidence[i].data;
@@ -435,8 +441,7 @@ fn control_view(model: &Model, doc: &Doc<Control>, as_of: jiff::civil::Date) -> 
             .map(|(f, i)| format!("{f}:{i}"))
             .collect(),
         latest_evidence: record.map(|r| r.data.id.get_ref().clone()),
-        fresh: record
-            .is_some_and(|r| r.data.collected.get_ref().0 >= effective.cadence.window_start(as_of)),
+        fresh: record.is_some_and(|r| model.is_fresh(control, r, as_of)),
     }
 }
 

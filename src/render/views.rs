@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::model::{Control, Doc, Evidence, Framework, Implementation, Model, Status};
+use crate::model::{Control, Doc, Evidence, Framework, Freshness, Implementation, Model, Status};
 
 /// One Annex A control in the Statement of Applicability.
 #[derive(Clone, Debug, Serialize)]
@@ -220,18 +220,16 @@ fn gap(
     as_of: jiff::civil::Date,
 ) -> String {
     let data = &control.data;
-    match (*data.status.get_ref(), record) {
-        (Status::Planned, _) => "planned: not operating".into(),
-        (_, None) => "no evidence".into(),
-        (status, Some(record)) => {
-            let collected = record.data.collected.get_ref().0;
-            if collected < model.effective_frequency(data).cadence.window_start(as_of) {
-                format!("evidence stale: last collected {collected}")
-            } else if status == Status::Partial {
-                "partially implemented".into()
-            } else {
-                String::new()
-            }
+    match model.freshness(data, record, as_of) {
+        Freshness::Planned => "planned: not operating".into(),
+        Freshness::NoEvidence => "no evidence".into(),
+        Freshness::Stale(record) => format!(
+            "evidence stale: last collected {}",
+            record.data.collected.get_ref().0
+        ),
+        Freshness::Fresh(_) if *data.status.get_ref() == Status::Partial => {
+            "partially implemented".into()
         }
+        Freshness::Fresh(_) => String::new(),
     }
 }
