@@ -20,6 +20,7 @@ pub mod diag;
 pub mod history;
 pub mod load;
 pub mod model;
+mod names;
 pub mod plan;
 pub mod render;
 

@@ -11,10 +11,9 @@ pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
     for doc in &model.controls {
         if *doc.data.status.get_ref() == Status::Planned {
             found.push(
-                Diagnostic::new(
+                doc.finding(
                     Code::ControlPlanned,
-                    doc.file,
-                    doc.span(&doc.data.status),
+                    &doc.data.status,
                     format!(
                         "control `{}` is planned: until it operates it covers nothing",
                         doc.data.id.get_ref()
@@ -51,27 +50,24 @@ fn check_exclusions(
             .is_some_and(|g| g.excludable);
         if !excludable {
             found.push(
-                Diagnostic::new(
-                    Code::RequirementNotExcludable,
-                    config.file,
-                    config.span(id),
-                    format!(
-                        "{} `{}` ({}) cannot be excluded: its group `{}` is mandatory",
-                        framework.title(),
-                        id.get_ref(),
-                        requirement.title,
-                        requirement.group.get_ref()
-                    ),
-                )
-                .with_help("map a control to it instead"),
+                config
+                    .finding(
+                        Code::RequirementNotExcludable,
+                        id,
+                        format!(
+                            "{} `{}` ({}) cannot be excluded: its group `{}` is mandatory",
+                            framework.title(),
+                            id.get_ref(),
+                            requirement.title,
+                            requirement.group.get_ref()
+                        ),
+                    )
+                    .with_help("map a control to it instead"),
             );
         }
         if justification.get_ref().trim().is_empty() {
             found.push(
-                Diagnostic::new(
-                    Code::ExclusionWithoutJustification,
-                    config.file,
-                    config.span(justification),
+                config.finding(Code::ExclusionWithoutJustification, justification,
                     format!("the exclusion of `{}` has no justification", id.get_ref()),
                 )
                 .with_help("say why the control does not apply: an auditor reads this in the Statement of Applicability"),
@@ -79,10 +75,7 @@ fn check_exclusions(
         }
         for (control, claim) in claims_of(model, framework.id(), id.get_ref()) {
             found.push(
-                Diagnostic::new(
-                    Code::ExcludedRequirementClaimed,
-                    control.file,
-                    control.span(claim),
+                control.finding(Code::ExcludedRequirementClaimed, claim,
                     format!(
                         "control `{}` claims `{}`, which crosswalk.toml excludes",
                         control.data.id.get_ref(),
@@ -146,21 +139,21 @@ fn check_requirements(
             } else {
                 "claim it in the `[satisfies]` of a control that addresses it".to_string()
             };
-            Diagnostic::new(
-                Code::RequirementUncovered,
-                config.file,
-                config.span(framework_id),
-                format!("{described} is not covered by any control"),
-            )
-            .with_help(help)
+            config
+                .finding(
+                    Code::RequirementUncovered,
+                    framework_id,
+                    format!("{described} is not covered by any control"),
+                )
+                .with_help(help)
         } else {
-            Diagnostic::new(
-                Code::RequirementPartiallyCovered,
-                config.file,
-                config.span(framework_id),
-                format!("{described} is claimed only by partial or planned controls"),
-            )
-            .with_help("it is covered once one of its controls is implemented")
+            config
+                .finding(
+                    Code::RequirementPartiallyCovered,
+                    framework_id,
+                    format!("{described} is claimed only by partial or planned controls"),
+                )
+                .with_help("it is covered once one of its controls is implemented")
         };
         found.push(diagnostic);
     }

@@ -54,10 +54,9 @@ fn catalog<'m>(
     if framework.is_none() {
         let ids = model.frameworks.iter().map(Framework::id);
         found.push(
-            Diagnostic::new(
+            doc.finding(
                 Code::UnknownFramework,
-                doc.file,
-                doc.span(id),
+                id,
                 format!(
                     "crosswalk relates catalog `{}`, which does not exist",
                     id.get_ref()

@@ -79,10 +79,7 @@ fn check_attachment(
     match sha256(&path) {
         Ok(actual) if actual == *attachment.sha256.get_ref() => {}
         Ok(actual) => found.push(
-            Diagnostic::new(
-                Code::AttachmentHashMismatch,
-                record.file,
-                record.span(&attachment.sha256),
+            record.finding(Code::AttachmentHashMismatch, &attachment.sha256,
                 format!("attachment `{written}` has SHA-256 {actual}, not the recorded one"),
             )
             .with_help(format!(
@@ -127,16 +124,18 @@ pub fn check_freshness(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<
         let collected = record.data.collected.get_ref().0;
         if collected > as_of {
             found.push(
-                Diagnostic::new(
-                    Code::EvidenceFromFuture,
-                    record.file,
-                    record.span(&record.data.collected),
-                    format!(
-                        "evidence `{}` is dated {collected}, after {as_of}",
-                        record.data.id.get_ref()
+                record
+                    .finding(
+                        Code::EvidenceFromFuture,
+                        &record.data.collected,
+                        format!(
+                            "evidence `{}` is dated {collected}, after {as_of}",
+                            record.data.id.get_ref()
+                        ),
+                    )
+                    .with_help(
+                        "check the date; freshness is judged as of --as-of (by default today)",
                     ),
-                )
-                .with_help("check the date; freshness is judged as of --as-of (by default today)"),
             );
         }
     }
@@ -148,18 +147,18 @@ pub fn check_freshness(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<
         match model.freshness(data, record, as_of) {
             Freshness::Planned | Freshness::Fresh(_) => {}
             Freshness::NoEvidence => found.push(
-                Diagnostic::new(
-                    Code::ControlWithoutEvidence,
-                    control.file,
-                    control.span(&data.id),
-                    format!(
-                        "control `{id}` is {} but no evidence record proves it",
-                        data.status.get_ref().name()
-                    ),
-                )
-                .with_help(format!(
-                    "add an evidence record with `controls = [\"{id}\"]`"
-                )),
+                control
+                    .finding(
+                        Code::ControlWithoutEvidence,
+                        &data.id,
+                        format!(
+                            "control `{id}` is {} but no evidence record proves it",
+                            data.status.get_ref().name()
+                        ),
+                    )
+                    .with_help(format!(
+                        "add an evidence record with `controls = [\"{id}\"]`"
+                    )),
             ),
             Freshness::Stale(record) => {
                 let effective = model.effective_frequency(data);
@@ -170,10 +169,7 @@ pub fn check_freshness(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<
                     None => (control.span(&data.frequency), "frequency set here"),
                 };
                 found.push(
-                    Diagnostic::new(
-                        Code::EvidenceStale,
-                        record.file,
-                        record.span(&record.data.collected),
+                    record.finding(Code::EvidenceStale, &record.data.collected,
                         format!(
                             "the latest evidence of control `{id}` was collected {collected}: older than its {frequency} frequency allows as of {as_of}"
                         ),
@@ -204,10 +200,7 @@ pub fn check_frequencies(model: &Model, found: &mut Vec<Diagnostic>) {
                 .as_deref()
                 .map_or(String::new(), |b| format!(" ({b})"));
             found.push(
-                Diagnostic::new(
-                    Code::FrequencyLaxerThanRequired,
-                    control.file,
-                    control.span(&data.frequency),
+                control.finding(Code::FrequencyLaxerThanRequired, &data.frequency,
                     format!(
                         "control `{}` operates {declared}, but {} `{}` ({}) expects {}{basis}",
                         data.id.get_ref(),

@@ -88,16 +88,12 @@ fn check_reviews(
             ),
         };
         found.push(
-            Diagnostic::new(
-                Code::ReviewOverdue,
-                policy.file,
-                policy.span(&policy.data.review),
-                message,
-            )
-            .with_help(format!(
-                "review it and record the review: `crosswalk review {} --approved-by PERSON`",
-                policy.data.id.get_ref()
-            )),
+            policy
+                .finding(Code::ReviewOverdue, &policy.data.review, message)
+                .with_help(format!(
+                    "review it and record the review: `crosswalk review {} --approved-by PERSON`",
+                    policy.data.id.get_ref()
+                )),
         );
     }
 }

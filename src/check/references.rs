@@ -67,10 +67,9 @@ impl Checker<'_> {
             format!("add `[people.{name}]` with a name and emails to crosswalk.toml")
         });
         found.push(
-            Diagnostic::new(
+            doc.finding(
                 Code::UnknownPerson,
-                doc.file,
-                doc.span(key),
+                key,
                 format!("`{name}` is not a person of `[people]` in crosswalk.toml"),
             )
             .with_help(help),
@@ -93,10 +92,9 @@ impl Checker<'_> {
             .iter()
             .map(|p| p.data.id.get_ref().as_str());
         found.push(
-            Diagnostic::new(
+            doc.finding(
                 Code::UnknownPolicy,
-                doc.file,
-                doc.span(id),
+                id,
                 format!("policy `{}` does not exist", id.get_ref()),
             )
             .with_optional_help(did_you_mean(id.get_ref(), ids)),
@@ -114,10 +112,9 @@ impl Checker<'_> {
                 .iter()
                 .map(|c| c.data.id.get_ref().as_str());
             found.push(
-                Diagnostic::new(
+                doc.finding(
                     Code::UnknownControl,
-                    doc.file,
-                    doc.span(id),
+                    id,
                     format!(
                         "{what} names control `{}`, which does not exist",
                         id.get_ref()
@@ -137,10 +134,9 @@ impl Checker<'_> {
             };
             if !self.scope.contains(framework_id.get_ref().as_str()) {
                 found.push(
-                    Diagnostic::new(
+                    doc.finding(
                         Code::FrameworkNotInScope,
-                        doc.file,
-                        doc.span(framework_id),
+                        framework_id,
                         format!("framework `{}` is not in scope", framework_id.get_ref()),
                     )
                     .with_help(format!(
@@ -203,20 +199,20 @@ impl Checker<'_> {
                         .map(|g| g.id.get_ref().as_str());
                     let known: Vec<&str> = groups.clone().collect();
                     found.push(
-                        Diagnostic::new(
-                            Code::UnknownCategory,
-                            config.file,
-                            config.span(category),
-                            format!(
-                                "`{}` is not a category of {}",
-                                category.get_ref(),
-                                framework.title()
+                        config
+                            .finding(
+                                Code::UnknownCategory,
+                                category,
+                                format!(
+                                    "`{}` is not a category of {}",
+                                    category.get_ref(),
+                                    framework.title()
+                                ),
+                            )
+                            .with_help(
+                                did_you_mean(category.get_ref(), groups)
+                                    .unwrap_or_else(|| format!("categories: {}", known.join(", "))),
                             ),
-                        )
-                        .with_help(
-                            did_you_mean(category.get_ref(), groups)
-                                .unwrap_or_else(|| format!("categories: {}", known.join(", "))),
-                        ),
                     );
                 }
             }

@@ -109,10 +109,7 @@ fn hint(model: &Model, control: &Doc<Control>, suggestion: &Suggestion) -> Diagn
     } else {
         "this control may satisfy part of it (a partial relation is never full coverage)"
     };
-    Diagnostic::new(
-        Code::CrosswalkSuggestion,
-        control.file,
-        control.span(suggestion.claim),
+    control.finding(Code::CrosswalkSuggestion, suggestion.claim,
         format!(
             "control `{}` claims {} `{}`, which the crosswalk `{}` relates to {} `{}`{target} ({}); no control claims `{}`: {verdict}",
             control.data.id.get_ref(),

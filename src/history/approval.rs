@@ -83,47 +83,30 @@ impl Verdict {
 }
 
 /// The kind of a change's verdict, as the review trail shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ApprovalStatus {
     /// A named approver's approval counts.
-    #[serde(rename = "approved")]
     Approved,
     /// Only a merged pull request counts (weaker evidence).
-    #[serde(rename = "approved (merged pull request)")]
     ApprovedByMerge,
     /// No approval recorded.
-    #[serde(rename = "unapproved")]
     Unapproved,
     /// Approved only by its author.
-    #[serde(rename = "self-approved")]
     SelfApproved,
     /// Approved only by people who may not approve the file.
-    #[serde(rename = "approved by non-approver")]
     NotAuthorised,
     /// Not judged: `crosswalk.toml` is invalid, so nobody is known.
-    #[serde(rename = "unknown")]
     Unknown,
 }
 
-impl ApprovalStatus {
-    /// The name, as serialised.
-    pub fn name(self) -> &'static str {
-        match self {
-            ApprovalStatus::Approved => "approved",
-            ApprovalStatus::ApprovedByMerge => "approved (merged pull request)",
-            ApprovalStatus::Unapproved => "unapproved",
-            ApprovalStatus::SelfApproved => "self-approved",
-            ApprovalStatus::NotAuthorised => "approved by non-approver",
-            ApprovalStatus::Unknown => "unknown",
-        }
-    }
-}
-
-impl std::fmt::Display for ApprovalStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
+crate::names!(serialize ApprovalStatus {
+    Approved => "approved",
+    ApprovedByMerge => "approved (merged pull request)",
+    Unapproved => "unapproved",
+    SelfApproved => "self-approved",
+    NotAuthorised => "approved by non-approver",
+    Unknown => "unknown",
+});
 
 /// A verdict and the identities that matched nobody in `[people]`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -44,20 +44,17 @@ pub enum Kind {
 impl Kind {
     /// The document kinds that are Markdown with front matter.
     pub const DOCUMENTS: [Kind; 4] = [Kind::Policy, Kind::Control, Kind::Evidence, Kind::Risk];
-
-    /// Lower-case name, as used by `crosswalk schema KIND`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Config => "config",
-            Kind::Crosswalk => "crosswalk",
-            Kind::Catalog => "catalog",
-            Kind::Policy => "policy",
-            Kind::Control => "control",
-            Kind::Evidence => "evidence",
-            Kind::Risk => "risk",
-        }
-    }
 }
+
+crate::names!(Kind {
+    Config => "config",
+    Crosswalk => "crosswalk",
+    Catalog => "catalog",
+    Policy => "policy",
+    Control => "control",
+    Evidence => "evidence",
+    Risk => "risk",
+});
 
 /// One readable file and where its TOML is.
 #[derive(Clone, Debug)]

@@ -9,14 +9,11 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-
 use super::catalog::Requirement;
 use super::{Control, Doc, Framework, FrameworkScope, Model, Status, Text};
 
 /// A requirement's coverage state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Coverage {
     /// An implemented control claims it.
     Covered,
@@ -27,22 +24,18 @@ pub enum Coverage {
     /// In scope, and no control claims it.
     Uncovered,
     /// Its framework or group is not in scope, and no control claims it.
-    #[serde(rename = "out of scope")]
     OutOfScope,
 }
 
-impl Coverage {
-    /// The name, as serialised: `covered`, `partial`, `excluded`, `uncovered`, `out of scope`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Coverage::Covered => "covered",
-            Coverage::Partial => "partial",
-            Coverage::Excluded => "excluded",
-            Coverage::Uncovered => "uncovered",
-            Coverage::OutOfScope => "out of scope",
-        }
-    }
+crate::names!(serialize Coverage {
+    Covered => "covered",
+    Partial => "partial",
+    Excluded => "excluded",
+    Uncovered => "uncovered",
+    OutOfScope => "out of scope",
+});
 
+impl Coverage {
     /// Whether the requirement is a gap: in scope, not excluded, and not covered.
     pub fn is_gap(self) -> bool {
         matches!(self, Coverage::Partial | Coverage::Uncovered)
@@ -67,32 +60,29 @@ impl Coverage {
     }
 }
 
-impl std::fmt::Display for Coverage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 /// How far an ISO 27001 Annex A control is implemented, as the Statement of Applicability says:
 /// the best status among the controls of the library that claim it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Implementation {
     /// An implemented control claims it.
-    #[serde(rename = "implemented")]
     Implemented,
     /// The best claiming control is partial.
-    #[serde(rename = "partial")]
     Partial,
     /// The only claiming controls are planned.
-    #[serde(rename = "planned")]
     Planned,
     /// Applicable, and no control claims it.
-    #[serde(rename = "not implemented")]
     NotImplemented,
     /// Excluded from the SoA.
-    #[serde(rename = "excluded")]
     Excluded,
 }
+
+crate::names!(serialize Implementation {
+    Implemented => "implemented",
+    Partial => "partial",
+    Planned => "planned",
+    NotImplemented => "not implemented",
+    Excluded => "excluded",
+});
 
 impl Implementation {
     /// The best status among the controls claiming an applicable requirement.
@@ -107,23 +97,6 @@ impl Implementation {
         } else {
             Implementation::NotImplemented
         }
-    }
-
-    /// The name, as serialised.
-    pub fn name(self) -> &'static str {
-        match self {
-            Implementation::Implemented => "implemented",
-            Implementation::Partial => "partial",
-            Implementation::Planned => "planned",
-            Implementation::NotImplemented => "not implemented",
-            Implementation::Excluded => "excluded",
-        }
-    }
-}
-
-impl std::fmt::Display for Implementation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
     }
 }
 

@@ -22,11 +22,12 @@ pub enum RelationType {
     Intersect,
 }
 
-impl std::fmt::Display for RelationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
+crate::names!(RelationType {
+    Equal => "equal",
+    Subset => "subset",
+    Superset => "superset",
+    Intersect => "intersect",
+});
 
 impl RelationType {
     /// The same relation read from the other side: `subset` becomes `superset` and back.
@@ -42,16 +43,6 @@ impl RelationType {
     /// `intersect` or `subset` relation is at most partial coverage.
     pub fn fully_satisfies(self) -> bool {
         matches!(self, RelationType::Equal | RelationType::Superset)
-    }
-
-    /// The lower-case name used in crosswalk files.
-    pub fn name(self) -> &'static str {
-        match self {
-            RelationType::Equal => "equal",
-            RelationType::Subset => "subset",
-            RelationType::Superset => "superset",
-            RelationType::Intersect => "intersect",
-        }
     }
 }
 

@@ -52,6 +52,16 @@ impl<T> Doc<T> {
         let span = value.span();
         span.start + self.offset..span.end + self.offset
     }
+
+    /// A finding at a value of this document.
+    pub fn finding<U>(
+        &self,
+        code: Code,
+        at: &Spanned<U>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(code, self.file, self.span(at), message)
+    }
 }
 
 /// The whole repository, typed.
@@ -372,10 +382,9 @@ pub fn layout(config: Option<&Doc<Config>>, diagnostics: &mut Vec<Diagnostic>) -
         let Some(globs) = globs else { continue };
         for glob in globs {
             if let Err(e) = globset::Glob::new(glob.get_ref()) {
-                diagnostics.push(Diagnostic::new(
+                diagnostics.push(config.finding(
                     Code::InvalidValue,
-                    config.file,
-                    config.span(glob),
+                    glob,
                     format!("invalid glob `{}`: {}", glob.get_ref(), e.kind()),
                 ));
             }
@@ -445,6 +454,10 @@ fn parse<T: DeserializeOwned>(
         offset: source.toml.start,
         header: if is_document { 0..3 } else { 0..0 },
     };
+    let report = |code, what, e: &toml::de::Error| {
+        let span = e.span().map_or(place.header.clone(), |s| place.shift(s));
+        Diagnostic::new(code, source.file, span, toml_message(what, e))
+    };
     let (table, errors) = DeTable::parse_recoverable(&text[source.toml.clone()]);
     let id = table
         .get_ref()
@@ -453,13 +466,7 @@ fn parse<T: DeserializeOwned>(
         .map(str::to_string);
     if !errors.is_empty() {
         for e in errors {
-            let span = e.span().map_or(place.header.clone(), |s| place.shift(s));
-            diagnostics.push(Diagnostic::new(
-                Code::TomlSyntax,
-                source.file,
-                span,
-                toml_message("invalid TOML", &e),
-            ));
+            diagnostics.push(report(Code::TomlSyntax, "invalid TOML", &e));
         }
         return Err(id);
     }
@@ -477,13 +484,7 @@ fn parse<T: DeserializeOwned>(
             data,
         }),
         Err(e) => {
-            let span = e.span().map_or(place.header.clone(), |s| place.shift(s));
-            diagnostics.push(Diagnostic::new(
-                Code::InvalidValue,
-                source.file,
-                span,
-                toml_message("invalid value", &e),
-            ));
+            diagnostics.push(report(Code::InvalidValue, "invalid value", &e));
             Err(id)
         }
     }

@@ -219,22 +219,11 @@ pub enum Status {
     Planned,
 }
 
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl Status {
-    /// The lower-case name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Implemented => "implemented",
-            Status::Partial => "partial",
-            Status::Planned => "planned",
-        }
-    }
-}
+crate::names!(Status {
+    Implemented => "implemented",
+    Partial => "partial",
+    Planned => "planned",
+});
 
 /// A policy document.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

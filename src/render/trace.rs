@@ -13,8 +13,7 @@ use crate::model::crosswalk::RelationType;
 use crate::model::{Control, Coverage, Doc, Model, Status, names_requirement};
 
 /// The kind of thing traced.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Traced {
     /// A framework requirement.
     Requirement,
@@ -28,17 +27,13 @@ pub enum Traced {
     Risk,
 }
 
-impl std::fmt::Display for Traced {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Traced::Requirement => "requirement",
-            Traced::Control => "control",
-            Traced::Policy => "policy",
-            Traced::Evidence => "evidence",
-            Traced::Risk => "risk",
-        })
-    }
-}
+crate::names!(serialize Traced {
+    Requirement => "requirement",
+    Control => "control",
+    Policy => "policy",
+    Evidence => "evidence",
+    Risk => "risk",
+});
 
 /// What was traced.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -13,14 +13,11 @@ use crate::render::{count, markdown_cell};
 pub fn to_markdown(report: &DiffReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## Compliance impact\n");
+    let [(base, base_name), (head, head_name)] = report.revisions();
+    let as_of = &report.as_of;
     let _ = writeln!(
         out,
-        "`{}` ({}) → `{}` ({}); evidence judged as of {}.\n",
-        crate::history::short(&report.base.commit),
-        report.base.name,
-        crate::history::short(&report.head.commit),
-        report.head.name,
-        report.as_of
+        "`{base}` ({base_name}) → `{head}` ({head_name}); evidence judged as of {as_of}.\n"
     );
     let uncovered: Vec<&RequirementChange> = report
         .requirements

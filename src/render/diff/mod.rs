@@ -57,6 +57,13 @@ pub struct DiffReport {
     pub approvals: Vec<ApprovalNeed>,
 }
 
+impl DiffReport {
+    /// The short commit id and the name of the base and of the head.
+    pub fn revisions(&self) -> [(&str, &str); 2] {
+        [&self.base, &self.head].map(|r| (crate::history::short(&r.commit), r.name.as_str()))
+    }
+}
+
 /// A document or configuration file that differs.
 #[derive(Clone, Debug)]
 pub struct DocumentChange {

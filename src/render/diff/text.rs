@@ -8,14 +8,11 @@ use super::{DiffReport, change_name};
 /// text form is the same report, one item per line.
 pub fn to_text(report: &DiffReport) -> String {
     let mut out = String::new();
+    let [(base, base_name), (head, head_name)] = report.revisions();
+    let as_of = &report.as_of;
     let _ = writeln!(
         out,
-        "{} ({}) -> {} ({}), evidence judged as of {}",
-        crate::history::short(&report.base.commit),
-        report.base.name,
-        crate::history::short(&report.head.commit),
-        report.head.name,
-        report.as_of
+        "{base} ({base_name}) -> {head} ({head_name}), evidence judged as of {as_of}"
     );
     let _ = writeln!(out, "\ndocuments: {}", report.documents.len());
     for d in &report.documents {
