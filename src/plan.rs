@@ -147,19 +147,40 @@ impl Outputs {
         }
         let organization = self.organization();
         let table = render::soa_table(&rows);
+        if format == TableFormat::Pdf {
+            let source = render::pdf::soa_source(organization, &table, &self.stamp.line());
+            return Ok(render::pdf::typeset(source, "soa", self.stamp.as_of)?);
+        }
+        let markdown = || render::soa_markdown(&self.templates, organization, &rows, &self.stamp);
+        self.table_output(
+            format,
+            markdown,
+            ("SoA", "Statement of Applicability"),
+            &table,
+        )
+    }
+
+    /// A table in Markdown (from its template), CSV or XLSX (a sheet named `names.0`, titled
+    /// `names.1: organisation`).
+    fn table_output(
+        &self,
+        format: TableFormat,
+        markdown: impl FnOnce() -> Result<String, render::RenderError>,
+        names: (&str, &str),
+        table: &render::Table,
+    ) -> Result<Vec<u8>, PlanError> {
         Ok(match format {
-            TableFormat::Md => {
-                render::soa_markdown(&self.templates, organization, &rows, &self.stamp)?
-                    .into_bytes()
-            }
-            TableFormat::Csv => render::csv::table(&table).into_bytes(),
+            TableFormat::Md => markdown()?.into_bytes(),
+            TableFormat::Csv => render::csv::table(table).into_bytes(),
             TableFormat::Xlsx => {
-                let title = format!("Statement of Applicability: {organization}");
-                render::xlsx("SoA", &title, &table, self.stamp.as_of)?
+                let title = format!("{}: {}", names.1, self.organization());
+                render::xlsx(names.0, &title, table, self.stamp.as_of)?
             }
             TableFormat::Pdf => {
-                let source = render::pdf::soa_source(organization, &table, &self.stamp.line());
-                render::pdf::typeset(source, "soa", self.stamp.as_of)?
+                return Err(PlanError::Refused(format!(
+                    "the {} is rendered as md, csv or xlsx; PDF is for the SoA and the policies",
+                    names.1.to_lowercase()
+                )));
             }
         })
     }
@@ -223,23 +244,9 @@ impl Outputs {
         let (titles, rows) = self.matrix_rows();
         let organization = self.organization();
         let table = render::matrix_table(&titles, &rows);
-        Ok(match format {
-            TableFormat::Md => {
-                render::matrix_markdown(&self.templates, organization, &titles, &rows, &self.stamp)?
-                    .into_bytes()
-            }
-            TableFormat::Csv => render::csv::table(&table).into_bytes(),
-            TableFormat::Xlsx => {
-                let title = format!("Mapping matrix: {organization}");
-                render::xlsx("Matrix", &title, &table, self.stamp.as_of)?
-            }
-            TableFormat::Pdf => {
-                return Err(PlanError::Refused(
-                    "the matrix is rendered as md, csv or xlsx; PDF is for the SoA and the policies"
-                        .into(),
-                ));
-            }
-        })
+        let markdown =
+            || render::matrix_markdown(&self.templates, organization, &titles, &rows, &self.stamp);
+        self.table_output(format, markdown, ("Matrix", "Mapping matrix"), &table)
     }
 
     /// Every file `crosswalk build` writes, by path relative to the output folder, in the order

@@ -322,12 +322,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => diff::run(&cli.directory, &base, &head, format, as_of, out.as_deref()),
         Command::Codeowners { out, check } => codeowners::run(&cli.directory, out, check),
         Command::Trace { id, format, as_of } => render::trace(&cli.directory, &id, format, as_of),
-        Command::Soa(args) => {
-            render::soa(&cli.directory, args.format, args.as_of, args.out.as_deref())
-        }
-        Command::Matrix(args) => {
-            render::matrix(&cli.directory, args.format, args.as_of, args.out.as_deref())
-        }
+        Command::Soa(args) => render::table(&cli.directory, render::Table::Soa, &args),
+        Command::Matrix(args) => render::table(&cli.directory, render::Table::Matrix, &args),
         Command::Schema { kind } => schema(kind),
         Command::Init { dir } => init::run(&cli.directory.join(dir)),
     }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use crate::model::judging::Basis;
-use crate::plan::{GapsFormat, Outputs, Progress, TableFormat};
+use crate::plan::{GapsFormat, Outputs, Progress};
 use crate::render;
 
 /// Output format of a trace.
@@ -66,24 +66,23 @@ pub(super) fn emit(bytes: &[u8], out: Option<&Path>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `crosswalk soa`.
-pub fn soa(
-    directory: &Path,
-    format: TableFormat,
-    as_of: Option<jiff::civil::Date>,
-    out: Option<&Path>,
-) -> Result<ExitCode> {
-    emit(&Outputs::read(directory, as_of)?.soa(format)?, out)
+/// Which table `crosswalk soa` or `crosswalk matrix` renders.
+#[derive(Clone, Copy, Debug)]
+pub enum Table {
+    /// The Statement of Applicability.
+    Soa,
+    /// The mapping matrix.
+    Matrix,
 }
 
-/// `crosswalk matrix`.
-pub fn matrix(
-    directory: &Path,
-    format: TableFormat,
-    as_of: Option<jiff::civil::Date>,
-    out: Option<&Path>,
-) -> Result<ExitCode> {
-    emit(&Outputs::read(directory, as_of)?.matrix(format)?, out)
+/// `crosswalk soa` and `crosswalk matrix`.
+pub fn table(directory: &Path, table: Table, args: &super::TableArgs) -> Result<ExitCode> {
+    let outputs = Outputs::read(directory, args.as_of)?;
+    let bytes = match table {
+        Table::Soa => outputs.soa(args.format)?,
+        Table::Matrix => outputs.matrix(args.format)?,
+    };
+    emit(&bytes, args.out.as_deref())
 }
 
 /// `crosswalk build`: every output into `out` (default `out/` at the repository root), with a
