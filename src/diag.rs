@@ -82,7 +82,7 @@ macro_rules! codes {
 
 codes! {
     UnreadableFile = "CW001", "unreadable-file", Error, ["load::load_config", "load::load_file"],
-        "A file could not be read: I/O failure, not UTF-8 text, or too large.";
+        "A file could not be read: I/O failure, not UTF-8 text (binary), or larger than 8 MiB.";
     FrontMatter = "CW002", "front-matter", Error, ["load::load_file"],
         "A Markdown document lacks TOML front matter between two `+++` lines at its top.";
     TomlSyntax = "CW003", "toml-syntax", Error, ["model::parse"],
@@ -90,17 +90,17 @@ codes! {
     UnknownKey = "CW004", "unknown-key", Error, ["model::schema::diagnose"],
         "A key that the format does not define (typos must not pass silently).";
     InvalidValue = "CW005", "invalid-value", Error, ["model::schema::diagnose", "model::parse", "model::layout"],
-        "A value of the wrong type, out of range, or not one of the allowed values.";
+        "A value of the wrong type, out of range, not one of the allowed values, or an invalid layout glob.";
     MissingKey = "CW006", "missing-key", Error, ["model::schema::diagnose"],
         "A required key is missing.";
     DuplicateId = "CW010", "duplicate-id", Error, ["check::ids::report_duplicate", "check::ids::check_catalog_ids", "check::crosswalks::check"],
         "Two documents, catalogs or catalog requirements share one id.";
     UnknownFramework = "CW011", "unknown-framework", Error, ["check::references::framework", "check::crosswalks::catalog"],
-        "A framework id that is neither a built-in catalog nor one in `frameworks/`.";
+        "A framework id that is neither a built-in catalog nor one in `frameworks/` (in a document, `crosswalk.toml` or a crosswalk).";
     UnknownRequirement = "CW012", "unknown-requirement", Error, ["check::references::requirement", "check::ids::check_catalog"],
         "A requirement id that the framework's catalog does not contain.";
     SupersededRequirement = "CW013", "superseded-requirement", Error, ["check::references::requirement"],
-        "A requirement id in the numbering of an older version of the framework.";
+        "A requirement id in the numbering of an older version of the framework; the help names the id that replaced it.";
     FrameworkNotInScope = "CW014", "framework-not-in-scope", Error, ["check::references::satisfies"],
         "A document refers to a framework that `crosswalk.toml` does not put in scope.";
     UnknownPerson = "CW015", "unknown-person", Error, ["check::references::person"],
@@ -124,11 +124,11 @@ codes! {
     ControlPlanned = "CW025", "control-planned", Warning, ["check::coverage::check"],
         "A control that is planned, not implemented: a gap until it operates.";
     CrosswalkSuggestion = "CW026", "crosswalk-suggestion", Hint, ["check::suggestions::hint"],
-        "A requirement no control claims that the crosswalk relates to one a control claims: that control may also satisfy it.";
+        "A requirement no control claims that the crosswalk relates to one a control claims: that control may also satisfy it (hints never fail a run).";
     AttachmentMissing = "CW030", "attachment-missing", Error, ["check::evidence::check_attachment"],
         "An evidence attachment that does not exist.";
     AttachmentOutsideRepository = "CW031", "attachment-outside-repository", Error, ["check::evidence::check_attachment"],
-        "An evidence attachment path that leaves the repository.";
+        "An evidence attachment path or symbolic link that leaves the repository.";
     AttachmentHashMismatch = "CW032", "attachment-hash-mismatch", Error, ["check::evidence::check_attachment"],
         "An evidence attachment whose SHA-256 differs from the recorded one.";
     EvidenceStale = "CW033", "evidence-stale", Error, ["check::evidence::check_freshness"],
