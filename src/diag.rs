@@ -111,6 +111,8 @@ codes! {
         "An evidence record or risk names a control that does not exist.";
     UnknownCategory = "CW018", "unknown-category", Error, ["check::references::config", "check::ids::check_catalog"],
         "A framework category (requirement group) in `crosswalk.toml` that the catalog does not define.";
+    DuplicateEmail = "CW019", "duplicate-email", Error, ["check::references::shared_emails"],
+        "Two people of `[people]` share an email address (compared case-insensitively), so git identities cannot tell them apart.";
     RequirementUncovered = "CW020", "requirement-uncovered", Error, ["check::coverage::check_requirements"],
         "An in-scope requirement that no control claims and that is not excluded.";
     ExclusionWithoutJustification = "CW021", "exclusion-without-justification", Error, ["check::coverage::check_exclusions"],
@@ -157,6 +159,16 @@ codes! {
         "An approval recorded by an identity that matches no person of `[people]`.";
     CodeownersOutOfDate = "CW050", "codeowners-out-of-date", Warning, ["check::codeowners::check"],
         "The generated block of CODEOWNERS no longer matches the documents' owners and approvers.";
+    CommitDatedBeforeParent = "CW060", "commit-dated-before-parent", Error, ["check::history::check_dates"],
+        "A commit dated before its parent: dates are claims, so the change is judged by its place in history, and the date is reported.";
+    UnknownAuthor = "CW061", "unknown-author", Error, ["check::history::check_approvals"],
+        "A change whose author matches no person of `[people]`: segregation of duties cannot be judged, so no approval counts.";
+    SymlinkInComplianceFolder = "CW062", "symlink-in-compliance-folder", Error, ["load::link_finding"],
+        "A symbolic link in a compliance folder, as `crosswalk.toml`, or in `templates/`: links are never followed.";
+    ApprovalNotSigned = "CW063", "approval-not-signed", Error, ["check::history::check_approvals"],
+        "In signed mode, an approval whose commit (or note commit) is not signed by a key the allowed-signers file lists for the approver.";
+    NoIndependentApprover = "CW064", "no-independent-approver", Error, ["check::references::independence"],
+        "A document whose only possible approver is its owner: every change its owner makes would be self-approved.";
 }
 
 /// Index of a file in [`Files`].

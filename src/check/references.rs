@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::diag::{Code, Diagnostic, FileId, did_you_mean};
 use crate::load::Kind;
-use crate::model::{Doc, Framework, Model, Satisfies, Text};
+use crate::model::{Config, Doc, Framework, Model, Satisfies, Text};
 
 /// Runs the reference rules. Needs a valid configuration.
 pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
@@ -29,14 +29,16 @@ pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
         scope,
     };
     checker.config(found);
+    shared_emails(config, found);
+    independence(model, found);
     for doc in &model.policies {
         checker.person(doc, &doc.data.owner, found);
-        checker.people(doc, &doc.data.approvers, found);
+        checker.people(doc, doc.data.approvers.get_ref(), found);
         checker.satisfies(doc, &doc.data.satisfies, found);
     }
     for doc in &model.controls {
         checker.person(doc, &doc.data.owner, found);
-        checker.people(doc, &doc.data.approvers, found);
+        checker.people(doc, doc.data.approvers.get_ref(), found);
         checker.policy(doc, &doc.data.policy, found);
         checker.satisfies(doc, &doc.data.satisfies, found);
     }
@@ -46,7 +48,7 @@ pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
     }
     for doc in &model.risks {
         checker.person(doc, &doc.data.owner, found);
-        checker.people(doc, &doc.data.approvers, found);
+        checker.people(doc, doc.data.approvers.get_ref(), found);
         checker.controls(doc, &doc.data.controls, "risk", found);
     }
 }
@@ -281,4 +283,78 @@ pub fn requirement(
         )
         .with_optional_help(did_you_mean(id, framework.requirement_ids())),
     );
+}
+
+/// Two people sharing an email address (case-insensitively): git identities could not tell them
+/// apart, so one could approve as the other.
+fn shared_emails(config: &Doc<Config>, found: &mut Vec<Diagnostic>) {
+    let mut seen: std::collections::HashMap<String, &Text> = std::collections::HashMap::new();
+    for (key, person) in &config.data.people {
+        for email in &person.emails {
+            match seen.get(&email.to_lowercase()) {
+                Some(first) if first.get_ref() != key.get_ref() => found.push(
+                    config
+                        .finding(
+                            Code::DuplicateEmail,
+                            key,
+                            format!(
+                                "`{}` and `{}` both have the email `{email}`",
+                                first.get_ref(),
+                                key.get_ref()
+                            ),
+                        )
+                        .with_related(config.file, config.span(first), "first listed here")
+                        .with_help("each address must name one person: remove it from one of them"),
+                ),
+                Some(_) => {}
+                None => {
+                    seen.insert(email.to_lowercase(), key);
+                }
+            }
+        }
+    }
+}
+
+/// A document whose only possible approver is its owner: nobody independent can approve the
+/// owner's changes (segregation of duties).
+fn independence(model: &Model, found: &mut Vec<Diagnostic>) {
+    let approvers = crate::model::approvers::Approvers::new(model);
+    let documents = model
+        .policies
+        .iter()
+        .map(|d| (d.file, d.offset, &d.path, &d.data.owner, &d.data.approvers))
+        .chain(
+            model
+                .controls
+                .iter()
+                .map(|d| (d.file, d.offset, &d.path, &d.data.owner, &d.data.approvers)),
+        )
+        .chain(
+            model
+                .risks
+                .iter()
+                .map(|d| (d.file, d.offset, &d.path, &d.data.owner, &d.data.approvers)),
+        );
+    for (file, offset, path, owner, listed) in documents {
+        let allowed = approvers.of(path);
+        if allowed.len() != 1 || !allowed.contains(owner.get_ref()) {
+            continue;
+        }
+        let at = match listed.span() {
+            span if span.is_empty() => owner.span(),
+            span => span,
+        };
+        found.push(
+            Diagnostic::new(
+                Code::NoIndependentApprover,
+                file,
+                at.start + offset..at.end + offset,
+                format!(
+                    "`{path}` can be approved only by its owner `{}`: every change the owner makes would be self-approved",
+                    owner.get_ref()
+                ),
+            )
+            .with_help("name at least one approver besides the owner in `approvers`"),
+        );
+    }
 }

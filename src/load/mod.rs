@@ -107,8 +107,13 @@ pub fn find_root(start: &Path) -> Result<PathBuf, LoadError> {
 /// Reads the configuration file; the layout it declares is resolved by the model stage.
 pub fn load_config(root: &Path, loaded: &mut Loaded) -> Result<(), LoadError> {
     let path = root.join(CONFIG_FILE);
-    let bytes = std::fs::read(&path).map_err(|e| LoadError::Io(path.clone(), e))?;
     loaded.root = root.to_path_buf();
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        let file = loaded.files.add(CONFIG_FILE, "");
+        loaded.diagnostics.push(link_finding(file, CONFIG_FILE));
+        return Ok(());
+    }
+    let bytes = std::fs::read(&path).map_err(|e| LoadError::Io(path.clone(), e))?;
     match decode(bytes) {
         Ok(text) => {
             let len = text.len();
@@ -130,13 +135,39 @@ pub fn load_config(root: &Path, loaded: &mut Loaded) -> Result<(), LoadError> {
     Ok(())
 }
 
-/// Reads every catalog and document that the layout selects.
+/// The folder of template overrides, whose files shape every rendered output.
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// Reads every catalog and document that the layout selects, and reports every symbolic link in
+/// the layout's folders and in `templates/`: links are never followed, so a document or template
+/// cannot be swapped for a file elsewhere (outside the repository, or outside what history judges).
 pub fn load_documents(loaded: &mut Loaded, layout: &Layout) {
     let found = find_files(&loaded.root, layout);
-    let texts = read_all(&loaded.root, &found);
-    for ((kind, relative), text) in found.into_iter().zip(texts) {
+    let texts = read_all(&loaded.root, &found.files);
+    for ((kind, relative), text) in found.files.into_iter().zip(texts) {
         load_file(loaded, kind, relative, text);
     }
+    let templates = Layout {
+        globs: vec![(Kind::Config, vec![format!("{TEMPLATES_DIR}/**")])],
+    };
+    let links = found
+        .links
+        .into_iter()
+        .chain(find_files(&loaded.root, &templates).links);
+    for link in links {
+        let file = loaded.files.add(link.clone(), "");
+        loaded.diagnostics.push(link_finding(file, &link));
+    }
+}
+
+fn link_finding(file: crate::diag::FileId, path: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::SymlinkInComplianceFolder,
+        file,
+        0..0,
+        format!("`{path}` is a symbolic link: crosswalk never follows links in compliance files"),
+    )
+    .with_help("replace the link with the file (or folder) itself, so that its history is the evidence")
 }
 
 /// Reads the files on all cores (opening and reading thousands of small files is most of a check),

@@ -61,26 +61,89 @@ impl Layout {
     }
 }
 
+/// The compiled patterns of a layout: which kind, if any, a path is.
+#[derive(Clone, Debug)]
+pub struct Matcher {
+    sets: Vec<(Kind, GlobSet)>,
+}
+
+impl Matcher {
+    /// The kind of the file at `path` (relative to the root, `/` separators): the first kind whose
+    /// patterns select it, as in [`find_files`]; `README.md` files are never documents.
+    pub fn kind_of(&self, path: &str) -> Option<Kind> {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if name.eq_ignore_ascii_case("README.md") {
+            return None;
+        }
+        self.sets
+            .iter()
+            .filter(|(_, set)| set.is_match(path))
+            .map(|(kind, _)| *kind)
+            .min()
+    }
+}
+
+impl Layout {
+    /// The layout's patterns, compiled.
+    pub fn matcher(&self) -> Matcher {
+        Matcher {
+            sets: self
+                .globs
+                .iter()
+                .filter_map(|(kind, patterns)| compile(patterns).map(|set| (*kind, set)))
+                .collect(),
+        }
+    }
+}
+
+/// What walking the layout found: the files it selects, and the symbolic links in its folders,
+/// which are never followed.
+#[derive(Clone, Debug, Default)]
+pub struct Found {
+    /// (kind, path relative to the root with `/` separators), sorted.
+    pub files: Vec<(Kind, String)>,
+    /// Symbolic links inside (or as) a layout folder, sorted.
+    pub links: Vec<String>,
+}
+
 /// Every file the layout selects, as (kind, path relative to `root` with `/` separators), sorted.
 ///
 /// Only the fixed directory prefix of each pattern is walked, so a large `target/` or `node_modules/`
 /// beside the documents costs nothing. `README.md` files are documentation of a folder, not documents,
 /// and are skipped. Invalid patterns select nothing (the model stage reports them).
-pub fn find_files(root: &Path, layout: &Layout) -> Vec<(Kind, String)> {
+pub fn find_files(root: &Path, layout: &Layout) -> Found {
     let mut found = Vec::new();
+    let mut links = Vec::new();
     for (kind, patterns) in &layout.globs {
         let Some(set) = compile(patterns) else {
             continue;
         };
         for prefix in walk_prefixes(patterns) {
-            collect(root, &prefix, &set, *kind, &mut found);
+            collect(root, &prefix, &set, *kind, &mut found, &mut links);
         }
     }
     // A file two kinds' patterns select belongs to the first kind.
     found.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
     found.dedup_by(|later, first| later.1 == first.1);
     found.sort();
-    found
+    links.sort();
+    links.dedup();
+    Found {
+        files: found,
+        links,
+    }
+}
+
+/// A path relative to `root`, with `/` separators.
+fn relative_to(root: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(root).ok()?;
+    Some(
+        relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
 }
 
 fn compile(patterns: &[String]) -> Option<GlobSet> {
@@ -120,28 +183,43 @@ fn walk_prefixes(patterns: &[String]) -> Vec<String> {
     prefixes
 }
 
-fn collect(root: &Path, prefix: &str, set: &GlobSet, kind: Kind, found: &mut Vec<(Kind, String)>) {
-    let start = if prefix.is_empty() {
-        root.to_path_buf()
-    } else {
-        root.join(prefix)
-    };
-    let walker = walkdir::WalkDir::new(start)
+fn collect(
+    root: &Path,
+    prefix: &str,
+    set: &GlobSet,
+    kind: Kind,
+    found: &mut Vec<(Kind, String)>,
+    links: &mut Vec<String>,
+) {
+    // A layout folder that is itself a link, or has one on its way, is never entered.
+    let mut at = root.to_path_buf();
+    for part in prefix.split('/').filter(|p| !p.is_empty()) {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            links.extend(relative_to(root, &at));
+            return;
+        }
+    }
+    let walker = walkdir::WalkDir::new(&at)
         .follow_links(false)
+        .follow_root_links(false)
         .into_iter()
         .filter_entry(|entry| !is_ignored_dir(entry));
     for entry in walker.flatten() {
+        let Some(relative) = relative_to(root, entry.path()) else {
+            continue;
+        };
+        if entry.path_is_symlink() {
+            // A linked folder, or a link where a document would be: never followed. Links among
+            // attachments are the evidence rules' (they may point inside the repository).
+            if entry.path().is_dir() || set.is_match(&relative) {
+                links.push(relative);
+            }
+            continue;
+        }
         if !entry.file_type().is_file() || entry.file_name().eq_ignore_ascii_case("README.md") {
             continue;
         }
-        let Ok(relative) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        let relative = relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
         if set.is_match(&relative) {
             found.push((kind, relative));
         }

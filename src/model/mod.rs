@@ -380,16 +380,33 @@ pub fn layout(config: Option<&Doc<Config>>, diagnostics: &mut Vec<Diagnostic>) -
     ];
     for (kind, globs) in kinds {
         let Some(globs) = globs else { continue };
+        let mut kept = Vec::new();
         for glob in globs {
-            if let Err(e) = globset::Glob::new(glob.get_ref()) {
+            let text = glob.get_ref();
+            let escapes = text.starts_with(['/', '\\'])
+                || text.split(['/', '\\']).any(|part| part == "..")
+                || text.get(1..2) == Some(":");
+            if escapes {
+                diagnostics.push(
+                    config
+                        .finding(
+                            Code::InvalidValue,
+                            glob,
+                            format!("the glob `{text}` leaves the repository"),
+                        )
+                        .with_help("layout globs are relative to the repository root and stay inside it: no leading `/`, no `..`"),
+                );
+            } else if let Err(e) = globset::Glob::new(text) {
                 diagnostics.push(config.finding(
                     Code::InvalidValue,
                     glob,
-                    format!("invalid glob `{}`: {}", glob.get_ref(), e.kind()),
+                    format!("invalid glob `{text}`: {}", e.kind()),
                 ));
+            } else {
+                kept.push(text.clone());
             }
         }
-        layout.set(kind, globs.iter().map(|g| g.get_ref().clone()).collect());
+        layout.set(kind, kept);
     }
     layout
 }

@@ -14,6 +14,14 @@ use toml::Spanned;
 /// A spanned string: an id, a person key, a requirement reference.
 pub type Text = Spanned<String>;
 
+/// A list of person keys, with the span of the whole list (an empty list still has a place).
+pub type PersonList = Spanned<Vec<Text>>;
+
+/// No one: the default of an absent list.
+fn no_one() -> PersonList {
+    Spanned::new(0..0, Vec::new())
+}
+
 /// Requirements a document satisfies: framework id → requirement ids.
 pub type Satisfies = BTreeMap<Text, Vec<Text>>;
 
@@ -239,9 +247,9 @@ pub struct Policy {
     #[schemars(schema_with = "person_schema")]
     pub owner: Text,
     /// Who may approve a change or a review.
-    #[serde(default)]
+    #[serde(default = "no_one")]
     #[schemars(schema_with = "people_schema")]
-    pub approvers: Vec<Text>,
+    pub approvers: PersonList,
     /// How often the policy must be reviewed.
     #[schemars(with = "Cadence")]
     pub review: Spanned<Cadence>,
@@ -270,9 +278,9 @@ pub struct Control {
     #[schemars(schema_with = "person_schema")]
     pub owner: Text,
     /// Who besides the owner and the policy's approvers may approve a change.
-    #[serde(default)]
+    #[serde(default = "no_one")]
     #[schemars(schema_with = "people_schema")]
-    pub approvers: Vec<Text>,
+    pub approvers: PersonList,
     /// How often the control operates; evidence older than this is stale.
     #[schemars(with = "Cadence")]
     pub frequency: Spanned<Cadence>,
@@ -362,9 +370,9 @@ pub struct Risk {
     #[schemars(schema_with = "person_schema")]
     pub owner: Text,
     /// Who besides the owner may approve a change.
-    #[serde(default)]
+    #[serde(default = "no_one")]
     #[schemars(schema_with = "people_schema")]
-    pub approvers: Vec<Text>,
+    pub approvers: PersonList,
     /// 1 (rare) to 5 (almost certain), before treatment.
     #[schemars(range(min = 1, max = 5))]
     pub likelihood: u8,

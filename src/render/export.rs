@@ -241,7 +241,7 @@ pub fn export(model: &Model, commit: Option<&str>, as_of: jiff::civil::Date) -> 
 fn policy(d: &Doc<Policy>) -> DocumentExport<PolicyFields> {
     let p = &d.data;
     let fields = PolicyFields {
-        approvers: texts(&p.approvers),
+        approvers: texts(p.approvers.get_ref()),
         classification: p.classification,
         owner: p.owner.get_ref().clone(),
         review: p.review.get_ref().to_string(),
@@ -255,7 +255,7 @@ fn policy(d: &Doc<Policy>) -> DocumentExport<PolicyFields> {
 fn control(model: &Model, d: &Doc<Control>) -> DocumentExport<ControlFields> {
     let c = &d.data;
     let fields = ControlFields {
-        approvers: texts(&c.approvers),
+        approvers: texts(c.approvers.get_ref()),
         effective_frequency: model.effective_frequency(c).cadence.to_string(),
         frequency: c.frequency.get_ref().to_string(),
         owner: c.owner.get_ref().clone(),
@@ -289,7 +289,7 @@ fn evidence(d: &Doc<Evidence>) -> DocumentExport<EvidenceFields> {
 fn risk(d: &Doc<Risk>) -> DocumentExport<RiskFields> {
     let r = &d.data;
     let fields = RiskFields {
-        approvers: texts(&r.approvers),
+        approvers: texts(r.approvers.get_ref()),
         controls: texts(&r.controls),
         impact: r.impact,
         likelihood: r.likelihood,

@@ -221,7 +221,7 @@ impl<'a> Site<'a> {
             id: p.id.get_ref().clone(),
             title: p.title.clone(),
             owner: self.name(&p.owner),
-            approvers: p.approvers.iter().map(|a| self.name(a)).collect(),
+            approvers: p.approvers.get_ref().iter().map(|a| self.name(a)).collect(),
             classification: format!("{:?}", p.classification).to_lowercase(),
             review: p.review.get_ref().to_string(),
             approved: self.approved(&doc.path),

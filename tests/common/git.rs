@@ -121,6 +121,197 @@ impl Git {
             .unwrap();
     }
 
+    /// Stages every change in the work tree and commits it on HEAD, with an author and a committer
+    /// that differ, each with its own date.
+    pub fn commit_by(
+        &self,
+        author: (&str, &str),
+        author_date: &str,
+        committer: (&str, &str),
+        committer_date: &str,
+        message: &str,
+    ) -> Oid {
+        let tree = self.repo.find_tree(self.stage()).unwrap();
+        let parents = self.head_commit().into_iter().collect::<Vec<_>>();
+        let parents: Vec<&git2::Commit> = parents.iter().collect();
+        self.repo
+            .commit(
+                Some("HEAD"),
+                &signature(author, author_date),
+                &signature(committer, committer_date),
+                message,
+                &tree,
+                &parents,
+            )
+            .unwrap()
+    }
+
+    /// Stages every change in the work tree and commits it on HEAD as a signed commit, the way
+    /// `git commit -S` does: `sign` gets the commit object's bytes (without the signature) and returns
+    /// the armoured signature that goes into its `gpgsig` header.
+    pub fn commit_signed(
+        &self,
+        author: (&str, &str),
+        committer: (&str, &str),
+        date: &str,
+        message: &str,
+        sign: impl FnOnce(&[u8]) -> String,
+    ) -> Oid {
+        let tree = self.repo.find_tree(self.stage()).unwrap();
+        let parents = self.head_commit().into_iter().collect::<Vec<_>>();
+        let parents: Vec<&git2::Commit> = parents.iter().collect();
+        let buffer = self
+            .repo
+            .commit_create_buffer(
+                &signature(author, date),
+                &signature(committer, date),
+                message,
+                &tree,
+                &parents,
+            )
+            .unwrap();
+        let content = std::str::from_utf8(&buffer).unwrap();
+        let oid = self
+            .repo
+            .commit_signed(content, &sign(content.as_bytes()), None)
+            .unwrap();
+        self.move_head(oid);
+        oid
+    }
+
+    /// Checks the tree of `branch` out, lets `edit` change the work tree, and commits the result as a
+    /// merge of HEAD and `branch`. When `edit` changes anything, this is an evil merge: its tree holds
+    /// a change that is in neither parent.
+    pub fn merge_edited(
+        &self,
+        branch: Oid,
+        committer: (&str, &str),
+        date: &str,
+        message: &str,
+        edit: impl FnOnce(&Fixture),
+    ) -> Oid {
+        let head = self.repo.head().unwrap().peel_to_commit().unwrap();
+        let other = self.repo.find_commit(branch).unwrap();
+        self.repo
+            .checkout_tree(
+                other.as_object(),
+                Some(git2::build::CheckoutBuilder::new().force()),
+            )
+            .unwrap();
+        edit(&self.fixture);
+        let tree = self.repo.find_tree(self.stage()).unwrap();
+        let sig = signature(committer, date);
+        let oid = self
+            .repo
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &[&head, &other])
+            .unwrap();
+        self.repo
+            .checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+            .unwrap();
+        oid
+    }
+
+    /// Adds a note under refs/notes/crosswalk, written (authored and committed) by `who` on `date`.
+    pub fn note_by(&self, who: (&str, &str), date: &str, commit: Oid, text: &str) {
+        let sig = signature(who, date);
+        self.repo
+            .note(
+                &sig,
+                &sig,
+                Some("refs/notes/crosswalk"),
+                commit,
+                text,
+                false,
+            )
+            .unwrap();
+    }
+
+    /// Makes `link` (relative to the root) a symbolic link to `target`, as `ln -s target link` does.
+    #[cfg(unix)]
+    pub fn symlink(&self, link: &str, target: &str) {
+        let path = self.fixture.path(link);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(target, path).unwrap();
+    }
+
+    /// Makes `path` (relative to the root) a submodule, as a checked-out `git submodule add` leaves
+    /// it: a repository there holding `files` in one commit, a `.gitmodules` entry, and a gitlink in
+    /// one commit on HEAD (by `author` on `date`). Returns that commit.
+    pub fn commit_submodule(
+        &self,
+        path: &str,
+        files: &[(&str, &str)],
+        author: (&str, &str),
+        date: &str,
+        message: &str,
+    ) -> Oid {
+        let sig = signature(author, date);
+        let inner = Repository::init(self.fixture.path(path)).unwrap();
+        let mut index = inner.index().unwrap();
+        for (name, content) in files {
+            self.fixture.write(&format!("{path}/{name}"), content);
+            index.add_path(Path::new(name)).unwrap();
+        }
+        index.write().unwrap();
+        let tree = inner.find_tree(index.write_tree().unwrap()).unwrap();
+        let inner_head = inner
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &[])
+            .unwrap();
+        let gitmodules = format!("[submodule \"{path}\"]\n\tpath = {path}\n\turl = ../{path}\n");
+        self.fixture.write(".gitmodules", gitmodules);
+        let mut index = self.repo.index().unwrap();
+        let gitlink = git2::IndexEntry {
+            ctime: git2::IndexTime::new(0, 0),
+            mtime: git2::IndexTime::new(0, 0),
+            dev: 0,
+            ino: 0,
+            mode: 0o160000,
+            uid: 0,
+            gid: 0,
+            file_size: 0,
+            id: inner_head,
+            flags: 0,
+            flags_extended: 0,
+            path: path.as_bytes().to_vec(),
+        };
+        index.add(&gitlink).unwrap();
+        index.add_path(Path::new(".gitmodules")).unwrap();
+        index.write().unwrap();
+        let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let head = self.head_commit().unwrap();
+        self.repo
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &[&head])
+            .unwrap()
+    }
+
+    /// Drops paths from the index (for files that no longer exist as such, e.g. under a folder that
+    /// became a symbolic link), so that the next commit does not keep them.
+    pub fn forget(&self, paths: &[&str]) {
+        let mut index = self.repo.index().unwrap();
+        for path in paths {
+            index.remove_path(Path::new(path)).unwrap();
+        }
+        index.write().unwrap();
+    }
+
+    /// The commit HEAD points at, if any.
+    pub fn head_commit(&self) -> Option<git2::Commit<'_>> {
+        self.repo.head().ok().map(|h| h.peel_to_commit().unwrap())
+    }
+
+    /// Points the branch HEAD names (born or not) at `commit`.
+    fn move_head(&self, commit: Oid) {
+        let head = self.repo.find_reference("HEAD").unwrap();
+        let branch = head
+            .symbolic_target()
+            .unwrap()
+            .unwrap_or("refs/heads/main")
+            .to_string();
+        self.repo
+            .reference(&branch, commit, true, "commit (signed)")
+            .unwrap();
+    }
+
     /// Marks the history as cut short after HEAD, as `git clone --depth 1` does.
     pub fn make_shallow(&self) {
         let head = self.repo.head().unwrap().target().unwrap();
