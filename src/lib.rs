@@ -83,19 +83,27 @@ pub fn trail(
     reviews: Option<&history::reviews::Reviews>,
 ) -> Result<Trail, HistoryError> {
     let model = &workspace.model;
-    let mut prefixes = workspace.layout.folders();
-    prefixes.push(load::CONFIG_FILE.to_string());
-    let merged_pull_requests = model.config.as_ref().is_some_and(|c| {
-        c.data.history.merged_pull_requests == model::MergedPullRequests::Approved
-    });
-    let options = history::ReadOptions {
-        prefixes,
-        reviews,
-        merged_pull_requests,
-    };
-    let mut trail = history::read(&model.root, &options)?;
-    trail.attach_reviews(|id| model.document_path(id));
-    Ok(trail)
+    let hint = model
+        .policies
+        .iter()
+        .map(|d| (d.data.id.get_ref(), &d.path))
+        .chain(
+            model
+                .controls
+                .iter()
+                .map(|d| (d.data.id.get_ref(), &d.path)),
+        )
+        .chain(
+            model
+                .evidence
+                .iter()
+                .map(|d| (d.data.id.get_ref(), &d.path)),
+        )
+        .chain(model.risks.iter().map(|d| (d.data.id.get_ref(), &d.path)))
+        .map(|(id, path)| (id.clone(), path.clone()))
+        .collect();
+    let options = history::ReadOptions { reviews, hint };
+    history::read(&model.root, &options)
 }
 
 /// Loads, types and checks the repository, history included unless `options.history` is `None`;

@@ -12,9 +12,8 @@ use std::path::Path;
 use crate::Workspace;
 use crate::diag::Diagnostic;
 use crate::history::Trail;
-use crate::history::approval::{People, last_approved};
+use crate::history::approval::last_approved;
 use crate::history::snapshot;
-use crate::model::approvers::Approvers;
 use crate::model::judging::{self, Basis, DateInputs, JudgingDate};
 use crate::render::{self, Stamp, Templates};
 
@@ -113,7 +112,7 @@ impl Outputs {
         };
         let reviewed = trail
             .as_ref()
-            .map(|t| reviewed_dates(&workspace, t))
+            .map(|t| reviewed_dates(&workspace, t, as_of))
             .unwrap_or_default();
         let templates = Templates::load(root)?;
         let stamp = Stamp {
@@ -303,18 +302,16 @@ pub enum Progress<'a> {
 }
 
 /// The date of each control's latest approved change.
-fn reviewed_dates(workspace: &Workspace, trail: &Trail) -> HashMap<String, jiff::civil::Date> {
-    let model = &workspace.model;
-    let Some(config) = &model.config else {
-        return HashMap::new();
-    };
-    let (people, approvers) = (People::new(&config.data), Approvers::new(model));
-    model
+fn reviewed_dates(
+    workspace: &Workspace,
+    trail: &Trail,
+    as_of: jiff::civil::Date,
+) -> HashMap<String, jiff::civil::Date> {
+    workspace
+        .model
         .controls
         .iter()
-        .filter_map(|c| {
-            last_approved(trail, &c.path, &approvers, &people).map(|d| (c.path.clone(), d))
-        })
+        .filter_map(|c| last_approved(trail, &c.path, as_of).map(|d| (c.path.clone(), d)))
         .collect()
 }
 

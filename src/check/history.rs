@@ -4,10 +4,9 @@
 use std::collections::BTreeSet;
 
 use crate::diag::{Code, Diagnostic, FileId, Files};
-use crate::history::approval::{People, Verdict, judge, last_approved};
-use crate::history::{Trail, Who, short};
+use crate::history::approval::{Verdict, last_approved};
+use crate::history::{Change, Commit, Trail, Who, short};
 use crate::model::Model;
-use crate::model::approvers::Approvers;
 
 /// Runs the history rules. Paths that the findings point at but that were not loaded (attachments,
 /// deleted files) are added to `files`.
@@ -46,79 +45,87 @@ pub fn check(
                 .with_help("commit the change with an `Approved-by:` trailer, or discard it"),
         );
     }
-    let who_may = WhoMay {
-        people: People::new(&config.data),
-        approve: Approvers::new(model),
-    };
-    check_reviews(model, trail, &who_may, as_of, found);
-    check_approvals(model, trail, &who_may, files, found);
-}
-
-/// Who is who in git, and who may approve which file: built once per run.
-struct WhoMay<'a> {
-    people: People,
-    approve: Approvers<'a>,
+    check_reviews(model, trail, as_of, found);
+    check_dates(model, trail, files, found);
+    check_approvals(model, trail, files, found);
 }
 
 fn file_of(files: &mut Files, path: &str) -> FileId {
     files.find(path).unwrap_or_else(|| files.add(path, ""))
 }
 
-/// A policy is reviewed at the date of its latest approved change (a `crosswalk review` included).
+/// A policy is reviewed at the date of its latest approved change (a `crosswalk review` included)
+/// on or before the judging date.
 fn check_reviews(
     model: &Model,
     trail: &Trail,
-    who_may: &WhoMay,
     as_of: jiff::civil::Date,
     found: &mut Vec<Diagnostic>,
 ) {
     for policy in &model.policies {
-        let reviewed = last_approved(trail, &policy.path, &who_may.approve, &who_may.people);
+        let reviewed = last_approved(trail, &policy.path, as_of);
         let cadence = policy.data.review.get_ref();
         let due = reviewed.map(|date| date <= cadence.window_start(as_of));
-        let message = match (reviewed, due) {
+        let id = policy.data.id.get_ref();
+        let (message, help) = match (reviewed, due) {
             (Some(_), Some(false)) => continue,
-            (Some(date), _) => format!(
-                "policy `{}` was last reviewed {date}: its {cadence} review is overdue as of {as_of}",
-                policy.data.id.get_ref()
+            (Some(date), _) => (
+                format!("policy `{id}` was last reviewed {date}: its {cadence} review is overdue as of {as_of}"),
+                format!("review it and record the review: `crosswalk review {id} --approved-by PERSON`"),
             ),
-            (None, _) => format!(
-                "policy `{}` has no approved change in its history: it was never reviewed",
-                policy.data.id.get_ref()
+            (None, _) => (
+                format!("policy `{id}` has no approved change in its history: it was never reviewed"),
+                "get its latest change approved by one of its approvers (an `Approved-by:` trailer or note), or record a review with `crosswalk review`".to_string(),
             ),
         };
         found.push(
             policy
                 .finding(Code::ReviewOverdue, &policy.data.review, message)
-                .with_help(format!(
-                    "review it and record the review: `crosswalk review {} --approved-by PERSON`",
-                    policy.data.id.get_ref()
-                )),
+                .with_help(help),
         );
     }
 }
 
-fn check_approvals(
-    model: &Model,
-    trail: &Trail,
-    who_may: &WhoMay,
-    files: &mut Files,
-    found: &mut Vec<Diagnostic>,
-) {
-    let Some(config) = &model.config else { return };
-    let (people, approvers) = (&who_may.people, &who_may.approve);
-    let since = config.data.judged_since();
+/// Commits dated before their parent: dates are claims, so the change is judged by its place in
+/// history, and the contradiction is reported.
+fn check_dates(model: &Model, trail: &Trail, files: &mut Files, found: &mut Vec<Diagnostic>) {
+    let mut first_change: std::collections::BTreeMap<usize, &str> = Default::default();
+    for (path, changes) in &trail.changes {
+        for change in changes.iter().filter(|c| c.judged) {
+            first_change.entry(change.commit).or_insert(path);
+        }
+    }
+    for (index, path) in first_change {
+        let commit = &trail.commits[index];
+        if !commit.dated_before_parent {
+            continue;
+        }
+        let (file, span) = location(model, files, path);
+        found.push(
+            Diagnostic::new(
+                Code::CommitDatedBeforeParent,
+                file,
+                span,
+                format!(
+                    "commit {} (\"{}\") is dated {}, before its parent: its date cannot be trusted, so it is judged by its place in history",
+                    short(&commit.id),
+                    commit.summary,
+                    commit.committer_date
+                ),
+            )
+            .with_help("find out who wrote it and why its date is earlier; its changes still need their approvals"),
+        );
+    }
+}
+
+fn check_approvals(model: &Model, trail: &Trail, files: &mut Files, found: &mut Vec<Diagnostic>) {
     let mut reported_unknown: BTreeSet<(usize, Who)> = BTreeSet::new();
     for (path, changes) in &trail.changes {
-        let allowed = approvers.of(path);
-        for change in changes {
+        for change in changes.iter().filter(|c| c.judged) {
             let commit = &trail.commits[change.commit];
-            if since.is_some_and(|since| commit.date < since) {
-                continue;
-            }
-            let judgement = judge(commit, &allowed, people);
+            let judgement = &change.judgement;
             let (file, span) = location(model, files, path);
-            for who in judgement.unknown {
+            for who in &judgement.unknown {
                 if reported_unknown.insert((change.commit, who.clone())) {
                     found.push(
                         Diagnostic::new(
@@ -139,7 +146,7 @@ fn check_approvals(
                 author_name(&commit.author),
                 commit.summary
             );
-            let (code, message) = match judgement.verdict {
+            let (code, message) = match &judgement.verdict {
                 Verdict::Approved { .. } => continue,
                 Verdict::Unapproved => (
                     Code::ChangeUnapproved,
@@ -153,18 +160,89 @@ fn check_approvals(
                     Code::ApproverNotAuthorised,
                     format!(
                         "`{path}` {described} is approved only by {}, who may not approve this file",
-                        people.join(", ")
+                        quoted(people)
+                    ),
+                ),
+                Verdict::UnknownAuthor => (
+                    Code::UnknownAuthor,
+                    format!(
+                        "`{path}` {described} is authored by {}, who is not in `[people]`: segregation of duties cannot be judged, so no approval counts",
+                        commit.author
+                    ),
+                ),
+                Verdict::Unsigned(people) => (
+                    Code::ApprovalNotSigned,
+                    format!(
+                        "`{path}` {described} is approved by {}, but not by a commit signed with a key the allowed-signers file lists for them",
+                        quoted(people)
                     ),
                 ),
             };
-            let allowed_list: Vec<&str> = allowed.iter().map(String::as_str).collect();
-            found.push(Diagnostic::new(code, file, span, message).with_help(format!(
-                "have one of {} approve it: an `Approved-by:` trailer in a note (`git notes --ref=crosswalk add -m \"Approved-by: Name <email>\" {}`) or a review",
-                if allowed_list.is_empty() { "its approvers".to_string() } else { allowed_list.join(", ") },
-                short(&commit.id)
-            )));
+            let help = help_for(model, &judgement.verdict, change, commit);
+            found.push(Diagnostic::new(code, file, span, message).with_help(help));
         }
     }
+}
+
+fn quoted(people: &[String]) -> String {
+    people
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What to do about an unapproved change: who may approve it (never its author), and a trailer
+/// line ready to paste into a note.
+fn help_for(model: &Model, verdict: &Verdict, change: &Change, commit: &Commit) -> String {
+    if *verdict == Verdict::UnknownAuthor {
+        return format!(
+            "add {} to the `emails` of the person who wrote it in crosswalk.toml (a change by someone outside `[people]` cannot be approved)",
+            match &commit.author {
+                Who::Email { email, .. } => format!("`{email}`"),
+                other => other.to_string(),
+            }
+        );
+    }
+    if let Verdict::Unsigned(_) = verdict {
+        return "have the approver sign the approving commit (`git commit -S`, `gpg.format = ssh`) with a key listed for their email in the allowed-signers file".to_string();
+    }
+    let config = model.config.as_ref();
+    let people = config.map(|c| crate::history::approval::People::new(&c.data));
+    let author = people.as_ref().and_then(|p| p.resolve(&commit.author));
+    let candidates: Vec<&String> = change
+        .allowed
+        .iter()
+        .filter(|p| Some(p.as_str()) != author)
+        .collect();
+    let Some(first) = candidates.first() else {
+        return "nobody but its author may approve this file: name another approver for it, then have them approve the change".to_string();
+    };
+    let trailer = config
+        .and_then(|c| c.data.people.iter().find(|(k, _)| k.get_ref() == *first))
+        .map(|(_, person)| {
+            format!(
+                "Approved-by: {} <{}>",
+                person.name,
+                person.emails.first().cloned().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "have {} approve it, e.g. in a note: `git notes --ref=crosswalk add -m \"{trailer}\" {}`",
+        match candidates.len() {
+            1 => format!("`{first}`"),
+            _ => format!(
+                "one of {}",
+                candidates
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
+        short(&commit.id)
+    )
 }
 
 fn author_name(who: &Who) -> String {

@@ -143,7 +143,7 @@ pub fn review(directory: &Path, documents: &[String], approver: &str) -> Result<
             bail!("no document with id `{document}`");
         };
         let review = Commit::proposed(author.clone(), who.clone());
-        match judge(&review, &approvers.of(&path), &people).verdict {
+        match judge(&review, &approvers.of(&path), &people, None).verdict {
             Verdict::Approved { .. } => ids.push(document.as_str()),
             Verdict::SelfApproved(_) => bail!(
                 "you ({author}) cannot approve your own review commit: ask {approver}'s colleague to record it, or name another approver"

@@ -6,9 +6,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{Commit, Source, Who};
+use super::{Approval, Commit, Source, Who};
 use crate::model::Config;
-use crate::model::approvers::Approvers;
 
 /// How people are recognised in git and on the forge.
 pub struct People {
@@ -35,6 +34,15 @@ impl People {
         People { by_email, by_login }
     }
 
+    /// The emails of a person (lower-case).
+    pub fn emails_of(&self, person: &str) -> Vec<String> {
+        self.by_email
+            .iter()
+            .filter(|(_, key)| key.as_str() == person)
+            .map(|(email, _)| email.clone())
+            .collect()
+    }
+
     /// The person key of an identity.
     pub fn resolve(&self, who: &Who) -> Option<&str> {
         match who {
@@ -47,7 +55,7 @@ impl People {
 }
 
 /// The outcome for one change.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Verdict {
     /// At least one approval counts; `weak` when the only ones are merged pull requests.
     Approved {
@@ -57,11 +65,18 @@ pub enum Verdict {
         weak: bool,
     },
     /// No approval recorded at all.
+    #[default]
     Unapproved,
     /// The only approvals are by the change's author.
     SelfApproved(String),
     /// The only approvals are by people who may not approve this file.
     NotAuthorised(Vec<String>),
+    /// The author matches no person of `[people]`: segregation of duties cannot be judged, so no
+    /// approval counts.
+    UnknownAuthor,
+    /// In signed mode, the approvals that would count are not signed by a key the allowed-signers
+    /// file lists for their approver (the people named).
+    Unsigned(Vec<String>),
 }
 
 impl Verdict {
@@ -78,6 +93,8 @@ impl Verdict {
             Verdict::Unapproved => ApprovalStatus::Unapproved,
             Verdict::SelfApproved(_) => ApprovalStatus::SelfApproved,
             Verdict::NotAuthorised(_) => ApprovalStatus::NotAuthorised,
+            Verdict::UnknownAuthor => ApprovalStatus::UnknownAuthor,
+            Verdict::Unsigned(_) => ApprovalStatus::Unsigned,
         }
     }
 }
@@ -95,6 +112,10 @@ pub enum ApprovalStatus {
     SelfApproved,
     /// Approved only by people who may not approve the file.
     NotAuthorised,
+    /// Its author is no person of `[people]`.
+    UnknownAuthor,
+    /// Approved only by approvals that signed mode rejects.
+    Unsigned,
     /// Not judged: `crosswalk.toml` is invalid, so nobody is known.
     Unknown,
 }
@@ -105,11 +126,13 @@ crate::names!(serialize ApprovalStatus {
     Unapproved => "unapproved",
     SelfApproved => "self-approved",
     NotAuthorised => "approved by non-approver",
+    UnknownAuthor => "unknown author",
+    Unsigned => "approval not signed",
     Unknown => "unknown",
 });
 
 /// A verdict and the identities that matched nobody in `[people]`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Judgement {
     /// The outcome.
     pub verdict: Verdict,
@@ -117,12 +140,30 @@ pub struct Judgement {
     pub unknown: Vec<Who>,
 }
 
-/// Judges one commit's approvals for a file that `allowed` may approve.
-pub fn judge(commit: &Commit, allowed: &BTreeSet<String>, people: &People) -> Judgement {
+/// Whether an approval by a person is vouched for by a signature, in signed mode.
+pub type Vouch<'a> = &'a dyn Fn(&Approval, &str) -> bool;
+
+/// Judges one commit's approvals for a file that `allowed` may approve; in signed mode, `signed`
+/// says whether an approval by a person is signed by a key listed for them. The one place where
+/// approvals are weighed:
+/// 1. an author who is no person: nothing counts (segregation of duties cannot be judged);
+/// 2. an approval by an allowed person who is not the author (and, in signed mode, signed by a key
+///    listed for them): approved;
+/// 3. an approval by the author, or a note the author wrote: self-approved, even when a merged pull
+///    request would otherwise count (weak evidence never outweighs an explicit self-approval);
+/// 4. a merged pull request the forge made (opt-in): approved, weakly;
+/// 5. otherwise unsigned, not authorised, or unapproved.
+pub fn judge(
+    commit: &Commit,
+    allowed: &BTreeSet<String>,
+    people: &People,
+    signed: Option<Vouch>,
+) -> Judgement {
     let author = people.resolve(&commit.author);
     let mut valid = Vec::new();
     let mut weak = false;
     let mut own = None;
+    let mut unsigned = Vec::new();
     let mut outsiders = Vec::new();
     let mut unknown = Vec::new();
     for approval in &commit.approvals {
@@ -130,25 +171,41 @@ pub fn judge(commit: &Commit, allowed: &BTreeSet<String>, people: &People) -> Ju
             weak = true;
             continue;
         }
+        let written_by_author = match &approval.source {
+            Source::Note {
+                written_by: Some(writer),
+                ..
+            } => author.is_some() && people.resolve(writer) == author,
+            _ => false,
+        };
         match people.resolve(&approval.who) {
             None => unknown.push(approval.who.clone()),
-            Some(person) if Some(person) == author => own = Some(person.to_string()),
-            Some(person) if allowed.contains(person) => push_unique(&mut valid, person),
+            Some(person) if Some(person) == author || written_by_author => {
+                own = Some(author.unwrap_or(person).to_string())
+            }
+            Some(person) if allowed.contains(person) => match signed {
+                Some(vouch) if !vouch(approval, person) => push_unique(&mut unsigned, person),
+                _ => push_unique(&mut valid, person),
+            },
             Some(person) => push_unique(&mut outsiders, person),
         }
     }
-    let verdict = if !valid.is_empty() {
+    let verdict = if author.is_none() {
+        Verdict::UnknownAuthor
+    } else if !valid.is_empty() {
         Verdict::Approved {
             by: valid,
             weak: false,
         }
-    } else if weak {
+    } else if let Some(person) = own {
+        Verdict::SelfApproved(person)
+    } else if weak && signed.is_none() {
         Verdict::Approved {
             by: Vec::new(),
             weak: true,
         }
-    } else if let Some(person) = own {
-        Verdict::SelfApproved(person)
+    } else if !unsigned.is_empty() {
+        Verdict::Unsigned(unsigned)
     } else if !outsiders.is_empty() {
         Verdict::NotAuthorised(outsiders)
     } else {
@@ -158,20 +215,19 @@ pub fn judge(commit: &Commit, allowed: &BTreeSet<String>, people: &People) -> Ju
     Judgement { verdict, unknown }
 }
 
-/// The date of the latest approved change (a review included) of the file at `path`.
+/// The date of the latest approved change (a review included) of the file at `path`, on or before
+/// `as_of` (a change dated after the day judged proves nothing about it).
 pub fn last_approved(
     trail: &super::Trail,
     path: &str,
-    approvers: &Approvers,
-    people: &People,
+    as_of: jiff::civil::Date,
 ) -> Option<jiff::civil::Date> {
-    let allowed = approvers.of(path);
     trail
         .of(path)
         .iter()
-        .map(|change| &trail.commits[change.commit])
-        .filter(|commit| judge(commit, &allowed, people).verdict.is_approved())
-        .map(|commit| commit.date)
+        .filter(|change| change.judgement.verdict.is_approved())
+        .map(|change| trail.commits[change.commit].date)
+        .filter(|date| *date <= as_of)
         .max()
 }
 

@@ -60,8 +60,20 @@ pub(super) fn who(signature: &git2::Signature) -> Who {
     }
 }
 
-/// Notes under [`NOTES_REF`], by annotated commit.
-pub(super) fn notes(repo: &Repository) -> Result<HashMap<Oid, String>, git2::Error> {
+/// A note under [`NOTES_REF`]: its text, and the notes commit that last wrote it.
+#[derive(Clone, Debug)]
+pub(super) struct Note {
+    pub(super) text: String,
+    /// The author of the notes commit that last changed this note.
+    pub(super) writer: Option<Who>,
+    /// That notes commit.
+    pub(super) commit: Option<Oid>,
+}
+
+/// Notes under [`NOTES_REF`], by annotated commit, each with who wrote it: the notes ref's own
+/// history is walked (oldest first) so that each note is attributed to the notes commit that last
+/// changed it. A note written by a change's author is that author's own approval.
+pub(super) fn notes(repo: &Repository) -> Result<HashMap<Oid, Note>, git2::Error> {
     let mut notes = HashMap::new();
     let iterator = match repo.notes(Some(NOTES_REF)) {
         Ok(iterator) => iterator,
@@ -71,10 +83,41 @@ pub(super) fn notes(repo: &Repository) -> Result<HashMap<Oid, String>, git2::Err
     for entry in iterator {
         let (note, annotated) = entry?;
         let blob = repo.find_blob(note)?;
+        let text = String::from_utf8_lossy(blob.content()).into_owned();
         notes.insert(
             annotated,
-            String::from_utf8_lossy(blob.content()).into_owned(),
+            Note {
+                text,
+                writer: None,
+                commit: None,
+            },
         );
+    }
+    let mut chain = Vec::new();
+    let mut current = repo.find_reference(NOTES_REF)?.peel_to_commit().ok();
+    while let Some(commit) = current {
+        current = commit.parent(0).ok();
+        chain.push(commit);
+    }
+    for commit in chain.iter().rev() {
+        let old = commit.parent(0).ok().map(|p| p.tree()).transpose()?;
+        let new = commit.tree()?;
+        let diff = repo.diff_tree_to_tree(old.as_ref(), Some(&new), None)?;
+        for delta in diff.deltas() {
+            let Some(path) = delta.new_file().path() else {
+                continue;
+            };
+            // Fan-out folders split the annotated id: `ab/cdef…`.
+            let id: String = path
+                .to_string_lossy()
+                .chars()
+                .filter(|c| *c != '/')
+                .collect();
+            if let Some(note) = Oid::from_str(&id).ok().and_then(|id| notes.get_mut(&id)) {
+                note.writer = Some(who(&commit.author()));
+                note.commit = Some(commit.id());
+            }
+        }
     }
     Ok(notes)
 }
@@ -108,14 +151,6 @@ pub(super) fn relative_root(repo: &Repository, root: &Path) -> String {
         .unwrap_or_default()
 }
 
-pub(super) fn join(within: &str, prefix: &str) -> String {
-    match (within.is_empty(), prefix.is_empty()) {
-        (true, _) => prefix.to_string(),
-        (false, true) => within.to_string(),
-        (false, false) => format!("{within}/{prefix}"),
-    }
-}
-
 pub(super) fn strip(within: &str, path: &str) -> String {
     if within.is_empty() {
         return path.to_string();
@@ -125,27 +160,30 @@ pub(super) fn strip(within: &str, path: &str) -> String {
         .to_string()
 }
 
+/// The compliance files (by the working tree's rules, or none when they do not read) that have
+/// uncommitted changes, relative to the compliance root.
 pub(super) fn uncommitted(
     repo: &Repository,
-    pathspecs: &[String],
     within: &str,
+    rules: Option<&super::rules::Rules>,
 ) -> Result<Vec<String>, git2::Error> {
-    if repo.is_bare() {
+    let Some(rules) = rules.filter(|_| !repo.is_bare()) else {
         return Ok(Vec::new());
-    }
+    };
     let mut options = StatusOptions::new();
     options
         .include_untracked(true)
         .recurse_untracked_dirs(true)
         .include_ignored(false);
-    for spec in pathspecs {
-        options.pathspec(spec);
+    if !within.is_empty() {
+        options.pathspec(within);
     }
     let statuses = repo.statuses(Some(&mut options))?;
     let mut paths: Vec<String> = statuses
         .iter()
         .filter(|entry| !entry.status().is_ignored())
         .filter_map(|entry| entry.path().ok().map(|p| strip(within, p)))
+        .filter(|p| rules.judges(p))
         .collect();
     paths.sort();
     Ok(paths)

@@ -16,8 +16,11 @@
 pub mod approval;
 mod commits;
 mod git;
+mod judging;
 pub mod report;
 pub mod reviews;
+mod rules;
+mod signing;
 pub mod snapshot;
 pub mod trailers;
 mod tree_diff;
@@ -70,6 +73,10 @@ pub enum Source {
     Note {
         /// The annotated commit.
         commit: String,
+        /// Who wrote the note (the author of the notes commit that last changed it), when known.
+        written_by: Option<Who>,
+        /// The notes commit that wrote it, when known.
+        note_commit: Option<String>,
     },
     /// An approving review of a pull request, imported with `--reviews`.
     Review {
@@ -87,7 +94,12 @@ impl std::fmt::Display for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Source::Trailer { commit } => write!(f, "trailer in {}", short(commit)),
-            Source::Note { commit } => write!(f, "note on {}", short(commit)),
+            Source::Note {
+                commit,
+                written_by: Some(writer),
+                ..
+            } => write!(f, "note on {} by {writer}", short(commit)),
+            Source::Note { commit, .. } => write!(f, "note on {}", short(commit)),
             Source::Review { pull_request } => write!(f, "review of #{pull_request}"),
             Source::MergedPullRequest { pull_request } => write!(f, "merge of #{pull_request}"),
         }
@@ -106,6 +118,10 @@ pub struct Approval {
     pub who: Who,
     /// Where it is recorded.
     pub source: Source,
+    /// The commit whose signature vouches for it: the commit carrying the trailer, or the notes
+    /// commit that wrote the note (none for forge records).
+    #[serde(skip)]
+    pub carrier: Option<String>,
 }
 
 /// A commit that changed compliance files.
@@ -122,6 +138,15 @@ pub struct Commit {
     /// The date the change reached the mainline (its merge's commit date, or its own), in the
     /// committer's time zone.
     pub date: jiff::civil::Date,
+    /// Its own author date, as the author claims it.
+    pub author_date: jiff::civil::Date,
+    /// Its own committer date, as the committer claims it.
+    pub committer_date: jiff::civil::Date,
+    /// Whether its committer date is earlier than a parent's: dates are claims, and this one
+    /// contradicts the history.
+    pub dated_before_parent: bool,
+    /// Whether it is a merge commit (its changes here are the ones no parent had).
+    pub is_merge: bool,
     /// The merge commit that brought it into the mainline, if it was made on a branch.
     pub merged_by: Option<String>,
     /// The pull request it belongs to, when known.
@@ -143,6 +168,10 @@ impl Commit {
             committer: author.clone(),
             author,
             date: jiff::civil::Date::default(),
+            author_date: jiff::civil::Date::default(),
+            committer_date: jiff::civil::Date::default(),
+            dated_before_parent: false,
+            is_merge: false,
             merged_by: None,
             pull_request: None,
             approvals: vec![Approval {
@@ -150,6 +179,7 @@ impl Commit {
                 source: Source::Trailer {
                     commit: String::new(),
                 },
+                carrier: None,
             }],
             reviewed_ids: Vec::new(),
         }
@@ -198,7 +228,7 @@ impl std::fmt::Display for ChangeKind {
     }
 }
 
-/// One change to one file.
+/// One change to one file, judged by the repository as it stood before it.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Change {
     /// Index into [`Trail::commits`].
@@ -207,6 +237,14 @@ pub struct Change {
     pub kind: ChangeKind,
     /// The file's path in that commit.
     pub path: String,
+    /// Whether the change is in the judged window (not an ancestor of where the window starts, by
+    /// the settings before the change).
+    pub judged: bool,
+    /// Who could approve it: the people the rules before the change allow.
+    pub allowed: std::collections::BTreeSet<String>,
+    /// How its approvals count.
+    #[serde(skip)]
+    pub judgement: approval::Judgement,
 }
 
 /// The review trail of a repository.
@@ -228,22 +266,5 @@ impl Trail {
     /// The changes of one file, by current path.
     pub fn of(&self, path: &str) -> &[Change] {
         self.changes.get(path).map_or(&[], Vec::as_slice)
-    }
-
-    /// Adds the reviews that `Crosswalk-Review:` trailers record to the trails of the documents they
-    /// name, given the current path of each document id.
-    pub fn attach_reviews(&mut self, path_of: impl Fn(&str) -> Option<String>) {
-        for (index, commit) in self.commits.iter().enumerate() {
-            for id in &commit.reviewed_ids {
-                let Some(path) = path_of(id) else { continue };
-                let changes = self.changes.entry(path.clone()).or_default();
-                changes.push(Change {
-                    commit: index,
-                    kind: ChangeKind::Reviewed,
-                    path,
-                });
-                changes.sort_by_key(|c| c.commit);
-            }
-        }
     }
 }

@@ -1,9 +1,8 @@
 //! The review trail as rows an auditor reads: one per change, with its author, approvers and status.
 
-use super::approval::{ApprovalStatus, People, Verdict, judge};
-use super::{ChangeKind, Commit, Trail, Who, short};
+use super::approval::{ApprovalStatus, People, Verdict};
+use super::{ChangeKind, Commit, Source, Trail, Who, short};
 use crate::model::Model;
-use crate::model::approvers::Approvers;
 
 /// One change, as an auditor reads it.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -41,11 +40,8 @@ pub fn trail_rows(
     path_filter: impl Fn(&str) -> bool,
     commit_filter: impl Fn(&Commit) -> bool,
 ) -> Vec<TrailRow> {
-    let approvers = Approvers::new(model);
-    let people = model.config.as_ref().map(|c| People::new(&c.data));
     let mut rows = Vec::new();
     for (path, changes) in trail.changes.iter().filter(|(p, _)| path_filter(p)) {
-        let allowed = approvers.of(path);
         let document = model.document_id(path).unwrap_or_default();
         let mut revision = 0;
         for change in changes {
@@ -56,7 +52,7 @@ pub fn trail_rows(
             if !commit_filter(commit) {
                 continue;
             }
-            let verdict = people.as_ref().map(|p| judge(commit, &allowed, p).verdict);
+            let verdict = Some(&change.judgement.verdict);
             rows.push(TrailRow {
                 revision: (change.kind != ChangeKind::Deleted).then_some(revision),
                 date: commit.date.to_string(),
@@ -65,10 +61,8 @@ pub fn trail_rows(
                 path: change.path.clone(),
                 change: change.kind.clone(),
                 author: display(&commit.author),
-                approved_by: approved_by(verdict.as_ref(), commit, model),
-                status: verdict
-                    .as_ref()
-                    .map_or(ApprovalStatus::Unknown, Verdict::status),
+                approved_by: approved_by(verdict, commit, model),
+                status: verdict.map_or(ApprovalStatus::Unknown, Verdict::status),
                 pull_request: commit.pull_request,
                 summary: commit.summary.clone(),
             });
@@ -94,9 +88,11 @@ fn display(who: &Who) -> String {
 fn approved_by(verdict: Option<&Verdict>, commit: &Commit, model: &Model) -> String {
     let name = |key: &str| model.person_name(key);
     match verdict {
-        Some(Verdict::Approved { by, weak: false }) => {
-            by.iter().map(|k| name(k)).collect::<Vec<_>>().join(", ")
-        }
+        Some(Verdict::Approved { by, weak: false }) => by
+            .iter()
+            .map(|k| format!("{} ({})", name(k), provenance(commit, k, model)))
+            .collect::<Vec<_>>()
+            .join(", "),
         Some(Verdict::Approved { weak: true, .. }) => commit
             .pull_request
             .map_or("merged pull request".to_string(), |n| {
@@ -108,6 +104,36 @@ fn approved_by(verdict: Option<&Verdict>, commit: &Commit, model: &Model) -> Str
             .map(|k| format!("{} (not an approver)", name(k)))
             .collect::<Vec<_>>()
             .join(", "),
+        Some(Verdict::Unsigned(people)) => people
+            .iter()
+            .map(|k| format!("{} (not signed)", name(k)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(Verdict::UnknownAuthor) => "none counts: the author is no person".to_string(),
         Some(Verdict::Unapproved) | None => String::new(),
     }
+}
+
+/// Where the approval of a person that counts is recorded: `trailer`, `note by …`, `review #N`.
+fn provenance(commit: &Commit, person: &str, model: &Model) -> String {
+    let Some(people) = model.config.as_ref().map(|c| People::new(&c.data)) else {
+        return String::new();
+    };
+    let sources: Vec<String> = commit
+        .approvals
+        .iter()
+        .filter(|a| people.resolve(&a.who) == Some(person))
+        .map(|a| match &a.source {
+            Source::Trailer { commit: carrier } if *carrier == commit.id => "trailer".to_string(),
+            Source::Trailer { commit: carrier } => format!("trailer in merge {}", short(carrier)),
+            Source::Note {
+                written_by: Some(writer),
+                ..
+            } => format!("note by {}", display(writer)),
+            Source::Note { .. } => "note".to_string(),
+            Source::Review { pull_request } => format!("review of #{pull_request}"),
+            Source::MergedPullRequest { pull_request } => format!("merge of #{pull_request}"),
+        })
+        .collect();
+    sources.join(", ")
 }

@@ -199,18 +199,22 @@ fn changed_paths(
 fn approvals_of(repo: &Repository, commit: &git2::Commit) -> Commit {
     let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
     let id = commit.id().to_string();
-    let note = repo.find_note(Some(super::NOTES_REF), commit.id()).ok();
-    let note = note.as_ref().and_then(|n| n.message().ok());
+    let notes = super::git::notes(repo).unwrap_or_default();
     let subject = summary(&message).to_string();
     let when = commit.committer().when();
+    let authored = commit.author().when();
     Commit {
-        approvals: recorded_approvals(&id, &message, note),
+        approvals: recorded_approvals(&id, &message, notes.get(&commit.id())),
         id,
         pull_request: trailers::pull_request(&subject),
         summary: subject,
         author: who(&commit.author()),
         committer: who(&commit.committer()),
         date: civil_date(when.seconds(), when.offset_minutes()),
+        author_date: civil_date(authored.seconds(), authored.offset_minutes()),
+        committer_date: civil_date(when.seconds(), when.offset_minutes()),
+        dated_before_parent: false,
+        is_merge: commit.parent_count() > 1,
         merged_by: None,
         reviewed_ids: Vec::new(),
     }

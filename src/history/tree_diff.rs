@@ -7,8 +7,14 @@ use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Repository};
 use super::ChangeKind;
 use super::git::strip;
 
-/// A file a commit changed: its path, and what happened to it.
-pub(super) type FileChange = (String, ChangeKind);
+/// A file a commit changed: its path, what happened to it, and its blob before and after.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct FileChange {
+    pub(super) path: String,
+    pub(super) kind: ChangeKind,
+    pub(super) old: Option<Oid>,
+    pub(super) new: Option<Oid>,
+}
 
 /// Which paths are compliance files: those under one of the prefixes (relative to the git work tree).
 pub(super) struct Scope {
@@ -199,12 +205,18 @@ pub(super) fn first_difference(a: &[u8], b: &[u8]) -> usize {
 /// Turns differing blobs into changes, pairing a deleted and an added file with the same content
 /// as a rename.
 pub(super) fn pair_exact_renames(entries: Vec<Entry>) -> Vec<FileChange> {
+    let change = |path, kind, old, new| FileChange {
+        path,
+        kind,
+        old,
+        new,
+    };
     let mut added: Vec<(String, Oid)> = Vec::new();
     let mut deleted: Vec<(String, Oid)> = Vec::new();
     let mut files = Vec::new();
     for (path, old, new) in entries {
         match (old, new) {
-            (Some(_), Some(_)) => files.push((path, ChangeKind::Modified)),
+            (Some(_), Some(_)) => files.push(change(path, ChangeKind::Modified, old, new)),
             (None, Some(id)) => added.push((path, id)),
             (Some(id), None) => deleted.push((path, id)),
             (None, None) => {}
@@ -214,15 +226,20 @@ pub(super) fn pair_exact_renames(entries: Vec<Entry>) -> Vec<FileChange> {
         match deleted.iter().position(|(_, old)| *old == id) {
             Some(k) => {
                 let (from, _) = deleted.remove(k);
-                files.push((path, ChangeKind::Renamed { from }));
+                files.push(change(
+                    path,
+                    ChangeKind::Renamed { from },
+                    Some(id),
+                    Some(id),
+                ));
             }
-            None => files.push((path, ChangeKind::Added)),
+            None => files.push(change(path, ChangeKind::Added, None, Some(id))),
         }
     }
     files.extend(
         deleted
             .into_iter()
-            .map(|(path, _)| (path, ChangeKind::Deleted)),
+            .map(|(path, id)| change(path, ChangeKind::Deleted, Some(id), None)),
     );
     files
 }
@@ -239,18 +256,35 @@ pub(super) fn similar_renames(
     diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
     let within = scope.within.as_str();
     let path_of = |file: git2::DiffFile| file.path().map(|p| strip(within, &p.to_string_lossy()));
+    let id = |file: git2::DiffFile| Some(file.id()).filter(|id| !id.is_zero());
     let mut files = Vec::new();
     for delta in diff.deltas() {
         let (Some(new), Some(old)) = (path_of(delta.new_file()), path_of(delta.old_file())) else {
             continue;
         };
-        let change = match delta.status() {
+        let (old_id, new_id) = (id(delta.old_file()), id(delta.new_file()));
+        let (path, kind) = match delta.status() {
             Delta::Added | Delta::Copied => (new, ChangeKind::Added),
             Delta::Deleted => (old, ChangeKind::Deleted),
             Delta::Renamed => (new, ChangeKind::Renamed { from: old }),
             _ => (new, ChangeKind::Modified),
         };
-        files.push(change);
+        let old_id = if kind == ChangeKind::Added {
+            None
+        } else {
+            old_id
+        };
+        let new_id = if kind == ChangeKind::Deleted {
+            None
+        } else {
+            new_id
+        };
+        files.push(FileChange {
+            path,
+            kind,
+            old: old_id,
+            new: new_id,
+        });
     }
     Ok(files)
 }

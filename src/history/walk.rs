@@ -7,21 +7,21 @@ use std::path::Path;
 
 use git2::{DiffOptions, Oid, Repository, Sort};
 
-use super::commits::{Context, record};
-use super::git::{HistoryError, join, notes, relative_root, strip, uncommitted, who};
+use super::commits::Context;
+use super::git::{HistoryError, notes, relative_root, strip, uncommitted, who};
+use super::judging::Judging;
 use super::reviews::Reviews;
+use super::rules::Rules;
 use super::tree_diff::{FileChange, Scope, compare_trees, pair_exact_renames, similar_renames};
-use super::{ChangeKind, Trail, Who, trailers};
+use super::{ChangeKind, Trail, Who};
 
 /// What to read.
 pub struct ReadOptions<'a> {
-    /// Directory prefixes (relative to the compliance root) whose files are compliance files; an
-    /// empty prefix means every file.
-    pub prefixes: Vec<String>,
     /// Forge review records, if imported.
     pub reviews: Option<&'a Reviews>,
-    /// Whether a merged pull request counts as an approval by an unnamed reviewer.
-    pub merged_pull_requests: bool,
+    /// Where each document is now, by id (from the working tree): where a document named by id is
+    /// looked for first in an older version.
+    pub hint: HashMap<String, String>,
 }
 
 /// A commit as the walk saw it.
@@ -31,60 +31,56 @@ pub(super) struct Node {
     pub(super) parents: Vec<usize>,
     pub(super) time: i64,
     pub(super) offset_minutes: i32,
+    pub(super) author_time: i64,
+    pub(super) author_offset_minutes: i32,
     pub(super) author: Who,
     pub(super) committer: Who,
     pub(super) message: String,
 }
 
-/// Reads the review trail of the repository holding `root`.
+/// Reads the review trail of the repository holding `root`: every commit reachable from HEAD, each
+/// change to a compliance file judged by the repository as it stood before it (see [`Judging`]).
 pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
     let repo =
         Repository::discover(root).map_err(|_| HistoryError::NotARepository(root.to_path_buf()))?;
     let within = relative_root(&repo, root);
-    let pathspecs: Vec<String> = options.prefixes.iter().map(|p| join(&within, p)).collect();
     let mut trail = Trail {
         shallow: repo.is_shallow(),
-        uncommitted: uncommitted(&repo, &pathspecs, &within)?,
         ..Trail::default()
     };
     let head = match repo.head() {
-        Ok(head) => head.peel_to_commit()?,
+        Ok(head) => Some(head.peel_to_commit()?),
         Err(e)
             if e.code() == git2::ErrorCode::UnbornBranch
                 || e.code() == git2::ErrorCode::NotFound =>
         {
-            return Ok(trail);
+            None
         }
         Err(e) => return Err(e.into()),
+    };
+    let working_rules = std::fs::read_to_string(root.join(crate::load::CONFIG_FILE))
+        .ok()
+        .and_then(|text| Rules::of(&text));
+    trail.uncommitted = uncommitted(&repo, &within, working_rules.as_ref())?;
+    let Some(head) = head else {
+        return Ok(trail);
     };
     trail.head = Some(head.id().to_string());
     let nodes = walk(&repo)?;
     let merged_by = merges(&nodes);
     let notes = notes(&repo)?;
     let scope = Scope {
-        prefixes: pathspecs,
+        prefixes: vec![within.clone()],
         within: within.clone(),
     };
+    let changed = changed_files_of_all(&repo, &nodes, &scope)?;
     let context = Context {
         nodes: &nodes,
         merged_by: &merged_by,
         notes: &notes,
         options,
     };
-    let mut changed = changed_files_of_all(&repo, &nodes, &scope)?;
-    for (index, node) in nodes.iter().enumerate() {
-        let files = std::mem::take(&mut changed[index]);
-        let reviewed = match node.message.contains(trailers::REVIEW_KEY) {
-            true => trailers::parse(&node.message).reviewed_ids,
-            false => Vec::new(),
-        };
-        if files.is_empty() && reviewed.is_empty() {
-            continue;
-        }
-        let commit_index = trail.commits.len();
-        trail.commits.push(context.commit(index, reviewed));
-        record(&mut trail, commit_index, files);
-    }
+    Judging::new(&repo, &nodes, &context, &within, head.tree_id()).run(changed, &mut trail)?;
     Ok(trail)
 }
 
@@ -110,6 +106,8 @@ pub(super) fn walk(repo: &Repository) -> Result<Vec<Node>, git2::Error> {
             parents,
             time: commit.committer().when().seconds(),
             offset_minutes: commit.committer().when().offset_minutes(),
+            author_time: commit.author().when().seconds(),
+            author_offset_minutes: commit.author().when().offset_minutes(),
             author: who(&commit.author()),
             committer: who(&commit.committer()),
             message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
@@ -153,7 +151,8 @@ pub(super) fn merges(nodes: &[Node]) -> Vec<Option<usize>> {
 /// hand-over cheap.
 pub(super) const COMMITS_PER_BATCH: usize = 2;
 
-/// The files each commit changed (none for merges), by node index. Reading and comparing trees is
+/// The files each commit changed against its first parent (a merge's include what its branch
+/// brought), by node index. Reading and comparing trees is
 /// almost all of the history pass, and commits are independent of each other, so the work is spread
 /// over the available cores: each thread opens its own handle on the repository and takes batches
 /// of consecutive commits from a shared counter.
@@ -210,9 +209,6 @@ pub(super) fn changed_files_of_batches(
         }
         for index in start..(start + COMMITS_PER_BATCH).min(nodes.len()) {
             let node = &nodes[index];
-            if node.parents.len() > 1 {
-                continue;
-            }
             let files = changed_files(repo, &odb, nodes, node, &mut diff_options, scope)?;
             if !files.is_empty() {
                 found.push((index, files));
@@ -236,8 +232,9 @@ pub(super) fn changed_files(
         entry.0 = strip(&scope.within, &entry.0);
     }
     let mut files = pair_exact_renames(entries);
-    let unpaired = |kind: fn(&ChangeKind) -> bool| files.iter().any(|(_, k)| kind(k));
-    if unpaired(|k| *k == ChangeKind::Added) && unpaired(|k| *k == ChangeKind::Deleted) {
+    let unpaired = |kind: fn(&ChangeKind) -> bool| files.iter().any(|f| kind(&f.kind));
+    let merge = node.parents.len() > 1;
+    if !merge && unpaired(|k| *k == ChangeKind::Added) && unpaired(|k| *k == ChangeKind::Deleted) {
         // Renamed and edited in one commit: let libgit2 judge similarity, for this commit only.
         let old = parent_tree.map(|id| repo.find_tree(id)).transpose()?;
         let new = repo.find_tree(node.tree)?;

@@ -11,7 +11,7 @@ mod walk;
 use std::path::{Path, PathBuf};
 
 pub use front_matter::split_front_matter;
-pub use walk::{Layout, find_files};
+pub use walk::{Found, Layout, Matcher, find_files, walk_prefixes};
 
 use crate::diag::{Code, Diagnostic, FileId, Files};
 
@@ -167,7 +167,9 @@ fn link_finding(file: crate::diag::FileId, path: &str) -> Diagnostic {
         0..0,
         format!("`{path}` is a symbolic link: crosswalk never follows links in compliance files"),
     )
-    .with_help("replace the link with the file (or folder) itself, so that its history is the evidence")
+    .with_help(
+        "replace the link with the file (or folder) itself, so that its history is the evidence",
+    )
 }
 
 /// Reads the files on all cores (opening and reading thousands of small files is most of a check),

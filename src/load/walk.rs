@@ -161,7 +161,7 @@ fn compile(patterns: &[String]) -> Option<GlobSet> {
 }
 
 /// The literal leading directories of each pattern (`policies` for `policies/**/*.md`), deduplicated.
-fn walk_prefixes(patterns: &[String]) -> Vec<String> {
+pub fn walk_prefixes(patterns: &[String]) -> Vec<String> {
     let mut prefixes: Vec<String> = patterns
         .iter()
         .map(|pattern| {

@@ -363,50 +363,53 @@ pub fn parse_config(
     parse(&loaded.files, source, validators, diagnostics).ok()
 }
 
-/// The layout `crosswalk.toml` declares, with a diagnostic for each invalid glob.
+/// The layout `crosswalk.toml` declares, with a diagnostic for each glob that cannot be used.
 pub fn layout(config: Option<&Doc<Config>>, diagnostics: &mut Vec<Diagnostic>) -> Layout {
-    let mut layout = Layout::default();
     let Some(config) = config else {
-        return layout;
+        return Layout::default();
     };
-    let declared = &config.data.layout;
-    let kinds = [
-        (Kind::Policy, &declared.policies),
-        (Kind::Control, &declared.controls),
-        (Kind::Evidence, &declared.evidence),
-        (Kind::Risk, &declared.risks),
-        (Kind::Catalog, &declared.frameworks),
-        (Kind::Crosswalk, &declared.crosswalks),
-    ];
-    for (kind, globs) in kinds {
-        let Some(globs) = globs else { continue };
-        let mut kept = Vec::new();
-        for glob in globs {
-            let text = glob.get_ref();
-            let escapes = text.starts_with(['/', '\\'])
-                || text.split(['/', '\\']).any(|part| part == "..")
-                || text.get(1..2) == Some(":");
-            if escapes {
-                diagnostics.push(
-                    config
-                        .finding(
-                            Code::InvalidValue,
-                            glob,
-                            format!("the glob `{text}` leaves the repository"),
-                        )
-                        .with_help("layout globs are relative to the repository root and stay inside it: no leading `/`, no `..`"),
-                );
-            } else if let Err(e) = globset::Glob::new(text) {
-                diagnostics.push(config.finding(
-                    Code::InvalidValue,
-                    glob,
-                    format!("invalid glob `{text}`: {}", e.kind()),
-                ));
-            } else {
-                kept.push(text.clone());
+    for (_, globs) in config.data.layout.kinds() {
+        for glob in globs.into_iter().flatten() {
+            if let Some(problem) = glob_problem(glob.get_ref()) {
+                let escapes = problem.contains("leaves the repository");
+                let finding = config.finding(Code::InvalidValue, glob, problem);
+                diagnostics.push(match escapes {
+                    true => finding.with_help("layout globs are relative to the repository root and stay inside it: no leading `/`, no `..`"),
+                    false => finding,
+                });
             }
         }
-        layout.set(kind, kept);
+    }
+    layout_of(&config.data.layout)
+}
+
+/// Why a layout glob cannot be used, if it cannot: globs are relative to the repository root and
+/// stay inside it.
+pub fn glob_problem(text: &str) -> Option<String> {
+    let escapes = text.starts_with(['/', '\\'])
+        || text.split(['/', '\\']).any(|part| part == "..")
+        || text.get(1..2) == Some(":");
+    if escapes {
+        return Some(format!("the glob `{text}` leaves the repository"));
+    }
+    globset::Glob::new(text)
+        .err()
+        .map(|e| format!("invalid glob `{text}`: {}", e.kind()))
+}
+
+/// The layout a `[layout]` table declares, keeping only the globs that can be used (the
+/// defaults for the kinds it leaves out).
+pub fn layout_of(declared: &LayoutConfig) -> Layout {
+    let mut layout = Layout::default();
+    for (kind, globs) in declared.kinds() {
+        let Some(globs) = globs else { continue };
+        let usable = globs
+            .iter()
+            .map(|g| g.get_ref())
+            .filter(|g| glob_problem(g).is_none())
+            .cloned()
+            .collect();
+        layout.set(kind, usable);
     }
     layout
 }

@@ -493,6 +493,21 @@ pub struct LayoutConfig {
     pub crosswalks: Option<Vec<Text>>,
 }
 
+impl LayoutConfig {
+    /// Each kind with its declared globs (`None` where the default applies).
+    pub fn kinds(&self) -> [(crate::load::Kind, Option<&Vec<Text>>); 6] {
+        use crate::load::Kind;
+        [
+            (Kind::Policy, self.policies.as_ref()),
+            (Kind::Control, self.controls.as_ref()),
+            (Kind::Evidence, self.evidence.as_ref()),
+            (Kind::Risk, self.risks.as_ref()),
+            (Kind::Catalog, self.frameworks.as_ref()),
+            (Kind::Crosswalk, self.crosswalks.as_ref()),
+        ]
+    }
+}
+
 /// Whether a merged pull request is evidence of approval.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -516,6 +531,28 @@ pub struct HistoryConfig {
     /// window in `[frameworks]`, or the whole history when there is none.
     #[serde(default)]
     pub since: Option<Date>,
+    /// Signed mode: an approval counts only when the commit (or notes commit) carrying it is
+    /// SSH-signed by a key `allowed_signers` lists for the approver.
+    #[serde(default)]
+    pub require_signed: bool,
+    /// The allowed-signers file (git's `gpg.ssh.allowedSignersFile` format), relative to the
+    /// repository root; itself a judged compliance file.
+    #[serde(default)]
+    pub allowed_signers: Option<String>,
+    /// Committer emails of the forge, whose merge and squash commits count as merged pull requests
+    /// (with `merged_pull_requests = "approved"`); by default GitHub's `noreply@github.com`.
+    #[serde(default)]
+    pub forge_committers: Option<Vec<String>>,
+}
+
+impl HistoryConfig {
+    /// The forge's committer emails, lower-case.
+    pub fn forge_emails(&self) -> Vec<String> {
+        self.forge_committers.as_ref().map_or_else(
+            || vec!["noreply@github.com".to_string()],
+            |emails| emails.iter().map(|e| e.to_lowercase()).collect(),
+        )
+    }
 }
 
 /// `crosswalk.toml`.

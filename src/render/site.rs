@@ -8,9 +8,8 @@ use serde::Serialize;
 use super::views::{MatrixRow, SoaRow};
 use super::{RenderError, Stamp, Templates, markdown};
 use crate::history::Trail;
-use crate::history::approval::{People, judge, last_approved};
+use crate::history::approval::last_approved;
 use crate::history::report::{TrailRow, trail_rows};
-use crate::model::approvers::Approvers;
 use crate::model::{Control, Doc, Model, Satisfies, Text};
 
 #[derive(Serialize)]
@@ -146,18 +145,15 @@ pub fn pages(
 struct Site<'a> {
     model: &'a Model,
     trail: Option<&'a Trail>,
-    people: Option<People>,
-    approvers: Approvers<'a>,
+    as_of: jiff::civil::Date,
 }
 
 impl<'a> Site<'a> {
     fn new(inputs: &SiteInputs<'a>) -> Self {
-        let model = inputs.model;
         Site {
-            model,
+            model: inputs.model,
             trail: inputs.trail,
-            people: model.config.as_ref().map(|c| People::new(&c.data)),
-            approvers: Approvers::new(model),
+            as_of: inputs.stamp.as_of,
         }
     }
 
@@ -166,27 +162,19 @@ impl<'a> Site<'a> {
     }
 
     fn approved(&self, path: &str) -> String {
-        match (self.trail, &self.people) {
-            (Some(trail), Some(people)) => last_approved(trail, path, &self.approvers, people)
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            _ => String::new(),
-        }
+        self.trail
+            .and_then(|trail| last_approved(trail, path, self.as_of))
+            .map(|d| d.to_string())
+            .unwrap_or_default()
     }
 
     /// Whether the latest change of a file carries no approval.
     fn draft(&self, path: &str) -> bool {
-        let (Some(trail), Some(people)) = (self.trail, &self.people) else {
-            return false;
-        };
-        trail.of(path).last().is_some_and(|change| {
-            !judge(
-                &trail.commits[change.commit],
-                &self.approvers.of(path),
-                people,
-            )
-            .verdict
-            .is_approved()
+        self.trail.is_some_and(|trail| {
+            trail
+                .of(path)
+                .last()
+                .is_some_and(|change| !change.judgement.verdict.is_approved())
         })
     }
 

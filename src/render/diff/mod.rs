@@ -577,7 +577,7 @@ fn approvals(
             let mut approved_by = BTreeSet::new();
             for commit in range.commits.iter().filter(|c| touches(&c.paths)) {
                 if let Verdict::Approved { by, .. } =
-                    judge(&commit.commit, &allowed, &people).verdict
+                    judge(&commit.commit, &allowed, &people, None).verdict
                 {
                     let short = crate::history::short(&commit.commit.id);
                     approved_by.extend(by.iter().map(|p| format!("{} ({short})", name(p))));
