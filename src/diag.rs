@@ -201,6 +201,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Other places that explain the finding (the first definition of a duplicate id, say).
     pub related: Vec<Related>,
+    /// When an `[[accepted]]` entry of `crosswalk.toml` signs the finding off: who accepted it and
+    /// why. An accepted finding is still reported, and never fails a run.
+    pub accepted: Option<String>,
 }
 
 impl Diagnostic {
@@ -218,6 +221,7 @@ impl Diagnostic {
             span,
             help: None,
             related: Vec::new(),
+            accepted: None,
         }
     }
 

@@ -179,9 +179,26 @@ fn check_approvals(model: &Model, trail: &Trail, files: &mut Files, found: &mut 
                 ),
             };
             let help = help_for(model, &judgement.verdict, change, commit);
-            found.push(Diagnostic::new(code, file, span, message).with_help(help));
+            let mut finding = Diagnostic::new(code, file, span, message).with_help(help);
+            finding.accepted = acceptance(model, code, &commit.id, path);
+            found.push(finding);
         }
     }
+}
+
+/// The `[[accepted]]` entry that signs off a finding, as "accepted by NAME: REASON".
+fn acceptance(model: &Model, code: Code, commit: &str, path: &str) -> Option<String> {
+    let config = model.config.as_ref()?;
+    let entry = config
+        .data
+        .accepted
+        .iter()
+        .find(|a| a.covers(code.id(), commit, path))?;
+    Some(format!(
+        "accepted by {}: {}",
+        model.person_name(entry.accepted_by.get_ref()),
+        entry.reason.trim()
+    ))
 }
 
 fn quoted(people: &[String]) -> String {

@@ -29,6 +29,9 @@ pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
         scope,
     };
     checker.config(found);
+    for entry in &config.data.accepted {
+        checker.person(config, &entry.accepted_by, found);
+    }
     shared_emails(config, found);
     independence(model, found);
     for doc in &model.policies {

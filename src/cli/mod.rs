@@ -349,7 +349,9 @@ fn check(directory: &std::path::Path, args: &CheckArgs) -> Result<ExitCode> {
     report::write(&mut out, args.format, &workspace.files, &findings, &summary)
         .context("cannot write the report")?;
     out.flush().ok();
-    let failed = findings.iter().any(|f| f.severity() >= threshold);
+    let failed = findings
+        .iter()
+        .any(|f| f.severity() >= threshold && f.accepted.is_none());
     Ok(if failed {
         ExitCode::from(1)
     } else {

@@ -25,6 +25,7 @@ pub enum Format {
 
 /// Counts shown after the findings.
 pub struct Summary {
+    accepted: usize,
     errors: usize,
     warnings: usize,
     hints: usize,
@@ -35,7 +36,10 @@ pub struct Summary {
 impl Summary {
     /// Counts the findings and the documents checked.
     pub fn new(model: &Model, findings: &[Diagnostic], as_of: jiff::civil::Date) -> Self {
+        let accepted = findings.iter().filter(|f| f.accepted.is_some()).count();
+        let findings: Vec<&Diagnostic> = findings.iter().filter(|f| f.accepted.is_none()).collect();
         Summary {
+            accepted,
             errors: findings
                 .iter()
                 .filter(|f| f.severity() == Severity::Error)
@@ -79,8 +83,15 @@ impl Summary {
                 count(w, "warning", "warnings")
             ),
         };
+        let accepted = match self.accepted {
+            0 => String::new(),
+            n => format!(
+                " ({} signed off in crosswalk.toml `[[accepted]]`)",
+                count(n, "accepted finding", "accepted findings")
+            ),
+        };
         format!(
-            "{result} in {}; evidence judged as of {}",
+            "{result}{accepted} in {}; evidence judged as of {}",
             checked.join(", "),
             self.as_of
         )
@@ -127,11 +138,25 @@ fn human(
     } else {
         termcolor::Buffer::no_color()
     };
-    for finding in findings {
+    for finding in findings.iter().filter(|f| f.accepted.is_none()) {
         term::emit_to_write_style(&mut buffer, &config, files, &rendered(finding))
             .map_err(std::io::Error::other)?;
     }
     out.write_all(buffer.as_slice())?;
+    for finding in findings.iter().filter(|f| f.accepted.is_some()) {
+        let (start, _) = files.range(finding.file, &finding.span);
+        writeln!(
+            out,
+            "accepted[{}/{}]: {}:{}:{}: {}\n  = {}",
+            finding.code.id(),
+            finding.code.name(),
+            files.get(finding.file).path,
+            start.line,
+            start.column,
+            finding.message,
+            finding.accepted.as_deref().unwrap_or_default()
+        )?;
+    }
     writeln!(out, "{}", summary.line())
 }
 
@@ -177,6 +202,9 @@ fn to_json(files: &Files, findings: &[Diagnostic], summary: &Summary) -> Value {
             value["severity"] = json!(f.severity());
             value["message"] = json!(f.message);
             value["help"] = json!(f.help);
+            if let Some(accepted) = &f.accepted {
+                value["accepted"] = json!(accepted);
+            }
             value["related"] = f
                 .related
                 .iter()
@@ -192,6 +220,7 @@ fn to_json(files: &Files, findings: &[Diagnostic], summary: &Summary) -> Value {
         "as_of": summary.as_of.to_string(),
         "errors": summary.errors,
         "warnings": summary.warnings,
+        "accepted": summary.accepted,
         "diagnostics": diagnostics,
     })
 }
@@ -203,7 +232,7 @@ fn github(
     findings: &[Diagnostic],
     summary: &Summary,
 ) -> std::io::Result<()> {
-    for f in findings {
+    for f in findings.iter().filter(|f| f.accepted.is_none()) {
         let (start, end) = files.range(f.file, &f.span);
         let level = match f.severity() {
             Severity::Error => "error",
@@ -327,6 +356,10 @@ fn sarif_result(files: &Files, finding: &Diagnostic) -> Value {
                 location
             })
             .collect();
+    }
+    if let Some(accepted) = &finding.accepted {
+        // SARIF's own way to show a finding that was reviewed and signed off.
+        result["suppressions"] = json!([{ "kind": "external", "justification": accepted }]);
     }
     result
 }

@@ -576,6 +576,46 @@ pub struct Config {
     /// How git history is judged.
     #[serde(default)]
     pub history: HistoryConfig,
+    /// Findings about past changes that cannot be undone, signed off by management.
+    #[serde(default)]
+    pub accepted: Vec<Accepted>,
+}
+
+/// `[[accepted]]`: a finding about a past change that history cannot undo (a commit approved by the
+/// wrong person, say), signed off with a reason. It is shown as accepted, never silenced, and the
+/// change that records it is itself judged like any change to `crosswalk.toml`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Accepted {
+    /// The code of the finding, e.g. `CW046`.
+    #[schemars(with = "String")]
+    pub code: Text,
+    /// The commit the finding is about: its full id or a prefix of at least 7 characters.
+    #[schemars(with = "String")]
+    pub commit: Text,
+    /// The files it concerns (relative to the root); every file of the commit when absent.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub paths: Option<Vec<Text>>,
+    /// Why it is accepted: what was checked instead, and where that is recorded.
+    pub reason: String,
+    /// Who accepted it: a person of `[people]` who owns or approves a policy (management).
+    #[schemars(schema_with = "person_schema")]
+    pub accepted_by: Text,
+}
+
+impl Accepted {
+    /// Whether this entry accepts a finding with `code` about `commit` (full id) and `path`.
+    pub fn covers(&self, code: &str, commit: &str, path: &str) -> bool {
+        let prefix = self.commit.get_ref().to_lowercase();
+        self.code.get_ref() == code
+            && prefix.len() >= 7
+            && commit.starts_with(&prefix)
+            && self
+                .paths
+                .as_ref()
+                .is_none_or(|paths| paths.iter().any(|p| p.get_ref() == path))
+    }
 }
 
 impl Config {
