@@ -18,14 +18,18 @@
 //! from = "status = \"implemented\""
 //! to = "status = \"done\""
 //!
-//! remove = ["evidence/2026/review.csv"]   # files removed
+//! remove = ["evidence/2026/review.csv"]   # files removed, then
+//!
+//! [[link]]              # symbolic links made (`ln -s target path`; Unix only)
+//! path = "policies/linked.md"
+//! target = "access.md"
 //! ```
 //!
 //! A case with a `[git]` table is a git repository (the fixture of `tests/common/git.rs`, which
 //! adds carol to `[people]`): each of its `[[git.commits]]` applies its own `write`, `edit` and
 //! `remove` and then commits the whole work tree with a pinned date; the case's top-level changes
-//! come after the last commit and stay uncommitted. `shallow = true` marks the history as cut
-//! short after HEAD.
+//! (links included) come after the last commit and stay uncommitted. `shallow = true` marks the
+//! history as cut short after HEAD.
 //!
 //! Regenerate the snapshots with `INSTA_UPDATE=always cargo test --test codes`.
 
@@ -55,6 +59,8 @@ struct Case {
     edit: Vec<Edit>,
     #[serde(default)]
     remove: Vec<String>,
+    #[serde(default)]
+    link: Vec<Link>,
     git: Option<GitCase>,
 }
 
@@ -77,6 +83,14 @@ struct Edit {
     path: String,
     from: String,
     to: String,
+}
+
+/// A symbolic link at `path` (relative to the root) to `target`, as `ln -s target path` makes it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Link {
+    path: String,
+    target: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -168,6 +182,12 @@ fn build(case: &Case) -> Fixture {
         }
     };
     apply(&fixture, &case.write, &case.edit, &case.remove);
+    for link in &case.link {
+        let path = fixture.path(&link.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&link.target, &path)
+            .unwrap_or_else(|e| panic!("cannot link {} to {}: {e}", link.path, link.target));
+    }
     fixture
 }
 

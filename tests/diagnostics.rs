@@ -326,11 +326,11 @@ fn cw017_unknown_control() {
         .at("evidence/2026/review.md", 4, 20);
     f.write(
         "risks/r-1.md",
-        "+++\nid = \"R-1\"\ntitle = \"Stale access\"\nowner = \"alice\"\nlikelihood = 3\nimpact = 4\ntreatment = \"mitigate\"\ncontrols = [\"C-2\"]\n+++\n",
+        "+++\nid = \"R-1\"\ntitle = \"Stale access\"\nowner = \"alice\"\nlikelihood = 3\nimpact = 4\ntreatment = \"mitigate\"\napprovers = [\"bob\"]\ncontrols = [\"C-2\"]\n+++\n",
     );
     let findings = f.check();
     assert_eq!(findings.len(), 2);
-    findings[1].at("risks/r-1.md", 8, 13);
+    findings[1].at("risks/r-1.md", 9, 13);
 }
 
 #[test]
@@ -729,16 +729,21 @@ fn cw050_codeowners_out_of_date() {
     );
     assert_eq!(f.check(), vec![]);
     assert_eq!(f.run(&["codeowners", "--check"]).status.code(), Some(0));
-    // The control gets another approver: the committed block is stale.
+    // Evidence of the control gets another approver: the committed block is stale.
     f.edit(
         "controls/c-1.md",
         "owner = \"alice\"",
         "owner = \"alice\"\napprovers = [\"bob\"]",
     );
     f.edit(
+        "crosswalk.toml",
+        "[people.bob]\n",
+        "[people.carol]\nname = \"Carol Chen\"\n\n[people.bob]\n",
+    );
+    f.edit(
         "policies/access.md",
         "approvers = [\"bob\"]",
-        "approvers = []",
+        "approvers = [\"carol\"]",
     );
     f.only(Code::CodeownersOutOfDate)
         .at(".github/CODEOWNERS", 3, 1)
@@ -765,11 +770,15 @@ fn crlf_and_bom_keep_positions() {
 #[test]
 fn every_code_has_a_test_here_or_in_the_history_tests() {
     let source = [include_str!("diagnostics.rs"), include_str!("history.rs")].concat();
+    let attacks = include_str!("attacks.rs");
     for code in Code::ALL {
         let name = format!("fn {}_", code.id().to_lowercase());
+        // The attacks assert the codes that catch them by id, in the JSON report.
+        let attacked = attacks.contains(&format!("expect(\"{}\"", code.id()))
+            || attacks.contains(&format!("== \"{}\"", code.id()));
         assert!(
-            source.contains(&name),
-            "no test named {name}… for {}",
+            source.contains(&name) || attacked,
+            "no test named {name}… (nor an attack asserting it) for {}",
             code.name()
         );
     }

@@ -208,7 +208,7 @@ fn policy_pages_show_git_document_control_and_drafts() {
     let page = git.fixture.read("out/site/policies/POL-A.html");
     assert!(
         page.contains(
-            "<td>1</td><td>2026-03-02</td><td>added</td><td>Carol Chen</td><td>Bob Brown</td>"
+            "<td>1</td><td>2026-03-02</td><td>added</td><td>Carol Chen</td><td>Bob Brown (trailer)</td>"
         ),
         "{page}"
     );

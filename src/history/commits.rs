@@ -13,6 +13,8 @@ use super::{Approval, Change, ChangeKind, Commit, Source, Trail, Who, trailers};
 pub(super) struct Context<'a> {
     pub(super) nodes: &'a [Node],
     pub(super) merged_by: &'a [Option<usize>],
+    /// When each commit reached the mainline (see [`super::walk::landing_times`]).
+    pub(super) landed: &'a [(i64, i32)],
     pub(super) notes: &'a HashMap<Oid, Note>,
     pub(super) options: &'a ReadOptions<'a>,
 }
@@ -59,7 +61,7 @@ impl Context<'_> {
             summary: summary(&node.message).to_string(),
             author: node.author.clone(),
             committer: node.committer.clone(),
-            date: civil_date(landed.time, landed.offset_minutes),
+            date: civil_date(self.landed[index].0, self.landed[index].1),
             author_date: civil_date(node.author_time, node.author_offset_minutes),
             committer_date: civil_date(node.time, node.offset_minutes),
             dated_before_parent: parent_time.is_some_and(|t| node.time < t),

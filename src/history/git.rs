@@ -221,15 +221,80 @@ pub fn init_repository(dir: &Path) -> Result<bool, HistoryError> {
     Ok(true)
 }
 
-/// The identity git would commit as here (`user.name`, `user.email`).
+/// Which of git's two identities.
+#[derive(Clone, Copy)]
+enum Role {
+    Author,
+    Committer,
+}
+
+/// The signature git would write for `role` here: `GIT_AUTHOR_NAME`, `GIT_AUTHOR_EMAIL` and
+/// `GIT_AUTHOR_DATE` (or the committer's) first, as git does, then `user.name` and `user.email`,
+/// and now.
+fn signature(repo: &Repository, role: Role) -> Result<git2::Signature<'static>, HistoryError> {
+    let prefix = match role {
+        Role::Author => "GIT_AUTHOR",
+        Role::Committer => "GIT_COMMITTER",
+    };
+    let var = |name: &str| std::env::var(format!("{prefix}_{name}")).ok();
+    let configured = repo.signature().ok();
+    let name = var("NAME").or_else(|| {
+        configured
+            .as_ref()
+            .and_then(|s| s.name().ok().map(str::to_string))
+    });
+    let email = var("EMAIL").or_else(|| {
+        configured
+            .as_ref()
+            .and_then(|s| s.email().ok().map(str::to_string))
+    });
+    let (Some(name), Some(email)) = (name, email) else {
+        // What git itself says when it has no identity.
+        return Err(HistoryError::Git(git2::Error::from_str(
+            "no git identity: set user.name and user.email, or GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL",
+        )));
+    };
+    let signature = match var("DATE").map(|date| git_date(&date)) {
+        Some(Some(time)) => git2::Signature::new(&name, &email, &time)?,
+        Some(None) => {
+            return Err(HistoryError::Git(git2::Error::from_str(&format!(
+                "{prefix}_DATE is not a date git understands (use `@SECONDS +HHMM` or RFC 3339)"
+            ))));
+        }
+        None => git2::Signature::now(&name, &email)?,
+    };
+    Ok(signature)
+}
+
+/// A date in git's internal form (`@1767225600 +0100`) or RFC 3339 (`2026-01-01T12:00:00Z`).
+fn git_date(text: &str) -> Option<git2::Time> {
+    let text = text.trim();
+    if let Some(raw) = text.strip_prefix('@') {
+        let (seconds, zone) = raw.split_once(' ').unwrap_or((raw, "+0000"));
+        let seconds: i64 = seconds.parse().ok()?;
+        let sign = if zone.starts_with('-') { -1 } else { 1 };
+        let digits = zone.trim_start_matches(['+', '-']);
+        let (hours, minutes) = (
+            digits.get(..2)?.parse::<i32>().ok()?,
+            digits.get(2..4)?.parse::<i32>().ok()?,
+        );
+        return Some(git2::Time::new(seconds, sign * (hours * 60 + minutes)));
+    }
+    let timestamp: jiff::Timestamp = text.parse().ok()?;
+    Some(git2::Time::new(timestamp.as_second(), 0))
+}
+
+/// The identity git would author a commit as here: `GIT_AUTHOR_NAME` and `GIT_AUTHOR_EMAIL`
+/// first, then `user.name` and `user.email`, as git resolves it.
 pub fn git_identity(root: &Path) -> Result<Who, HistoryError> {
     let repo =
         Repository::discover(root).map_err(|_| HistoryError::NotARepository(root.to_path_buf()))?;
-    Ok(who(&repo.signature()?))
+    Ok(who(&signature(&repo, Role::Author)?))
 }
 
 /// Commits a review of documents with no content change: HEAD's tree, a message naming the
-/// documents in `Crosswalk-Review:` and the approver in `Approved-by:`. Returns the commit id.
+/// documents in `Crosswalk-Review:` and the approver in `Approved-by:`, authored and committed as
+/// git would (its environment variables first). Returns the commit id.
 pub fn commit_review(
     root: &Path,
     subject: &str,
@@ -239,7 +304,8 @@ pub fn commit_review(
     let repo =
         Repository::discover(root).map_err(|_| HistoryError::NotARepository(root.to_path_buf()))?;
     let head = repo.head()?.peel_to_commit()?;
-    let signature = repo.signature()?;
+    let author = signature(&repo, Role::Author)?;
+    let committer = signature(&repo, Role::Committer)?;
     let message = format!(
         "{subject}\n\nReviewed with no content change.\n\n{}: {}\nApproved-by: {approver}\n",
         trailers::REVIEW_KEY,
@@ -247,8 +313,8 @@ pub fn commit_review(
     );
     let id = repo.commit(
         Some("HEAD"),
-        &signature,
-        &signature,
+        &author,
+        &committer,
         &message,
         &head.tree()?,
         &[&head],

@@ -48,6 +48,8 @@ pub(super) struct Judging<'a> {
     /// the rights to approve, the window and the layout are the rules, and those are always read
     /// from before each change.
     identities: Option<Rc<Rules>>,
+    /// Earlier names of renamed files: new path → previous paths.
+    aliases: HashMap<String, Vec<String>>,
 }
 
 impl<'a> Judging<'a> {
@@ -68,6 +70,7 @@ impl<'a> Judging<'a> {
         });
         let identities = config.and_then(|id| blobs.rules(id));
         Judging {
+            aliases: HashMap::new(),
             identities,
             repo,
             nodes,
@@ -90,6 +93,14 @@ impl<'a> Judging<'a> {
         for node in nodes {
             if let Some(&p) = node.parents.first() {
                 children[p] += 1;
+            }
+        }
+        for change in changed.iter().flatten() {
+            if let ChangeKind::Renamed { from } = &change.kind {
+                let earlier = self.aliases.entry(change.path.clone()).or_default();
+                if !earlier.contains(from) {
+                    earlier.push(from.clone());
+                }
             }
         }
         let mut states: Vec<Option<Files>> = vec![None; nodes.len()];
@@ -168,6 +179,7 @@ impl<'a> Judging<'a> {
             rules: &rules,
             blobs: &self.blobs,
             hint,
+            aliases: &self.aliases,
         };
         let signers = rules
             .allowed_signers

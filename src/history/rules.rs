@@ -197,6 +197,9 @@ pub(super) struct Version<'a> {
     pub(super) blobs: &'a Blobs<'a>,
     /// Where documents are now, by id: where to look first for a document named by id.
     pub(super) hint: &'a HashMap<String, String>,
+    /// The earlier names of renamed files (new path → the paths it had before), so that a
+    /// document is found under the name it had in an older version.
+    pub(super) aliases: &'a HashMap<String, Vec<String>>,
 }
 
 impl Version<'_> {
@@ -225,11 +228,18 @@ impl Library for Version<'_> {
     }
 
     fn by_id(&self, kind: Kind, id: &str) -> Option<Facts> {
-        let hinted = self
-            .hint
-            .get(id)
-            .and_then(|path| self.document(path))
-            .filter(|p| p.facts.id == id && p.facts.kind == Some(kind));
+        let mut candidates: Vec<&str> = self.hint.get(id).map(String::as_str).into_iter().collect();
+        let mut next = 0;
+        while next < candidates.len() && candidates.len() < 64 {
+            if let Some(earlier) = self.aliases.get(candidates[next]) {
+                candidates.extend(earlier.iter().map(String::as_str));
+            }
+            next += 1;
+        }
+        let hinted = candidates
+            .into_iter()
+            .filter_map(|path| self.document(path))
+            .find(|p| p.facts.id == id && p.facts.kind == Some(kind));
         hinted
             .or_else(|| self.documents_of(kind).find(|p| p.facts.id == id))
             .map(|p| p.facts.clone())

@@ -68,6 +68,7 @@ pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
     trail.head = Some(head.id().to_string());
     let nodes = walk(&repo)?;
     let merged_by = merges(&nodes);
+    let landed = landing_times(&nodes, &merged_by);
     let notes = notes(&repo)?;
     let scope = Scope {
         prefixes: vec![within.clone()],
@@ -77,6 +78,7 @@ pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
     let context = Context {
         nodes: &nodes,
         merged_by: &merged_by,
+        landed: &landed,
         notes: &notes,
         options,
     };
@@ -114,6 +116,36 @@ pub(super) fn walk(repo: &Repository) -> Result<Vec<Node>, git2::Error> {
         });
     }
     Ok(nodes)
+}
+
+/// When each commit reached the mainline (HEAD's first-parent chain), as a committer time that
+/// never goes back along the mainline: a mainline commit dated before its parent landed when its
+/// parent did at the earliest (dates are claims; the order is not). A branch commit landed with the
+/// merge that brought it in.
+pub(super) fn landing_times(nodes: &[Node], merged_by: &[Option<usize>]) -> Vec<(i64, i32)> {
+    let mut mainline = Vec::new();
+    let mut current = nodes.len().checked_sub(1);
+    while let Some(i) = current {
+        mainline.push(i);
+        current = nodes[i].parents.first().copied();
+    }
+    let mut landed: Vec<(i64, i32)> = nodes.iter().map(|n| (n.time, n.offset_minutes)).collect();
+    let mut latest: Option<(i64, i32)> = None;
+    for &i in mainline.iter().rev() {
+        let own = (nodes[i].time, nodes[i].offset_minutes);
+        let time = match latest {
+            Some(before) if before.0 > own.0 => before,
+            _ => own,
+        };
+        landed[i] = time;
+        latest = Some(time);
+    }
+    for (i, merge) in merged_by.iter().enumerate() {
+        if let Some(m) = merge {
+            landed[i] = landed[*m];
+        }
+    }
+    landed
 }
 
 /// For each commit a merge brought into the mainline (HEAD's first-parent chain), that merge.

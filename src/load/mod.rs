@@ -165,10 +165,12 @@ fn link_finding(file: crate::diag::FileId, path: &str) -> Diagnostic {
         Code::SymlinkInComplianceFolder,
         file,
         0..0,
-        format!("`{path}` is a symbolic link: crosswalk never follows links in compliance files"),
+        format!(
+            "`{path}` is a symbolic link or another git repository (a submodule): crosswalk follows neither in compliance files"
+        ),
     )
     .with_help(
-        "replace the link with the file (or folder) itself, so that its history is the evidence",
+        "replace it with the files themselves, so that this repository's history is their evidence",
     )
 }
 

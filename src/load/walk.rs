@@ -200,15 +200,26 @@ fn collect(
             return;
         }
     }
-    let walker = walkdir::WalkDir::new(&at)
+    let mut walker = walkdir::WalkDir::new(&at)
         .follow_links(false)
         .follow_root_links(false)
-        .into_iter()
-        .filter_entry(|entry| !is_ignored_dir(entry));
-    for entry in walker.flatten() {
+        .into_iter();
+    while let Some(entry) = walker.next() {
+        let Ok(entry) = entry else { continue };
+        if is_ignored_dir(&entry) {
+            walker.skip_current_dir();
+            continue;
+        }
         let Some(relative) = relative_to(root, entry.path()) else {
             continue;
         };
+        // Another repository inside a compliance folder (a submodule): its history is not this
+        // repository's evidence, so it is reported like a link and never entered.
+        if entry.depth() > 0 && entry.file_type().is_dir() && entry.path().join(".git").exists() {
+            links.push(relative);
+            walker.skip_current_dir();
+            continue;
+        }
         if entry.path_is_symlink() {
             // A linked folder, or a link where a document would be: never followed. Links among
             // attachments are the evidence rules' (they may point inside the repository).

@@ -165,6 +165,9 @@ pub fn trail_table(rows: &[crate::history::report::TrailRow]) -> Table {
         "revision",
         "date",
         "commit",
+        "commit id",
+        "authored",
+        "committed",
         "document",
         "path",
         "change",
@@ -181,6 +184,9 @@ pub fn trail_table(rows: &[crate::history::report::TrailRow]) -> Table {
                 row.revision.map_or(String::new(), |r| r.to_string()),
                 row.date.clone(),
                 row.commit.clone(),
+                row.commit_id.clone(),
+                row.authored.clone(),
+                row.committed.clone(),
                 row.document.clone(),
                 row.path.clone(),
                 row.change.to_string(),
@@ -196,9 +202,18 @@ pub fn trail_table(rows: &[crate::history::report::TrailRow]) -> Table {
         header: header.map(String::from).to_vec(),
         rows,
         widths: vec![
-            9.0, 11.0, 11.0, 16.0, 30.0, 20.0, 18.0, 24.0, 16.0, 12.0, 40.0,
+            9.0, 11.0, 11.0, 42.0, 11.0, 11.0, 16.0, 30.0, 20.0, 18.0, 24.0, 16.0, 12.0, 40.0,
         ],
     }
+}
+
+/// The SHA-256 of some bytes, as lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// `1 control`, `2 controls`.
