@@ -24,7 +24,7 @@ use crate::history::approval::{People, Verdict, judge};
 use crate::history::snapshot::{Range, Revision};
 use crate::load::Kind;
 use crate::model::Model;
-use crate::model::approvers::Approvers;
+use crate::model::approvers::{Library, who_may_approve};
 
 /// One version of the repository, loaded and checked.
 pub struct Version<'a> {
@@ -560,15 +560,17 @@ fn approvals(
     };
     let people = People::new(&config.data);
     let name = |key: &String| head.model.person_name(key);
-    let (approvers_head, approvers_base) =
-        (Approvers::new(&head.model), Approvers::new(&base.model));
     documents
         .iter()
         .map(|document| {
-            let allowed = match document.change {
-                ChangeKind::Deleted => approvers_base.of(&document.path),
-                _ => approvers_head.of(&document.path),
+            // Judged by the base, as the history checks judge every change by the version before
+            // it: a change cannot name its own approvers. A new document hangs from the base's.
+            let looked_up = document.old_path().unwrap_or(&document.path);
+            let created = match document.change {
+                ChangeKind::Added => head.model.at(&document.path),
+                _ => None,
             };
+            let allowed = who_may_approve(&base.model, looked_up, created.as_ref());
             let touches = |paths: &[String]| {
                 paths
                     .iter()
@@ -580,7 +582,19 @@ fn approvals(
                     judge(&commit.commit, &allowed, &people, None).verdict
                 {
                     let short = crate::history::short(&commit.commit.id);
-                    approved_by.extend(by.iter().map(|p| format!("{} ({short})", name(p))));
+                    approved_by.extend(by.iter().map(|p| {
+                        let source = commit
+                            .commit
+                            .approvals
+                            .iter()
+                            .find(|a| people.resolve(&a.who) == Some(p.as_str()))
+                            .map_or("approval", |a| match a.source {
+                                crate::history::Source::Note { .. } => "note",
+                                crate::history::Source::Review { .. } => "review",
+                                _ => "trailer",
+                            });
+                        format!("{} ({source} in {short})", name(p))
+                    }));
                 }
             }
             ApprovalNeed {
