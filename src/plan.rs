@@ -332,6 +332,11 @@ pub fn diff(
             .map_err(|e| PlanError::Refused(format!("cannot create a temporary folder: {e}")))
     };
     let (base_dir, head_dir) = (folder()?, folder()?);
+    // Identities are recognised by `[people]` as this repository has it now, as in `check`.
+    let identities: Option<crate::model::Config> =
+        std::fs::read_to_string(root.join(crate::load::CONFIG_FILE))
+            .ok()
+            .and_then(|text| toml::from_str(&text).ok());
     let (base_workspace, base_findings) = checked(&root, &range.base, base_dir.path(), as_of)?;
     let (head_workspace, head_findings) = checked(&root, &range.head, head_dir.path(), as_of)?;
     Ok(render::diff::compare(
@@ -345,6 +350,7 @@ pub fn diff(
         },
         &range,
         as_of,
+        identities.as_ref(),
     ))
 }
 

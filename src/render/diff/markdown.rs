@@ -145,9 +145,10 @@ fn markdown_approvals(out: &mut String, approvals: &[ApprovalNeed]) {
     let header = "| document | may approve (any one) | approval in this change |\n|---|---|---|";
     let empty = "No document needs approval.";
     markdown_section(out, "Approvals", approvals, empty, header, |a| {
-        let approved = match a.approved_by.is_empty() {
-            true => "not yet".to_string(),
-            false => format!("approved by {}", a.approved_by.join(", ")),
+        let approved = match (a.approved_by.is_empty(), &a.blocked) {
+            (true, Some(why)) => markdown_cell(why),
+            (true, None) => "not yet".to_string(),
+            (false, _) => format!("approved by {}", a.approved_by.join(", ")),
         };
         let (document, people) = (markdown_cell(&a.document), a.may_approve.join(", "));
         vec![format!("| {document} | {people} | {approved} |")]

@@ -216,17 +216,29 @@ pub struct ApprovalNeed {
     pub may_approve: Vec<String>,
     /// The people whose valid approval the change's commits carry (names), with the commit.
     pub approved_by: Vec<String>,
+    /// Why no approval counts yet, when a commit's approvals cannot count at all (its author is
+    /// no person of `[people]`).
+    pub blocked: Option<String>,
 }
 
 /// Compares two versions.
+/// Compares two versions; `identities` is `[people]` of the repository the diff runs in, by which
+/// commit identities are recognised (as the history checks recognise them), else the head's.
 pub fn compare(
     base: &Version,
     head: &Version,
     range: &Range,
     as_of: jiff::civil::Date,
+    identities: Option<&crate::model::Config>,
 ) -> DiffReport {
     let documents = documents(base.workspace, head.workspace);
-    let approvals = approvals(base.workspace, head.workspace, &documents, range);
+    let approvals = approvals(
+        base.workspace,
+        head.workspace,
+        &documents,
+        range,
+        identities,
+    );
     let (introduced, fixed) = findings(base, head);
     DiffReport {
         base: range.base.clone(),
@@ -554,11 +566,12 @@ fn approvals(
     head: &Workspace,
     documents: &[DocumentChange],
     range: &Range,
+    identities: Option<&crate::model::Config>,
 ) -> Vec<ApprovalNeed> {
     let Some(config) = head.model.config.as_ref().or(base.model.config.as_ref()) else {
         return Vec::new();
     };
-    let people = People::new(&config.data);
+    let people = People::new(identities.unwrap_or(&config.data));
     let name = |key: &String| head.model.person_name(key);
     documents
         .iter()
@@ -577,10 +590,17 @@ fn approvals(
                     .any(|p| *p == document.path || Some(p.as_str()) == document.old_path())
             };
             let mut approved_by = BTreeSet::new();
+            let mut blocked = None;
             for commit in range.commits.iter().filter(|c| touches(&c.paths)) {
-                if let Verdict::Approved { by, .. } =
-                    judge(&commit.commit, &allowed, &people, None).verdict
-                {
+                let verdict = judge(&commit.commit, &allowed, &people, None).verdict;
+                if verdict == Verdict::UnknownAuthor {
+                    blocked = Some(format!(
+                        "none can count: the author of {}, {}, is no person of `[people]`",
+                        crate::history::short(&commit.commit.id),
+                        commit.commit.author
+                    ));
+                }
+                if let Verdict::Approved { by, .. } = verdict {
                     let short = crate::history::short(&commit.commit.id);
                     approved_by.extend(by.iter().map(|p| {
                         let source = commit
@@ -602,6 +622,7 @@ fn approvals(
                 path: document.path.clone(),
                 may_approve: allowed.iter().map(name).collect(),
                 approved_by: approved_by.into_iter().collect(),
+                blocked,
             }
         })
         .collect()
