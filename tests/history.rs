@@ -354,3 +354,45 @@ fn check_outside_git_is_a_clear_error() {
         Some(0)
     );
 }
+
+#[test]
+fn an_accepted_finding_stays_visible_and_no_longer_fails_the_run() {
+    let (git, change) = policy_changed(CAROL, "Review access quarterly");
+    let run = |git: &Git| {
+        git.fixture
+            .run(&["check", "--as-of", AS_OF, "--format", "json"])
+    };
+    assert_eq!(run(&git).status.code(), Some(1), "unapproved before");
+    git.fixture.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        &format!(
+            "[frameworks.mini]\n\n[[accepted]]\ncode = \"CW044\"\ncommit = \"{}\"\nreason = \"Approved in the change board minutes of 2026-04-02.\"\naccepted_by = \"bob\"\n",
+            &change.to_string()[..12]
+        ),
+    );
+    git.commit(
+        ALICE,
+        "2026-04-03",
+        "Accept the April change\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    let output = run(&git);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["accepted"], 1);
+    let accepted = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "CW044")
+        .expect("the finding is still reported");
+    assert!(
+        accepted["accepted"]
+            .as_str()
+            .unwrap()
+            .contains("accepted by Bob Brown: Approved in the change board minutes"),
+        "{accepted}"
+    );
+    let human = git.fixture.run(&["check", "--as-of", AS_OF]);
+    assert!(String::from_utf8_lossy(&human.stdout).contains("accepted[CW044/change-unapproved]"));
+}

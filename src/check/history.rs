@@ -101,8 +101,11 @@ fn check_dates(model: &Model, trail: &Trail, files: &mut Files, found: &mut Vec<
             continue;
         }
         let (file, span) = location(model, files, path);
+        let accepted = acceptance(model, Code::CommitDatedBeforeParent, &commit.id, path);
         found.push(
-            Diagnostic::new(
+            Diagnostic {
+                accepted,
+                ..Diagnostic::new(
                 Code::CommitDatedBeforeParent,
                 file,
                 span,
@@ -113,7 +116,8 @@ fn check_dates(model: &Model, trail: &Trail, files: &mut Files, found: &mut Vec<
                     commit.committer_date
                 ),
             )
-            .with_help("find out who wrote it and why its date is earlier; its changes still need their approvals"),
+            .with_help("find out who wrote it and why its date is earlier; its changes still need their approvals")
+            },
         );
     }
 }
@@ -127,15 +131,15 @@ fn check_approvals(model: &Model, trail: &Trail, files: &mut Files, found: &mut 
             let (file, span) = location(model, files, path);
             for who in &judgement.unknown {
                 if reported_unknown.insert((change.commit, who.clone())) {
-                    found.push(
-                        Diagnostic::new(
-                            Code::UnknownApprover,
-                            file,
-                            span.clone(),
-                            format!("commit {} records an approval by {who}, who is not in `[people]`", short(&commit.id)),
-                        )
-                        .with_help("add the address to the person's `emails` (or their login as `github`) in crosswalk.toml"),
-                    );
+                    let mut finding = Diagnostic::new(
+                        Code::UnknownApprover,
+                        file,
+                        span.clone(),
+                        format!("commit {} records an approval by {who}, who is not in `[people]`", short(&commit.id)),
+                    )
+                    .with_help("add the address to the person's `emails` (or their login as `github`) in crosswalk.toml, or sign the finding off with an `[[accepted]]` entry");
+                    finding.accepted = acceptance(model, Code::UnknownApprover, &commit.id, path);
+                    found.push(finding);
                 }
             }
             let described = format!(
