@@ -322,30 +322,57 @@ fn shared_emails(config: &Doc<Config>, found: &mut Vec<Diagnostic>) {
 }
 
 /// A document whose only possible approver is its owner: nobody independent can approve the
-/// owner's changes (segregation of duties).
+/// owner's changes (segregation of duties). Who may approve is the rule of
+/// [`crate::model::approvers`]; it is worked out here from the documents' own lists, with the
+/// policy of a control looked up by id, so that the check stays linear.
 fn independence(model: &Model, found: &mut Vec<Diagnostic>) {
-    let approvers = crate::model::approvers::Approvers::new(model);
-    let documents = model
-        .policies
-        .iter()
-        .map(|d| (d.file, d.offset, &d.path, &d.data.owner, &d.data.approvers))
-        .chain(
-            model
-                .controls
-                .iter()
-                // A control naming no existing policy is reported as such (CW016) already.
-                .filter(|d| model.policy(d.data.policy.get_ref()).is_some())
-                .map(|d| (d.file, d.offset, &d.path, &d.data.owner, &d.data.approvers)),
-        )
-        .chain(
-            model
-                .risks
-                .iter()
-                .map(|d| (d.file, d.offset, &d.path, &d.data.owner, &d.data.approvers)),
-        );
-    for (file, offset, path, owner, listed) in documents {
-        let allowed = approvers.of(path);
-        if allowed.len() != 1 || !allowed.contains(owner.get_ref()) {
+    let keys = |owner: &Text, approvers: &[Text]| -> BTreeSet<String> {
+        std::iter::once(owner)
+            .chain(approvers)
+            .map(|k| k.get_ref().clone())
+            .collect()
+    };
+    let mut documents = Vec::new();
+    for d in &model.policies {
+        let allowed = keys(&d.data.owner, d.data.approvers.get_ref());
+        documents.push((
+            d.file,
+            d.offset,
+            &d.path,
+            &d.data.owner,
+            &d.data.approvers,
+            allowed,
+        ));
+    }
+    for d in &model.controls {
+        // A control naming no existing policy is reported as such (CW016) already.
+        let Some(policy) = model.policy(d.data.policy.get_ref()) else {
+            continue;
+        };
+        let mut allowed = keys(&d.data.owner, d.data.approvers.get_ref());
+        allowed.extend(keys(&policy.data.owner, policy.data.approvers.get_ref()));
+        documents.push((
+            d.file,
+            d.offset,
+            &d.path,
+            &d.data.owner,
+            &d.data.approvers,
+            allowed,
+        ));
+    }
+    for d in &model.risks {
+        let allowed = keys(&d.data.owner, d.data.approvers.get_ref());
+        documents.push((
+            d.file,
+            d.offset,
+            &d.path,
+            &d.data.owner,
+            &d.data.approvers,
+            allowed,
+        ));
+    }
+    for (file, offset, path, owner, listed, allowed) in documents {
+        if allowed.len() != 1 {
             continue;
         }
         let at = match listed.span() {

@@ -51,7 +51,6 @@ impl Context<'_> {
                     source: Source::MergedPullRequest {
                         pull_request: number,
                     },
-                    carrier: Some(landed.id.to_string()),
                 });
             }
         }
@@ -86,7 +85,6 @@ impl Context<'_> {
                 source: Source::Review {
                     pull_request: pr.number,
                 },
-                carrier: None,
             }));
         }
         approvals
@@ -112,7 +110,6 @@ pub(super) fn recorded_approvals(
             source: Source::Trailer {
                 commit: commit.to_string(),
             },
-            carrier: Some(commit.to_string()),
         })
         .collect();
     if let Some(note) = note {
@@ -126,7 +123,6 @@ pub(super) fn recorded_approvals(
                 written_by: note.writer.clone(),
                 note_commit: note_commit.clone(),
             },
-            carrier: note_commit.clone(),
         }));
     }
     approvals

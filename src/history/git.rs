@@ -50,6 +50,9 @@ pub unsafe fn configure_libgit2() {
         // and an 8 GiB limit, keep a whole pack resident): same speed, far less memory.
         let _ = git2::opts::set_mwindow_size(16 * 1024 * 1024);
         let _ = git2::opts::set_mwindow_mapped_limit(48 * 1024 * 1024);
+        // Trees are cached as they are read (the pass reads each version once): a smaller cache
+        // than the default 256 MiB bounds memory on a long history.
+        let _ = git2::opts::set_cache_max_size(32 * 1024 * 1024);
     }
 }
 

@@ -14,9 +14,10 @@
 //! - **signed mode**: an approval counts only when its carrying commit is signed by a key the
 //!   allowed-signers file (as it was before the change) lists for the approver.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use git2::{Oid, Repository};
 use ssh_key::PublicKey;
@@ -50,6 +51,8 @@ pub(super) struct Judging<'a> {
     identities: Option<Rc<Rules>>,
     /// Earlier names of renamed files: new path → previous paths.
     aliases: HashMap<String, Vec<String>>,
+    /// Each distinct set of approvers once, shared by the changes that have it.
+    approver_sets: HashMap<BTreeSet<String>, Arc<BTreeSet<String>>>,
 }
 
 impl<'a> Judging<'a> {
@@ -71,6 +74,7 @@ impl<'a> Judging<'a> {
         let identities = config.and_then(|id| blobs.rules(id));
         Judging {
             aliases: HashMap::new(),
+            approver_sets: HashMap::new(),
             identities,
             repo,
             nodes,
@@ -201,6 +205,7 @@ impl<'a> Judging<'a> {
             let looked_up = renamed_from(change).unwrap_or(&change.path);
             let allowed = who_may_approve(&version, looked_up, created.as_ref());
             let judgement = self.judge(&commit, &allowed, &rules, signers.as_deref());
+            let allowed = shared(&mut self.approver_sets, allowed);
             recorded.push(Change {
                 commit: commit_index,
                 kind: change.kind.clone(),
@@ -216,6 +221,7 @@ impl<'a> Judging<'a> {
             };
             let allowed = who_may_approve(&version, &path, None);
             let judgement = self.judge(&commit, &allowed, &rules, signers.as_deref());
+            let allowed = shared(&mut self.approver_sets, allowed);
             recorded.push(Change {
                 commit: commit_index,
                 kind: ChangeKind::Reviewed,
@@ -247,11 +253,7 @@ impl<'a> Judging<'a> {
             return judge(commit, allowed, people, None);
         };
         let vouch = |approval: &Approval, person: &str| {
-            let Some(carrier) = approval
-                .carrier
-                .as_deref()
-                .and_then(|c| Oid::from_str(c).ok())
-            else {
+            let Some(carrier) = approval.carrier().and_then(|c| Oid::from_str(c).ok()) else {
                 return false;
             };
             let key = self
@@ -322,6 +324,16 @@ impl<'a> Judging<'a> {
         });
         !before[index]
     }
+}
+
+/// The shared copy of a set of approvers.
+fn shared(
+    sets: &mut HashMap<BTreeSet<String>, Arc<BTreeSet<String>>>,
+    set: BTreeSet<String>,
+) -> Arc<BTreeSet<String>> {
+    sets.entry(set.clone())
+        .or_insert_with(|| Arc::new(set))
+        .clone()
 }
 
 fn renamed_from(change: &FileChange) -> Option<&str> {

@@ -118,10 +118,18 @@ pub struct Approval {
     pub who: Who,
     /// Where it is recorded.
     pub source: Source,
+}
+
+impl Approval {
     /// The commit whose signature vouches for it: the commit carrying the trailer, or the notes
-    /// commit that wrote the note (none for forge records).
-    #[serde(skip)]
-    pub carrier: Option<String>,
+    /// commit that wrote the note; none for forge records.
+    pub fn carrier(&self) -> Option<&str> {
+        match &self.source {
+            Source::Trailer { commit } => Some(commit),
+            Source::Note { note_commit, .. } => note_commit.as_deref(),
+            Source::Review { .. } | Source::MergedPullRequest { .. } => None,
+        }
+    }
 }
 
 /// A commit that changed compliance files.
@@ -179,7 +187,6 @@ impl Commit {
                 source: Source::Trailer {
                     commit: String::new(),
                 },
-                carrier: None,
             }],
             reviewed_ids: Vec::new(),
         }
@@ -240,8 +247,9 @@ pub struct Change {
     /// Whether the change is in the judged window (not an ancestor of where the window starts, by
     /// the settings before the change).
     pub judged: bool,
-    /// Who could approve it: the people the rules before the change allow.
-    pub allowed: std::collections::BTreeSet<String>,
+    /// Who could approve it: the people the rules before the change allow (shared between the
+    /// changes that have the same).
+    pub allowed: std::sync::Arc<std::collections::BTreeSet<String>>,
     /// How its approvals count.
     #[serde(skip)]
     pub judgement: approval::Judgement,

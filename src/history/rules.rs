@@ -106,6 +106,9 @@ pub(super) struct Parsed {
     attachments: Vec<String>,
 }
 
+/// How many parsed documents [`Blobs`] keeps at most.
+const PARSED_CACHE_LIMIT: usize = 8_192;
+
 /// Reads and parses document blobs once each.
 pub(super) struct Blobs<'r> {
     repo: &'r Repository,
@@ -149,7 +152,13 @@ impl<'r> Blobs<'r> {
                 attachments: raw.attachments.into_iter().map(|a| a.path).collect(),
             }))
         });
-        self.parsed.borrow_mut().insert(id, parsed.clone());
+        let mut cache = self.parsed.borrow_mut();
+        // Most blobs are read once (the version a change replaces); keep memory bounded by
+        // starting over when the cache is large (the documents looked up often are read again).
+        if cache.len() >= PARSED_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(id, parsed.clone());
         parsed.map(|p| with_kind(p, kind))
     }
 

@@ -106,19 +106,9 @@ impl Git {
         oid
     }
 
-    /// Adds a note under refs/notes/crosswalk.
+    /// Adds a note under refs/notes/crosswalk, written by alice.
     pub fn note(&self, commit: Oid, text: &str) {
-        let sig = signature(ALICE, "2026-06-01");
-        self.repo
-            .note(
-                &sig,
-                &sig,
-                Some("refs/notes/crosswalk"),
-                commit,
-                text,
-                false,
-            )
-            .unwrap();
+        self.note_by(ALICE, "2026-06-01", commit, text);
     }
 
     /// Stages every change in the work tree and commits it on HEAD, with an author and a committer
