@@ -386,6 +386,47 @@ fn a_new_approver_approving_the_change_that_appoints_him() {
     );
 }
 
+/// Attack: an approved commit leaves `crosswalk.toml` unreadable (an unknown key); the next commit
+/// fixes it and appoints the approver who approves it. A version whose config does not read must not
+/// make the next change "the adoption", judged by its own rules: the rules in force are the last
+/// ones that read. Expect CW044 or CW046 on the policy.
+#[test]
+fn a_broken_config_does_not_let_the_next_change_judge_itself() {
+    let git = Git::committed("2026-03-02");
+    assert_clean(&git);
+    configure(&git, "[history]\nsince_ = 2026-01-01\n");
+    git.commit(
+        CAROL,
+        "2026-03-10",
+        "Judge from January\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    git.fixture.edit(
+        "crosswalk.toml",
+        "since_ = 2026-01-01",
+        "since = 2026-01-01",
+    );
+    let config = git.fixture.read("crosswalk.toml");
+    git.fixture.write(
+        "crosswalk.toml",
+        format!("{config}\n[people.dave]\nname = \"Dave Doe\"\nemails = [\"dave@test.example\"]\n"),
+    );
+    git.fixture.edit(
+        "policies/access.md",
+        "approvers = [\"bob\"]",
+        "approvers = [\"bob\", \"dave\"]",
+    );
+    edit_policy(&git);
+    git.commit(
+        CAROL,
+        "2026-04-01",
+        "Fix the config and appoint Dave\n\nApproved-by: Dave Doe <dave@test.example>",
+    );
+    check(&git).expect_any(
+        "CW044 or CW046 on policies/access.md (judged by the last config that read)",
+        |f| (f["code"] == "CW044" || f["code"] == "CW046") && f["file"] == "policies/access.md",
+    );
+}
+
 /// Attack: alice makes carol an approver of POL-A in the same commit that carol approves.
 #[test]
 fn an_approver_appointed_by_the_change_she_approves() {

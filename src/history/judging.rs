@@ -108,12 +108,17 @@ impl<'a> Judging<'a> {
             }
         }
         let mut states: Vec<Option<Files>> = vec![None; nodes.len()];
+        // The rules in force at each version: its own `crosswalk.toml`, or, when that does not
+        // read, the last one that did on its first-parent line (a broken config must not make the
+        // next change "the adoption", judged by its own rules).
+        let mut in_force: Vec<Option<Rc<Rules>>> = vec![None; nodes.len()];
         let empty = Files::new();
         for index in 0..nodes.len() {
             let changes = std::mem::take(&mut changed[index]);
             let parent = nodes[index].parents.first().copied();
             let before = parent.and_then(|p| states[p].as_ref()).unwrap_or(&empty);
-            self.judge_commit(index, before, &changes, trail)?;
+            let prior = parent.and_then(|p| in_force[p].clone());
+            let own = self.judge_commit(index, before, prior.clone(), &changes, trail)?;
             let mut after = match parent {
                 Some(p) => {
                     children[p] -= 1;
@@ -127,30 +132,33 @@ impl<'a> Judging<'a> {
             apply(&mut after, &changes);
             if children[index] > 0 {
                 states[index] = Some(after);
+                in_force[index] = own.or(prior);
             }
         }
         Ok(())
     }
 
+    /// Judges one commit by `prior`, the rules in force before it; gives the rules its own
+    /// version's `crosswalk.toml` declares, if that reads.
     fn judge_commit(
         &mut self,
         index: usize,
         before: &Files,
+        prior: Option<Rc<Rules>>,
         changes: &[FileChange],
         trail: &mut Trail,
-    ) -> Result<(), HistoryError> {
+    ) -> Result<Option<Rc<Rules>>, HistoryError> {
         let node = &self.nodes[index];
-        let own_config = changes
-            .iter()
-            .find(|c| c.path == CONFIG_FILE)
-            .and_then(|c| c.new)
-            .or_else(|| before.get(CONFIG_FILE).copied());
-        let prior = before.get(CONFIG_FILE).and_then(|id| self.blobs.rules(*id));
+        let own_config = match changes.iter().find(|c| c.path == CONFIG_FILE) {
+            Some(change) => change.new,
+            None => before.get(CONFIG_FILE).copied(),
+        };
+        let declared = own_config.and_then(|id| self.blobs.rules(id));
         // The commit that adopts crosswalk has nothing before it to be judged by: its own rules and
         // files judge it (SECURITY.md says what that means for the adoption commit).
         let adopting = prior.is_none();
-        let Some(rules) = prior.or_else(|| own_config.and_then(|id| self.blobs.rules(id))) else {
-            return Ok(());
+        let Some(rules) = prior.or_else(|| declared.clone()) else {
+            return Ok(declared);
         };
         let adopted;
         let files = match adopting {
@@ -174,7 +182,7 @@ impl<'a> Judging<'a> {
             .collect();
         let commit = self.context.commit(index, Some(&rules));
         if population.is_empty() && commit.reviewed_ids.is_empty() {
-            return Ok(());
+            return Ok(declared);
         }
         let judged = self.in_window(index, rules.window_start);
         let hint = &self.context.options.hint;
@@ -235,7 +243,7 @@ impl<'a> Judging<'a> {
         for change in recorded {
             record_change(trail, change);
         }
-        Ok(())
+        Ok(declared)
     }
 
     fn judge(
