@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::diag::{Code, Diagnostic, FileId, did_you_mean};
 use crate::load::Kind;
-use crate::model::{Config, Doc, Framework, Model, Satisfies, Text};
+use crate::model::{Config, Doc, Framework, Model, PersonList, Satisfies, Text};
 
 /// Runs the reference rules. Needs a valid configuration.
 pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
@@ -321,6 +321,9 @@ fn shared_emails(config: &Doc<Config>, found: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Where a document lists its owner and approvers: file, front matter offset, path, owner, list.
+type Listed<'m> = (FileId, usize, &'m String, &'m Text, &'m PersonList);
+
 /// A document whose only possible approver is its owner: nobody independent can approve the
 /// owner's changes (segregation of duties). Who may approve is the rule of
 /// [`crate::model::approvers`]; it is worked out here from the documents' own lists, with the
@@ -332,46 +335,37 @@ fn independence(model: &Model, found: &mut Vec<Diagnostic>) {
             .map(|k| k.get_ref().clone())
             .collect()
     };
-    let mut documents = Vec::new();
+    let mut documents: Vec<(Listed, BTreeSet<String>)> = Vec::new();
     for d in &model.policies {
-        let allowed = keys(&d.data.owner, d.data.approvers.get_ref());
+        let data = &d.data;
+        let allowed = keys(&data.owner, data.approvers.get_ref());
         documents.push((
-            d.file,
-            d.offset,
-            &d.path,
-            &d.data.owner,
-            &d.data.approvers,
+            (d.file, d.offset, &d.path, &data.owner, &data.approvers),
             allowed,
         ));
     }
     for d in &model.controls {
+        let data = &d.data;
         // A control naming no existing policy is reported as such (CW016) already.
-        let Some(policy) = model.policy(d.data.policy.get_ref()) else {
+        let Some(policy) = model.policy(data.policy.get_ref()) else {
             continue;
         };
-        let mut allowed = keys(&d.data.owner, d.data.approvers.get_ref());
+        let mut allowed = keys(&data.owner, data.approvers.get_ref());
         allowed.extend(keys(&policy.data.owner, policy.data.approvers.get_ref()));
         documents.push((
-            d.file,
-            d.offset,
-            &d.path,
-            &d.data.owner,
-            &d.data.approvers,
+            (d.file, d.offset, &d.path, &data.owner, &data.approvers),
             allowed,
         ));
     }
     for d in &model.risks {
-        let allowed = keys(&d.data.owner, d.data.approvers.get_ref());
+        let data = &d.data;
+        let allowed = keys(&data.owner, data.approvers.get_ref());
         documents.push((
-            d.file,
-            d.offset,
-            &d.path,
-            &d.data.owner,
-            &d.data.approvers,
+            (d.file, d.offset, &d.path, &data.owner, &data.approvers),
             allowed,
         ));
     }
-    for (file, offset, path, owner, listed, allowed) in documents {
+    for ((file, offset, path, owner, listed), allowed) in documents {
         if allowed.len() != 1 {
             continue;
         }
