@@ -42,6 +42,7 @@ fn main() {
     let options = crosswalk::check::Options {
         as_of: "2026-11-24".parse().unwrap(),
         history: None,
+        hints: true,
     };
     let mut findings = 0;
     let ours = best_of(RUNS, || {

@@ -133,14 +133,20 @@ codes! {
         "An evidence attachment path or symbolic link that leaves the repository.";
     AttachmentHashMismatch = "CW032", "attachment-hash-mismatch", Error, ["check::evidence::check_attachment"],
         "An evidence attachment whose SHA-256 differs from the recorded one.";
-    EvidenceStale = "CW033", "evidence-stale", Error, ["check::evidence::check_freshness"],
+    EvidenceStale = "CW033", "evidence-stale", Error, ["check::evidence::check_operation"],
         "A control's latest evidence is older than the control's frequency allows.";
-    ControlWithoutEvidence = "CW034", "control-without-evidence", Warning, ["check::evidence::check_freshness"],
-        "An implemented or partial control that no evidence record proves.";
-    EvidenceFromFuture = "CW035", "evidence-from-future", Warning, ["check::evidence::check_freshness"],
-        "An evidence record collected after the date the check judges as of.";
+    ControlWithoutEvidence = "CW034", "control-without-evidence", Error, ["check::evidence::check_operation"],
+        "An implemented or partial control that no evidence record proves: it covers nothing an auditor would accept.";
+    EvidenceFromFuture = "CW035", "evidence-from-future", Warning, ["check::evidence::check_future"],
+        "An evidence record collected after the date the check judges as of: it proves nothing until then.";
     FrequencyLaxerThanRequired = "CW036", "frequency-laxer-than-required", Warning, ["check::evidence::check_frequencies"],
         "A control's declared frequency is laxer than the cadence a requirement it claims expects; the stricter one applies.";
+    OperatingPeriodMissing = "CW037", "operating-period-missing", Error, ["check::evidence::check_operation"],
+        "A period of the observation window that has ended with no evidence that the control operated in it.";
+    EvidenceGap = "CW038", "evidence-gap", Error, ["check::evidence::check_operation"],
+        "A continuous control whose evidence leaves a stretch of the observation window uncovered for longer than its `max_gap`.";
+    InvalidPeriod = "CW039", "invalid-period", Error, ["check::evidence::check_periods"],
+        "An evidence record's `period`, or an observation window, that ends before it starts, ends after the record was collected, or is longer than three years; or a `max_gap` on a control that is not continuous.";
     ShallowHistory = "CW040", "shallow-history", Error, ["check::history::check"],
         "The git history is cut short (a shallow clone): evidence of approval is unknown.";
     NoCommits = "CW041", "no-commits", Error, ["check::history::check"],

@@ -128,6 +128,11 @@ impl Outputs {
         })
     }
 
+    /// How every control operated as of the judging date.
+    fn operations(&self) -> crate::model::Operations<'_> {
+        self.workspace.model.operations(self.stamp.as_of)
+    }
+
     fn organization(&self) -> &str {
         self.workspace
             .model
@@ -138,7 +143,7 @@ impl Outputs {
 
     /// The Statement of Applicability.
     pub fn soa(&self, format: TableFormat) -> Result<Vec<u8>, PlanError> {
-        let rows = render::soa_rows(&self.workspace.model, self.stamp.as_of);
+        let rows = render::soa_rows(&self.operations());
         if rows.is_empty() {
             return Err(PlanError::Refused(
                 "iso27001 is not in scope: there is no Statement of Applicability to render".into(),
@@ -147,38 +152,40 @@ impl Outputs {
         let organization = self.organization();
         let table = render::soa_table(&rows);
         if format == TableFormat::Pdf {
-            let source = render::pdf::soa_source(organization, &table, &self.stamp.line());
+            let headline = render::soa_headline(&rows);
+            let source =
+                render::pdf::soa_source(organization, &table, &headline, &self.stamp.line());
             return Ok(render::pdf::typeset(source, "soa", self.stamp.as_of)?);
         }
         let markdown = || render::soa_markdown(&self.templates, organization, &rows, &self.stamp);
         self.table_output(
             format,
             markdown,
-            ("SoA", "Statement of Applicability"),
-            &table,
+            "Statement of Applicability",
+            &[("SoA", &table)],
         )
     }
 
-    /// A table in Markdown (from its template), CSV or XLSX (a sheet named `names.0`, titled
-    /// `names.1: organisation`).
+    /// A table in Markdown (from its template), CSV (the first of `sheets`) or XLSX (a worksheet
+    /// per table of `sheets`, the workbook titled `title: organisation`).
     fn table_output(
         &self,
         format: TableFormat,
         markdown: impl FnOnce() -> Result<String, render::RenderError>,
-        names: (&str, &str),
-        table: &render::Table,
+        title: &str,
+        sheets: &[(&str, &render::Table)],
     ) -> Result<Vec<u8>, PlanError> {
         Ok(match format {
             TableFormat::Md => markdown()?.into_bytes(),
-            TableFormat::Csv => render::csv::table(table).into_bytes(),
+            TableFormat::Csv => render::csv::table(sheets[0].1).into_bytes(),
             TableFormat::Xlsx => {
-                let title = format!("{}: {}", names.1, self.organization());
-                render::xlsx(names.0, &title, table, self.stamp.as_of)?
+                let title = format!("{title}: {}", self.organization());
+                render::xlsx(sheets, &title, self.stamp.as_of)?
             }
             TableFormat::Pdf => {
                 return Err(PlanError::Refused(format!(
                     "the {} is rendered as md, csv or xlsx; PDF is for the SoA and the policies",
-                    names.1.to_lowercase()
+                    title.to_lowercase()
                 )));
             }
         })
@@ -190,15 +197,16 @@ impl Outputs {
         let frameworks = model.frameworks_in_scope();
         let titles: Vec<String> = frameworks.iter().map(|f| f.title().to_string()).collect();
         let reviewed = |path: &str| self.reviewed.get(path).copied();
-        let rows = render::matrix_rows(model, &frameworks, self.stamp.as_of, &reviewed);
+        let rows = render::matrix_rows(&self.operations(), &frameworks, &reviewed);
         (titles, rows)
     }
 
     /// What the site and the policy PDFs are made from, given to `render`.
     fn documents<T>(&self, render: impl FnOnce(&render::site::SiteInputs) -> T) -> T {
         let (frameworks, matrix) = self.matrix_rows();
-        let soa = render::soa_rows(&self.workspace.model, self.stamp.as_of);
-        let gaps = render::gaps::analyse(&self.workspace.model, &matrix);
+        let operations = self.operations();
+        let soa = render::soa_rows(&operations);
+        let gaps = render::gaps::analyse(&operations, &matrix);
         render(&render::site::SiteInputs {
             model: &self.workspace.model,
             trail: self.trail.as_ref(),
@@ -213,7 +221,7 @@ impl Outputs {
     /// The gap analysis, restricted to one framework if asked.
     pub fn gaps(&self, format: GapsFormat, framework: Option<&str>) -> Result<Vec<u8>, PlanError> {
         let (_, matrix) = self.matrix_rows();
-        let mut gaps = render::gaps::analyse(&self.workspace.model, &matrix);
+        let mut gaps = render::gaps::analyse(&self.operations(), &matrix);
         if let Some(id) = framework {
             if !gaps.frameworks.iter().any(|f| f.id == id) {
                 return Err(PlanError::Refused(format!(
@@ -242,10 +250,22 @@ impl Outputs {
     pub fn matrix(&self, format: TableFormat) -> Result<Vec<u8>, PlanError> {
         let (titles, rows) = self.matrix_rows();
         let organization = self.organization();
+        let operations = self.operations();
+        let headline = render::coverage_headline(&operations);
         let table = render::matrix_table(&titles, &rows);
-        let markdown =
-            || render::matrix_markdown(&self.templates, organization, &titles, &rows, &self.stamp);
-        self.table_output(format, markdown, ("Matrix", "Mapping matrix"), &table)
+        let timeline = render::timeline_table(&render::timeline_rows(&operations));
+        let markdown = || {
+            render::matrix_markdown(
+                &self.templates,
+                organization,
+                &titles,
+                &rows,
+                &headline,
+                &self.stamp,
+            )
+        };
+        let sheets = [("Matrix", &table), ("Timeline", &timeline)];
+        self.table_output(format, markdown, "Mapping matrix", &sheets)
     }
 
     /// Every file `crosswalk build` writes, by path relative to the output folder, in the order
@@ -260,7 +280,7 @@ impl Outputs {
         for (extension, format) in formats {
             files.push((format!("matrix.{extension}"), self.matrix(format)?));
         }
-        if !render::soa_rows(&self.workspace.model, self.stamp.as_of).is_empty() {
+        if !render::soa_rows(&self.operations()).is_empty() {
             for (extension, format) in formats {
                 files.push((format!("soa.{extension}"), self.soa(format)?));
             }
@@ -365,6 +385,7 @@ fn checked(
     let options = crate::check::Options {
         as_of,
         history: None,
+        hints: true,
     };
     crate::check(into, &options).map_err(|e| {
         PlanError::Refused(format!(

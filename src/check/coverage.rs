@@ -3,10 +3,13 @@
 //! gaps. Controls decide coverage: a policy's `[satisfies]` is documentation, not coverage.
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Control, Coverage, Doc, Framework, FrameworkScope, Model, Status, Text};
+use crate::model::{
+    Control, Coverage, Doc, Framework, FrameworkScope, Model, Operations, Status, Text,
+};
 
 /// Runs the coverage rules for every framework in scope.
-pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
+pub fn check(operations: &Operations, found: &mut Vec<Diagnostic>) {
+    let model = operations.model();
     let Some(config) = &model.config else { return };
     for doc in &model.controls {
         if *doc.data.status.get_ref() == Status::Planned {
@@ -30,7 +33,7 @@ pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
             continue;
         };
         check_exclusions(model, framework, scope, found);
-        check_requirements(model, framework_id, framework, found);
+        check_requirements(operations, framework_id, framework, found);
     }
 }
 
@@ -114,16 +117,19 @@ fn claims_of<'m>(
 }
 
 fn check_requirements(
-    model: &Model,
+    operations: &Operations,
     framework_id: &Text,
     framework: &Framework,
     found: &mut Vec<Diagnostic>,
 ) {
+    let model = operations.model();
     let Some(config) = &model.config else { return };
     for requirement in model.scoped_requirements(framework_id.get_ref()) {
         let id = requirement.id.get_ref();
-        let coverage = model.coverage(framework_id.get_ref(), id);
-        if !coverage.is_gap() {
+        // A claimed requirement (an implemented control without the evidence to show it operated)
+        // is reported at that control, where it is fixed.
+        let coverage = operations.coverage(framework_id.get_ref(), id);
+        if !matches!(coverage, Coverage::Uncovered | Coverage::Partial) {
             continue;
         }
         let described = format!("{} `{id}` ({})", framework.title(), requirement.title);

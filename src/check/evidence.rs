@@ -1,5 +1,6 @@
-//! Evidence: attachments exist inside the repository with the recorded SHA-256, and every operating
-//! control has evidence no older than its frequency allows.
+//! Evidence: attachments exist inside the repository with the recorded SHA-256; every operating
+//! control has evidence no older than its frequency allows, for every period of its observation
+//! window so far (the rules are [`crate::model::operation`]'s; this module reports them).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -7,7 +8,11 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Attachment, Doc, Evidence, Freshness, Model, inside, slash};
+use crate::model::operation::{Cell, Hole, LONGEST_WINDOW_DAYS};
+use crate::model::{
+    Attachment, Doc, Evidence, Frequency, Freshness, Model, Operation, Operations, Window, inside,
+    slash,
+};
 
 /// Checks every attachment of every evidence record.
 pub fn check_attachments(model: &Model, found: &mut Vec<Diagnostic>) {
@@ -117,9 +122,8 @@ fn sha256(path: &Path) -> std::io::Result<String> {
         .collect())
 }
 
-/// Evidence freshness as of a date: every implemented or partial control has evidence, its latest
-/// evidence is within one period of its frequency, and no record is dated after `as_of`.
-pub fn check_freshness(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<Diagnostic>) {
+/// Evidence dated after the judging date: it proves nothing until then.
+pub fn check_future(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<Diagnostic>) {
     for record in &model.evidence {
         let collected = record.data.collected.get_ref().0;
         if collected > as_of {
@@ -129,57 +133,232 @@ pub fn check_freshness(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<
                         Code::EvidenceFromFuture,
                         &record.data.collected,
                         format!(
-                            "evidence `{}` is dated {collected}, after {as_of}",
+                            "evidence `{}` is dated {collected}, after {as_of}: it proves nothing until then",
                             record.data.id.get_ref()
                         ),
                     )
                     .with_help(
-                        "check the date; freshness is judged as of --as-of (by default today)",
+                        "check the date; evidence is judged as of --as-of (by default today)",
                     ),
             );
         }
     }
-    let latest = model.latest_evidence(as_of);
-    for control in &model.controls {
+}
+
+/// Whether every operating control operated as of the judging date: it has evidence, its latest
+/// evidence is fresh, every ended period of its observation window has evidence, and a continuous
+/// control's evidence leaves no stretch longer than its `max_gap`.
+pub fn check_operation(operations: &Operations, found: &mut Vec<Diagnostic>) {
+    let as_of = operations.as_of;
+    for operation in operations.iter() {
+        let control = operation.control;
         let data = &control.data;
         let id = data.id.get_ref();
-        let record = latest.get(id.as_str()).copied();
-        match model.freshness(data, record, as_of) {
-            Freshness::Planned | Freshness::Fresh(_) => {}
-            Freshness::NoEvidence => found.push(
+        match operation.freshness {
+            Freshness::Planned => continue,
+            Freshness::NoEvidence => {
+                found.push(
+                    control
+                        .finding(
+                            Code::ControlWithoutEvidence,
+                            &data.status,
+                            format!(
+                                "control `{id}` is {} but no evidence record collected by {as_of} proves it: it covers nothing until one does",
+                                data.status.get_ref().name()
+                            ),
+                        )
+                        .with_help(format!(
+                            "add an evidence record with `controls = [\"{id}\"]`, or set `status = \"planned\"` until the control operates"
+                        )),
+                );
+                continue;
+            }
+            Freshness::Stale(record) => found.push(stale(operation, record, as_of)),
+            Freshness::Fresh(_) => {}
+        }
+        for cell in operation.missing() {
+            found.push(missing_period(operation, cell));
+        }
+        for hole in &operation.holes {
+            found.push(uncovered_stretch(operation, hole));
+        }
+    }
+}
+
+/// Where a control's effective frequency is set: its `frequency`, or the claim of the requirement
+/// that expects a stricter one.
+fn frequency_place(operation: &Operation) -> (std::ops::Range<usize>, &'static str) {
+    let control = operation.control;
+    match &operation.effective.expected_by {
+        Some(e) => (control.span(e.claim), "the requirement that expects it"),
+        None => (control.span(&control.data.frequency), "frequency set here"),
+    }
+}
+
+fn stale(operation: &Operation, record: &Doc<Evidence>, as_of: jiff::civil::Date) -> Diagnostic {
+    let control = operation.control;
+    let id = control.data.id.get_ref();
+    let frequency = operation.effective.describe();
+    let collected = record.data.collected.get_ref().0;
+    let (span, label) = frequency_place(operation);
+    record
+        .finding(
+            Code::EvidenceStale,
+            &record.data.collected,
+            format!(
+                "the latest evidence of control `{id}` was collected {collected}: older than its {frequency} frequency allows as of {as_of}"
+            ),
+        )
+        .with_related(control.file, span, label)
+        .with_help(format!(
+            "collect fresh evidence of `{id}` and add a record, or correct the control's frequency"
+        ))
+}
+
+fn missing_period(operation: &Operation, cell: &Cell) -> Diagnostic {
+    let control = operation.control;
+    let id = control.data.id.get_ref();
+    let window = operation
+        .window
+        .expect("missing periods are periods of a window");
+    let (span, _) = frequency_place(operation);
+    let named = if cell.label == cell.range() {
+        cell.range()
+    } else {
+        format!("{} ({})", cell.label, cell.range())
+    };
+    let like = operation.latest().map_or(String::new(), |r| {
+        format!(
+            " (its latest is `{}`, \"{}\")",
+            r.data.id.get_ref(),
+            r.data.title
+        )
+    });
+    Diagnostic::new(
+        Code::OperatingPeriodMissing,
+        control.file,
+        span,
+        format!(
+            "control `{id}` has no evidence for {named}, a {} period of the observation window {} to {}: nothing shows it operated then",
+            operation.effective.pace, window.start, window.end
+        ),
+    )
+    .with_help(format!(
+        "add an evidence record of `{id}` collected between {} and {}{like}, or, if a record covers that time, give it `period = {{ start = {}, end = {} }}`",
+        cell.start, cell.end, cell.start, cell.end
+    ))
+}
+
+fn uncovered_stretch(operation: &Operation, hole: &Hole) -> Diagnostic {
+    let control = operation.control;
+    let data = &control.data;
+    let id = data.id.get_ref();
+    let max_gap = operation.effective.pace.cadence();
+    let span = match &data.max_gap {
+        Some(gap) => control.span(gap),
+        None => control.span(&data.frequency),
+    };
+    let what = if hole.open {
+        format!(
+            "has no evidence since {}: {} days to the judging date",
+            hole.start,
+            hole.days()
+        )
+    } else {
+        format!("leaves {} uncovered ({} days)", hole.range(), hole.days())
+    };
+    Diagnostic::new(
+        Code::EvidenceGap,
+        control.file,
+        span,
+        format!(
+            "continuous control `{id}` {what}, longer than its max_gap of {max_gap} allows"
+        ),
+    )
+    .with_help(format!(
+        "add an evidence record of `{id}` whose `period = {{ start = …, end = … }}` covers {}; if the control did not run then, say so in an evidence record and raise it as an exception",
+        hole.range()
+    ))
+}
+
+/// Periods that cannot be judged: an evidence record's `period` that ends before it starts or
+/// after the record was collected, an observation window that ends before it starts or is longer
+/// than three years, and a `max_gap` on a control that is not continuous.
+pub fn check_periods(model: &Model, found: &mut Vec<Diagnostic>) {
+    for record in &model.evidence {
+        let Some(period) = &record.data.period else {
+            continue;
+        };
+        let Window { start, end } = *period.get_ref();
+        let collected = record.data.collected.get_ref();
+        let problem = if start > end {
+            format!(
+                "the period of evidence `{}` ends ({end}) before it starts ({start})",
+                record.data.id.get_ref()
+            )
+        } else if end > *collected {
+            format!(
+                "the period of evidence `{}` ends {end}, after the record was collected ({collected}): a record cannot show operation after it was made",
+                record.data.id.get_ref()
+            )
+        } else {
+            continue;
+        };
+        found.push(
+            record
+                .finding(Code::InvalidPeriod, period, problem)
+                .with_help("the record counts for its collection day alone until its `period` starts on or before its end, and ends on or before `collected`"),
+        );
+    }
+    if let Some(config) = &model.config {
+        for (framework, scope) in &config.data.frameworks {
+            let Some(window) = &scope.observation else {
+                continue;
+            };
+            let problem = if window.start > window.end {
+                format!(
+                    "the observation window of `{}` ends ({}) before it starts ({})",
+                    framework.get_ref(),
+                    window.end,
+                    window.start
+                )
+            } else if window
+                .start
+                .0
+                .checked_add(jiff::Span::new().days(LONGEST_WINDOW_DAYS))
+                .is_ok_and(|limit| window.end.0 >= limit)
+            {
+                format!(
+                    "the observation window of `{}` runs from {} to {}: longer than three years, so only its first three years are judged",
+                    framework.get_ref(),
+                    window.start,
+                    window.end
+                )
+            } else {
+                continue;
+            };
+            found.push(
+                config
+                    .finding(Code::InvalidPeriod, framework, problem)
+                    .with_help("set `observation = { start = …, end = … }` to the period the report covers (a SOC 2 Type II period is usually 3 to 12 months)"),
+            );
+        }
+    }
+    for control in &model.controls {
+        let data = &control.data;
+        if let (Some(gap), Frequency::Every(cadence)) = (&data.max_gap, data.frequency.get_ref()) {
+            found.push(
                 control
                     .finding(
-                        Code::ControlWithoutEvidence,
-                        &data.id,
+                        Code::InvalidPeriod,
+                        gap,
                         format!(
-                            "control `{id}` is {} but no evidence record proves it",
-                            data.status.get_ref().name()
+                            "control `{}` has a max_gap, but it operates {cadence}, not continuously: max_gap applies only to a continuous control",
+                            data.id.get_ref()
                         ),
                     )
-                    .with_help(format!(
-                        "add an evidence record with `controls = [\"{id}\"]`"
-                    )),
-            ),
-            Freshness::Stale(record) => {
-                let effective = model.effective_frequency(data);
-                let frequency = effective.describe();
-                let collected = record.data.collected.get_ref().0;
-                let set_at = match &effective.expected_by {
-                    Some(e) => (control.span(e.claim), "the requirement that expects it"),
-                    None => (control.span(&data.frequency), "frequency set here"),
-                };
-                found.push(
-                    record.finding(Code::EvidenceStale, &record.data.collected,
-                        format!(
-                            "the latest evidence of control `{id}` was collected {collected}: older than its {frequency} frequency allows as of {as_of}"
-                        ),
-                    )
-                    .with_related(control.file, set_at.0, set_at.1)
-                    .with_help(format!(
-                        "collect fresh evidence of `{id}` and add a record, or correct the control's frequency"
-                    )),
-                );
-            }
+                    .with_help("remove `max_gap`, or set `frequency = \"continuous\"` if the control runs all the time"),
+            );
         }
     }
 }
@@ -189,7 +368,9 @@ pub fn check_freshness(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<
 pub fn check_frequencies(model: &Model, found: &mut Vec<Diagnostic>) {
     for control in &model.controls {
         let data = &control.data;
-        let declared = data.frequency.get_ref();
+        let Frequency::Every(declared) = data.frequency.get_ref() else {
+            continue;
+        };
         for expectation in model.expected_cadences(data) {
             if !expectation.cadence.is_stricter_than(declared) {
                 continue;

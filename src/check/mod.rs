@@ -5,7 +5,7 @@
 //! person, policy, control, framework and requirement named exists and is in scope), [`coverage`]
 //! (every in-scope requirement is covered by an implemented control or justifiably excluded),
 //! [`evidence`] (attachments exist inside the repository with the recorded hash; frequencies meet
-//! what the frameworks expect; evidence is fresh), [`suggestions`] (hints from the crosswalks)
+//! what the frameworks expect; every operating control operated, period by period), [`suggestions`] (hints from the crosswalks)
 //! and [`history`] (on the review trail: complete history, reviews on time, every change approved).
 
 pub mod codeowners;
@@ -28,6 +28,9 @@ pub struct Options {
     pub as_of: jiff::civil::Date,
     /// Whether to judge git history, and with which forge reviews; `None` skips it (`--no-history`).
     pub history: Option<HistoryOptions>,
+    /// Whether to report crosswalk suggestions (`--no-hints` turns them off; so does
+    /// `[check] hints = false`).
+    pub hints: bool,
 }
 
 /// How history is judged.
@@ -74,11 +77,17 @@ fn model_rules(model: &Model, options: &Options) -> Vec<Diagnostic> {
         return found;
     }
     references::check(model, &mut found);
+    evidence::check_periods(model, &mut found);
+    evidence::check_future(model, options.as_of, &mut found);
     if !model.incomplete {
-        coverage::check(model, &mut found);
+        let operations = model.operations(options.as_of);
+        coverage::check(&operations, &mut found);
         evidence::check_frequencies(model, &mut found);
-        evidence::check_freshness(model, options.as_of, &mut found);
-        suggestions::check(model, &mut found);
+        evidence::check_operation(&operations, &mut found);
+        let hints = model.config.as_ref().is_some_and(|c| c.data.check.hints);
+        if options.hints && hints {
+            suggestions::check(model, &mut found);
+        }
     }
     found
 }

@@ -206,12 +206,16 @@ struct CheckArgs {
     /// Fail (exit 1) on findings of this severity or worse.
     #[arg(long, value_enum, default_value_t = Deny::Error)]
     deny: Deny,
-    /// Judge evidence freshness and review cadences as of this date (YYYY-MM-DD); by default today.
+    /// Judge evidence (freshness, the periods so far) and review cadences as of this date
+    /// (YYYY-MM-DD); by default today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     as_of: Option<jiff::civil::Date>,
     /// Skip the git history checks (approvals, reviews, uncommitted changes).
     #[arg(long)]
     no_history: bool,
+    /// Leave out the crosswalk suggestions (CW026 hints); `[check] hints = false` does the same.
+    #[arg(long)]
+    no_hints: bool,
     /// Forge reviews: the JSON of `gh pr list --state merged --json number,mergeCommit,reviews,author`.
     #[arg(long, value_name = "FILE", conflicts_with = "no_history")]
     reviews: Option<PathBuf>,
@@ -338,7 +342,11 @@ fn check(directory: &std::path::Path, args: &CheckArgs) -> Result<ExitCode> {
             reviews: history::load_reviews(args.reviews.as_deref())?,
         }),
     };
-    let options = crate::check::Options { as_of, history };
+    let options = crate::check::Options {
+        as_of,
+        history,
+        hints: !args.no_hints,
+    };
     let (workspace, findings) = crate::check(directory, &options)?;
     let threshold = match args.deny {
         Deny::Error => Severity::Error,

@@ -2,10 +2,14 @@
 //! coverage state of each. The one place these rules live: `check`, the renderers and `trace` ask
 //! here and never re-derive them.
 //!
-//! Controls decide coverage. A requirement is [`Coverage::Covered`] when an implemented control
-//! claims it, [`Coverage::Partial`] when only partial or planned ones do, [`Coverage::Uncovered`]
+//! Controls decide coverage, and coverage means operated. A requirement is [`Coverage::Evidenced`]
+//! when an implemented control that operated (see [`super::operation`]) claims it,
+//! [`Coverage::Claimed`] when implemented controls claim it but none has the evidence to show it
+//! operated, [`Coverage::Partial`] when only partial or planned ones do, [`Coverage::Uncovered`]
 //! when it is in scope and nothing claims it, [`Coverage::Excluded`] when `crosswalk.toml` excludes
-//! it, and [`Coverage::OutOfScope`] when its framework or group is not in scope and nothing claims it.
+//! it, and [`Coverage::OutOfScope`] when its framework or group is not in scope and nothing claims
+//! it. Only evidenced counts as covered; the state is asked of [`super::Operations::coverage`],
+//! which knows the judging date.
 
 use std::collections::HashMap;
 
@@ -15,8 +19,12 @@ use super::{Control, Doc, Framework, FrameworkScope, Model, Status, Text};
 /// A requirement's coverage state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Coverage {
-    /// An implemented control claims it.
-    Covered,
+    /// An implemented control that operated claims it: its evidence is fresh and covers every
+    /// period so far.
+    Evidenced,
+    /// Implemented controls claim it, but none has evidence that it operated (missing, stale or
+    /// with gaps): never counted as covered.
+    Claimed,
     /// Only partial or planned controls claim it.
     Partial,
     /// Excluded with a justification (an SoA exclusion).
@@ -28,7 +36,8 @@ pub enum Coverage {
 }
 
 crate::names!(serialize Coverage {
-    Covered => "covered",
+    Evidenced => "evidenced",
+    Claimed => "claimed",
     Partial => "partial",
     Excluded => "excluded",
     Uncovered => "uncovered",
@@ -36,26 +45,37 @@ crate::names!(serialize Coverage {
 });
 
 impl Coverage {
-    /// Whether the requirement is a gap: in scope, not excluded, and not covered.
+    /// Whether the requirement is a gap: in scope, not excluded, and not evidenced.
     pub fn is_gap(self) -> bool {
-        matches!(self, Coverage::Partial | Coverage::Uncovered)
+        matches!(
+            self,
+            Coverage::Claimed | Coverage::Partial | Coverage::Uncovered
+        )
     }
 
-    /// The state given whether the requirement is excluded, the statuses of the controls claiming
-    /// it, and whether it is in scope.
-    fn of(excluded: bool, statuses: impl IntoIterator<Item = Status>, in_scope: bool) -> Self {
-        let mut claimed = false;
-        for status in statuses {
+    /// The state given whether the requirement is excluded, the status of each control claiming it
+    /// with whether that control operated, and whether it is in scope.
+    pub(super) fn of(
+        excluded: bool,
+        claims: impl IntoIterator<Item = (Status, bool)>,
+        in_scope: bool,
+    ) -> Self {
+        let (mut claimed, mut implemented) = (false, false);
+        for (status, operated) in claims {
             if status == Status::Implemented && !excluded {
-                return Coverage::Covered;
+                if operated {
+                    return Coverage::Evidenced;
+                }
+                implemented = true;
             }
             claimed = true;
         }
-        match (excluded, claimed, in_scope) {
-            (true, _, _) => Coverage::Excluded,
-            (false, true, _) => Coverage::Partial,
-            (false, false, true) => Coverage::Uncovered,
-            (false, false, false) => Coverage::OutOfScope,
+        match (excluded, implemented, claimed, in_scope) {
+            (true, _, _, _) => Coverage::Excluded,
+            (false, true, _, _) => Coverage::Claimed,
+            (false, false, true, _) => Coverage::Partial,
+            (false, false, false, true) => Coverage::Uncovered,
+            (false, false, false, false) => Coverage::OutOfScope,
         }
     }
 }
@@ -229,18 +249,5 @@ impl Model {
             .into_iter()
             .map(|control| control.data.id.get_ref().clone())
             .collect()
-    }
-
-    /// A requirement's coverage state.
-    pub fn coverage(&self, framework_id: &str, requirement_id: &str) -> Coverage {
-        let statuses = self
-            .claiming(framework_id, requirement_id)
-            .into_iter()
-            .map(|c| *c.data.status.get_ref());
-        Coverage::of(
-            self.exclusion(framework_id, requirement_id).is_some(),
-            statuses,
-            self.in_scope_group(framework_id, requirement_id),
-        )
     }
 }

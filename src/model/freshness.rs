@@ -3,7 +3,8 @@
 //!
 //! A planned control does not operate. An implemented or partial one needs evidence, and its latest
 //! record (collected on or before the judging date) must fall within one period of its effective
-//! frequency before that date (quarterly as of 2026-11-24: on or after 2026-08-24).
+//! frequency before that date (quarterly as of 2026-11-24: on or after 2026-08-24; a continuous
+//! control's `max_gap` is its period here).
 
 use super::{Control, Doc, Evidence, Model, Status};
 
@@ -49,7 +50,8 @@ impl Model {
     ) -> bool {
         let window_start = self
             .effective_frequency(control)
-            .cadence
+            .pace
+            .cadence()
             .window_start(as_of);
         record.data.collected.get_ref().0 >= window_start
     }

@@ -11,6 +11,7 @@ pub mod coverage;
 pub mod crosswalk;
 pub mod freshness;
 pub mod judging;
+pub mod operation;
 pub mod schema;
 pub mod types;
 
@@ -25,6 +26,7 @@ use toml::de::DeTable;
 pub use catalog::Framework;
 pub use coverage::{Coverage, Implementation};
 pub use freshness::Freshness;
+pub use operation::{CellState, Operation, Operations};
 use schema::{Place, Validators};
 pub use types::*;
 
@@ -166,16 +168,27 @@ impl Model {
     }
 
     /// A control's effective frequency: the strictest of its declared `frequency` and the cadences
-    /// its in-scope requirements expect (on a tie, the declared one).
+    /// its in-scope requirements expect (on a tie, the declared one; continuous is the strictest).
     pub fn effective_frequency<'m>(&'m self, control: &'m Control) -> EffectiveFrequency<'m> {
+        let declared = match control.frequency.get_ref() {
+            Frequency::Every(cadence) => Pace::Every(cadence),
+            Frequency::Continuous => Pace::Continuous {
+                max_gap: control
+                    .max_gap
+                    .as_ref()
+                    .map_or(&*operation::DEFAULT_MAX_GAP, |gap| gap.get_ref()),
+            },
+        };
         let mut effective = EffectiveFrequency {
-            cadence: control.frequency.get_ref(),
+            pace: declared,
             expected_by: None,
         };
         for expectation in self.expected_cadences(control) {
-            if expectation.cadence.is_stricter_than(effective.cadence) {
+            if let Pace::Every(cadence) = effective.pace
+                && expectation.cadence.is_stricter_than(cadence)
+            {
                 effective = EffectiveFrequency {
-                    cadence: expectation.cadence,
+                    pace: Pace::Every(expectation.cadence),
                     expected_by: Some(expectation),
                 };
             }
@@ -216,24 +229,6 @@ impl Model {
     pub fn control(&self, id: &str) -> Option<&Doc<Control>> {
         let ids = self.ids.get_or_init(|| Ids::of(self));
         ids.controls.get(id).map(|&i| &self.controls[i])
-    }
-
-    /// Each control's most recent evidence record collected on or before `as_of`, by control id.
-    pub fn latest_evidence(&self, as_of: jiff::civil::Date) -> HashMap<&str, &Doc<Evidence>> {
-        let mut latest: HashMap<&str, &Doc<Evidence>> = HashMap::new();
-        for record in &self.evidence {
-            let collected = record.data.collected.get_ref().0;
-            if collected > as_of {
-                continue;
-            }
-            for control in &record.data.controls {
-                let entry = latest.entry(control.get_ref()).or_insert(record);
-                if entry.data.collected.get_ref().0 < collected {
-                    *entry = record;
-                }
-            }
-        }
-        latest
     }
 
     /// The path of the document with this id, of any kind.
@@ -331,21 +326,52 @@ pub struct Expectation<'m> {
 /// How often a control must operate, all frameworks considered.
 #[derive(Clone, Copy, Debug)]
 pub struct EffectiveFrequency<'m> {
-    /// The strictest cadence.
-    pub cadence: &'m Cadence,
+    /// The strictest pace.
+    pub pace: Pace<'m>,
     /// The requirement that demands it, when it is stricter than the control's own frequency.
     pub expected_by: Option<Expectation<'m>>,
 }
 
+/// A pace of operation: once per period of a cadence, or continuous.
+#[derive(Clone, Copy, Debug)]
+pub enum Pace<'m> {
+    /// Once per period.
+    Every(&'m Cadence),
+    /// All the time, with evidence that leaves no stretch longer than `max_gap` uncovered.
+    Continuous {
+        /// The longest stretch allowed.
+        max_gap: &'m Cadence,
+    },
+}
+
+impl<'m> Pace<'m> {
+    /// The period that freshness allows: the cadence, or a continuous control's `max_gap`.
+    pub fn cadence(&self) -> &'m Cadence {
+        match *self {
+            Pace::Every(cadence) => cadence,
+            Pace::Continuous { max_gap } => max_gap,
+        }
+    }
+}
+
+impl std::fmt::Display for Pace<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Pace::Every(cadence) => cadence.fmt(f),
+            Pace::Continuous { max_gap } => write!(f, "continuous (max gap {max_gap})"),
+        }
+    }
+}
+
 impl EffectiveFrequency<'_> {
-    /// The cadence, with the requirement that demands it when that is not the control's own:
+    /// The pace, with the requirement that demands it when that is not the control's own:
     /// `quarterly (soc2 CC6.3)`.
     pub fn describe(&self) -> String {
         match &self.expected_by {
-            None => self.cadence.to_string(),
+            None => self.pace.to_string(),
             Some(e) => format!(
                 "{} ({} {})",
-                self.cadence,
+                self.pace,
                 e.framework.id(),
                 e.requirement.id.get_ref()
             ),

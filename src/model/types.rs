@@ -118,10 +118,12 @@ pub struct Cadence {
 }
 
 impl Cadence {
-    /// Parses `monthly`, `quarterly`, `semiannual`, `annual` or an ISO 8601 period of whole days,
-    /// weeks, months or years (`P90D`, `P2W`, `P6M`, `P1Y`).
+    /// Parses `daily`, `weekly`, `monthly`, `quarterly`, `semiannual`, `annual` or an ISO 8601
+    /// period of whole days, weeks, months or years (`P90D`, `P2W`, `P6M`, `P1Y`).
     pub fn parse(text: &str) -> Option<Cadence> {
         let (months, days) = match text {
+            "daily" => (0, 1),
+            "weekly" => (0, 7),
             "monthly" => (1, 0),
             "quarterly" => (3, 0),
             "semiannual" => (6, 0),
@@ -146,8 +148,98 @@ impl Cadence {
 
     /// The earliest date that is still within one period before `as_of`.
     pub fn window_start(&self, as_of: jiff::civil::Date) -> jiff::civil::Date {
-        let span = jiff::Span::new().months(self.months).days(self.days);
-        as_of.checked_sub(span).unwrap_or(jiff::civil::Date::MIN)
+        as_of
+            .checked_sub(self.times(1))
+            .unwrap_or(jiff::civil::Date::MIN)
+    }
+
+    /// `n` periods, as a span to add to a date.
+    pub fn times(&self, n: i32) -> jiff::Span {
+        jiff::Span::new()
+            .months(i64::from(self.months) * i64::from(n))
+            .days(i64::from(self.days) * i64::from(n))
+    }
+
+    /// Whether a period starting on `start` is a calendar month, quarter, half-year or year, as
+    /// `(months, start)` allow: the period then has a short name (`2026-07`, `2026-Q3`).
+    pub fn calendar_months(&self) -> Option<i32> {
+        (self.days == 0 && matches!(self.months, 1 | 3 | 6 | 12)).then_some(self.months)
+    }
+
+    /// Whether the cadence is one day.
+    pub fn is_daily(&self) -> bool {
+        self.months == 0 && self.days == 1
+    }
+}
+
+/// How often a control operates: on a cadence, or continuously (automated, with evidence that
+/// covers the time with no gap longer than the control's `max_gap`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "String")]
+pub enum Frequency {
+    /// Once per period of a cadence.
+    Every(Cadence),
+    /// All the time.
+    Continuous,
+}
+
+impl Frequency {
+    /// Parses `continuous` or a cadence (see [`Cadence::parse`]).
+    pub fn parse(text: &str) -> Option<Frequency> {
+        match text {
+            "continuous" => Some(Frequency::Continuous),
+            _ => Cadence::parse(text).map(Frequency::Every),
+        }
+    }
+
+    /// Whether this frequency operates more often than `other`; continuous is stricter than
+    /// every cadence.
+    pub fn is_stricter_than(&self, other: &Frequency) -> bool {
+        match (self, other) {
+            (Frequency::Every(a), Frequency::Every(b)) => a.is_stricter_than(b),
+            (Frequency::Continuous, Frequency::Every(_)) => true,
+            (_, Frequency::Continuous) => false,
+        }
+    }
+}
+
+impl From<Frequency> for String {
+    fn from(frequency: Frequency) -> String {
+        frequency.to_string()
+    }
+}
+
+impl fmt::Display for Frequency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Frequency::Every(cadence) => cadence.fmt(f),
+            Frequency::Continuous => f.write_str("continuous"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Frequency {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Frequency::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{text}` is not a frequency: use continuous, daily, weekly, monthly, quarterly, semiannual, annual or an ISO 8601 period such as P90D"
+            ))
+        })
+    }
+}
+
+impl JsonSchema for Frequency {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Frequency".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^(continuous|daily|weekly|monthly|quarterly|semiannual|annual|P[1-9][0-9]*[DWMY])$",
+            "description": "continuous, daily, weekly, monthly, quarterly, semiannual, annual, or an ISO 8601 period such as P90D."
+        })
     }
 }
 
@@ -181,7 +273,7 @@ impl<'de> Deserialize<'de> for Cadence {
         let text = String::deserialize(deserializer)?;
         Cadence::parse(&text).ok_or_else(|| {
             serde::de::Error::custom(format!(
-                "`{text}` is not a cadence: use monthly, quarterly, semiannual, annual or an ISO 8601 period such as P90D"
+                "`{text}` is not a cadence: use daily, weekly, monthly, quarterly, semiannual, annual or an ISO 8601 period such as P90D"
             ))
         })
     }
@@ -195,8 +287,8 @@ impl JsonSchema for Cadence {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
             "type": "string",
-            "pattern": "^(monthly|quarterly|semiannual|annual|P[1-9][0-9]*[DWMY])$",
-            "description": "monthly, quarterly, semiannual, annual, or an ISO 8601 period such as P90D."
+            "pattern": "^(daily|weekly|monthly|quarterly|semiannual|annual|P[1-9][0-9]*[DWMY])$",
+            "description": "daily, weekly, monthly, quarterly, semiannual, annual, or an ISO 8601 period such as P90D."
         })
     }
 }
@@ -281,9 +373,15 @@ pub struct Control {
     #[serde(default = "no_one")]
     #[schemars(schema_with = "people_schema")]
     pub approvers: PersonList,
-    /// How often the control operates; evidence older than this is stale.
-    #[schemars(with = "Cadence")]
-    pub frequency: Spanned<Cadence>,
+    /// How often the control operates; evidence older than this is stale, and inside an
+    /// observation window every period of it needs evidence.
+    #[schemars(with = "Frequency")]
+    pub frequency: Spanned<Frequency>,
+    /// For a continuous control: the longest stretch its evidence may leave uncovered (default
+    /// `P7D`).
+    #[serde(default)]
+    #[schemars(with = "Option<Cadence>")]
+    pub max_gap: Option<Spanned<Cadence>>,
     /// Whether the control operates.
     #[schemars(with = "Status")]
     pub status: Spanned<Status>,
@@ -322,6 +420,11 @@ pub struct Evidence {
     /// When it was collected.
     #[schemars(with = "Date")]
     pub collected: Spanned<Date>,
+    /// The time it shows the controls operating in, when that is more than its collection day
+    /// (a log export, a report covering a quarter); ends on or before `collected`.
+    #[serde(default)]
+    #[schemars(with = "Option<Window>")]
+    pub period: Option<Spanned<Window>>,
     /// Who collected it.
     #[schemars(schema_with = "person_schema")]
     pub collector: Text,
@@ -416,7 +519,7 @@ pub enum Reason {
 }
 
 /// A date range, inclusive.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Window {
     /// First day.
@@ -576,9 +679,31 @@ pub struct Config {
     /// How git history is judged.
     #[serde(default)]
     pub history: HistoryConfig,
+    /// What `crosswalk check` reports.
+    #[serde(default)]
+    pub check: CheckConfig,
     /// Findings about past changes that cannot be undone, signed off by management.
     #[serde(default)]
     pub accepted: Vec<Accepted>,
+}
+
+/// `[check]`: what `crosswalk check` reports.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Whether to report crosswalk suggestions (CW026 hints); `--no-hints` also turns them off.
+    #[serde(default = "yes")]
+    pub hints: bool,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig { hints: true }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// `[[accepted]]`: a finding about a past change that history cannot undo (a commit approved by the

@@ -256,7 +256,7 @@ fn control(model: &Model, d: &Doc<Control>) -> DocumentExport<ControlFields> {
     let c = &d.data;
     let fields = ControlFields {
         approvers: texts(c.approvers.get_ref()),
-        effective_frequency: model.effective_frequency(c).cadence.to_string(),
+        effective_frequency: model.effective_frequency(c).pace.to_string(),
         frequency: c.frequency.get_ref().to_string(),
         owner: c.owner.get_ref().clone(),
         policy: c.policy.get_ref().clone(),

@@ -22,11 +22,13 @@ use std::path::Path;
 use minijinja::{Environment, context};
 use serde::Serialize;
 
-pub use views::{MatrixRow, SoaRow, matrix_rows, soa_rows};
+pub use views::{
+    MatrixRow, SoaRow, TimelineCell, TimelineRow, matrix_rows, soa_rows, timeline_rows,
+};
 pub use xlsx::xlsx;
 
 /// The built-in templates, by name.
-const TEMPLATES: [(&str, &str); 10] = [
+const TEMPLATES: [(&str, &str); 11] = [
     ("soa.md", include_str!("templates/soa.md")),
     ("matrix.md", include_str!("templates/matrix.md")),
     ("gaps.md", include_str!("templates/gaps.md")),
@@ -46,6 +48,10 @@ const TEMPLATES: [(&str, &str); 10] = [
         include_str!("templates/site/matrix.html"),
     ),
     ("site/gaps.html", include_str!("templates/site/gaps.html")),
+    (
+        "site/timeline.html",
+        include_str!("templates/site/timeline.html"),
+    ),
 ];
 
 /// Where and when the outputs come from.
@@ -224,6 +230,21 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// The Statement of Applicability's headline: how many Annex A controls are applicable, and of those
+/// how many are evidenced as operated (the headline share) and how many only claimed.
+pub fn soa_headline(rows: &[SoaRow]) -> String {
+    let applicable = rows.iter().filter(|r| r.applicable).count();
+    let with = |coverage| rows.iter().filter(|r| r.coverage == coverage).count();
+    let evidenced = with(crate::model::Coverage::Evidenced);
+    let claimed = with(crate::model::Coverage::Claimed);
+    let percent = (evidenced * 100).checked_div(applicable).unwrap_or(100);
+    format!(
+        "{applicable} of {} controls applicable, {} excluded; {evidenced} evidenced as operated ({percent}%), {claimed} implemented but without the evidence (not counted).",
+        rows.len(),
+        rows.len() - applicable
+    )
+}
+
 /// The Statement of Applicability as Markdown.
 pub fn soa_markdown(
     templates: &Templates,
@@ -240,6 +261,7 @@ pub fn soa_markdown(
             rows,
             applicable,
             excluded => rows.len() - applicable,
+            headline => soa_headline(rows),
             stamp => stamp.line(),
         },
     )
@@ -265,6 +287,7 @@ pub fn soa_table(rows: &[SoaRow]) -> Table {
         "Justification",
         "Implemented by",
         "Status",
+        "Operated",
         "Latest evidence",
     ];
     let rows = rows
@@ -278,6 +301,7 @@ pub fn soa_table(rows: &[SoaRow]) -> Table {
                 r.justification.clone(),
                 r.controls.join(", "),
                 r.status.to_string(),
+                r.coverage.to_string(),
                 r.evidence.clone(),
             ]
         })
@@ -285,7 +309,7 @@ pub fn soa_table(rows: &[SoaRow]) -> Table {
     Table {
         header: header.map(String::from).to_vec(),
         rows,
-        widths: vec![9.0, 40.0, 14.0, 11.0, 60.0, 22.0, 15.0, 34.0],
+        widths: vec![9.0, 40.0, 14.0, 11.0, 60.0, 22.0, 15.0, 12.0, 34.0],
     }
 }
 
@@ -295,12 +319,67 @@ pub fn matrix_markdown(
     organization: &str,
     frameworks: &[String],
     rows: &[MatrixRow],
+    headline: &str,
     stamp: &Stamp,
 ) -> Result<String, RenderError> {
     templates.render(
         "matrix.md",
-        context! { organization, frameworks, rows, stamp => stamp.line() },
+        context! { organization, frameworks, rows, headline, stamp => stamp.line() },
     )
+}
+
+/// The headline of the matrix and the diff: each framework's evidenced share, and how many controls
+/// operated in every period so far.
+pub fn coverage_headline(operations: &crate::model::Operations) -> String {
+    let mut parts: Vec<String> = gaps::headlines(operations)
+        .iter()
+        .map(|h| format!("{} {h}", h.title))
+        .collect();
+    let operating: Vec<_> = operations.iter().filter(|o| o.operates()).collect();
+    let operated = operating.iter().filter(|o| o.operated()).count();
+    parts.push(format!(
+        "{operated} of {} operating controls operated in every period so far",
+        operating.len()
+    ));
+    format!("As of {}: {}.", operations.as_of, parts.join("; "))
+}
+
+/// The operating timelines as a table: one row per period of each control.
+pub fn timeline_table(timeline: &[views::TimelineRow]) -> Table {
+    let header = [
+        "Control",
+        "Title",
+        "Frequency",
+        "Window",
+        "Period",
+        "Start",
+        "End",
+        "State",
+        "Evidence",
+    ];
+    let rows = timeline
+        .iter()
+        .flat_map(|t| {
+            t.cells.iter().map(move |c| {
+                vec![
+                    t.control.clone(),
+                    t.title.clone(),
+                    t.frequency.clone(),
+                    t.window.clone(),
+                    c.label.clone(),
+                    c.start.clone(),
+                    c.end.clone(),
+                    c.state.to_string(),
+                    c.evidence.join(", "),
+                ]
+            })
+        })
+        .collect();
+    Table {
+        header: header.map(String::from).to_vec(),
+        rows,
+        widths: vec![9.0, 40.0, 22.0, 24.0, 24.0, 11.0, 11.0, 12.0, 40.0],
+    }
 }
 
 /// The gap analysis as Markdown.
@@ -361,6 +440,7 @@ pub fn matrix_table(frameworks: &[String], rows: &[MatrixRow]) -> Table {
             "Frequency",
             "Evidence",
             "Gap",
+            "Periods evidenced",
             "Status",
             "Owner",
             "Reviewed",
@@ -376,6 +456,7 @@ pub fn matrix_table(frameworks: &[String], rows: &[MatrixRow]) -> Table {
                 r.frequency.clone(),
                 r.evidence.clone(),
                 r.gap.clone(),
+                r.periods.clone(),
                 r.status.to_string(),
                 r.owner.clone(),
                 r.reviewed.clone(),
@@ -385,7 +466,7 @@ pub fn matrix_table(frameworks: &[String], rows: &[MatrixRow]) -> Table {
         .collect();
     let mut widths = vec![9.0, 40.0];
     widths.extend(frameworks.iter().map(|_| 28.0));
-    widths.extend([22.0, 34.0, 26.0, 13.0, 18.0, 11.0]);
+    widths.extend([22.0, 34.0, 26.0, 12.0, 13.0, 18.0, 11.0]);
     Table {
         header,
         rows,

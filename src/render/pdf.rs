@@ -268,7 +268,7 @@ pub fn policy_source(p: &PolicyPdf) -> String {
 }
 
 /// The typst source of the Statement of Applicability: a landscape table of every Annex A control.
-pub fn soa_source(organization: &str, table: &super::Table, stamp: &str) -> String {
+pub fn soa_source(organization: &str, table: &super::Table, headline: &str, stamp: &str) -> String {
     let mut s = String::from(PAGE_SETUP);
     s.push_str(&format!(
         "#set document(title: {}, author: {})\n",
@@ -287,15 +287,18 @@ pub fn soa_source(organization: &str, table: &super::Table, stamp: &str) -> Stri
         "#text(16pt, weight: \"bold\")[{}]\n\n",
         text(&format!("Statement of Applicability: {organization}"))
     ));
-    s.push_str(&format!("{}\n\n", text("ISO/IEC 27001:2022, Annex A")));
+    s.push_str(&format!(
+        "{}\n\n",
+        text(&format!("ISO/IEC 27001:2022, Annex A. {headline}"))
+    ));
     let titles: Vec<&str> = table.header.iter().map(String::as_str).collect();
-    let rows: Vec<[String; 8]> = table
+    let rows: Vec<[String; 9]> = table
         .rows
         .iter()
-        .filter_map(|row| <[String; 8]>::try_from(row.clone()).ok())
+        .filter_map(|row| <[String; 9]>::try_from(row.clone()).ok())
         .collect();
     s.push_str(&format!(
-        "#table(columns: (auto, 1.4fr, auto, auto, 2.2fr, 1fr, auto, 1.3fr), stroke: 0.5pt + luma(170), inset: 4pt, {}, {})\n",
+        "#table(columns: (auto, 1.4fr, auto, auto, 2.2fr, 1fr, auto, auto, 1.3fr), stroke: 0.5pt + luma(170), inset: 4pt, {}, {})\n",
         header(&titles),
         cells(&rows)
     ));

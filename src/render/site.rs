@@ -42,6 +42,8 @@ struct ControlView {
     status: String,
     approved: String,
     requirements: Vec<Requirement>,
+    /// Its operating timeline, from the gap analysis.
+    timeline: Option<super::views::TimelineRow>,
 }
 
 #[derive(Serialize)]
@@ -49,6 +51,7 @@ struct EvidenceView {
     id: String,
     title: String,
     collected: String,
+    period: String,
     collector: String,
     attachments: Vec<String>,
 }
@@ -92,7 +95,8 @@ pub fn pages(
             context! {
                 organization, stamp, root => "",
                 scope => config.data.organization.scope.as_deref().map(str::trim),
-                coverage => inputs.gaps.frameworks, policies, controls,
+                coverage => inputs.gaps.frameworks, operated => inputs.gaps.operated,
+                as_of => inputs.gaps.as_of, policies, controls,
             },
         )?,
     )];
@@ -124,6 +128,7 @@ pub fn pages(
             context! {
                 organization, stamp, root => "", rows => inputs.soa,
                 applicable, excluded => inputs.soa.len() - applicable,
+                headline => super::soa_headline(inputs.soa),
             },
         )?;
         pages.push(("soa.html".to_string(), html));
@@ -146,6 +151,7 @@ struct Site<'a> {
     model: &'a Model,
     trail: Option<&'a Trail>,
     as_of: jiff::civil::Date,
+    gaps: &'a super::gaps::Gaps,
 }
 
 impl<'a> Site<'a> {
@@ -154,6 +160,7 @@ impl<'a> Site<'a> {
             model: inputs.model,
             trail: inputs.trail,
             as_of: inputs.stamp.as_of,
+            gaps: inputs.gaps,
         }
     }
 
@@ -229,6 +236,12 @@ impl<'a> Site<'a> {
             status: c.status.get_ref().name().to_string(),
             approved: self.approved(&doc.path),
             requirements: self.requirements(&c.satisfies),
+            timeline: self
+                .gaps
+                .timeline
+                .iter()
+                .find(|t| t.control == *c.id.get_ref())
+                .cloned(),
         }
     }
 
@@ -243,6 +256,12 @@ impl<'a> Site<'a> {
                 id: e.data.id.get_ref().clone(),
                 title: e.data.title.clone(),
                 collected: e.data.collected.get_ref().to_string(),
+                period: e
+                    .data
+                    .period
+                    .as_ref()
+                    .map(|p| format!("{} to {}", p.get_ref().start, p.get_ref().end))
+                    .unwrap_or_default(),
                 collector: self.name(&e.data.collector),
                 attachments: e
                     .data

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::diag::closest;
 use crate::model::crosswalk::RelationType;
-use crate::model::{Control, Coverage, Doc, Model, Status, names_requirement};
+use crate::model::{Coverage, Doc, Model, Operation, Operations, Status, names_requirement};
 
 /// The kind of thing traced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,6 +107,12 @@ pub struct ControlView {
     pub latest_evidence: Option<String>,
     /// Whether that evidence is within the effective frequency.
     pub fresh: bool,
+    /// Whether it operated: fresh evidence for every period so far.
+    pub operated: bool,
+    /// Of its periods so far, how many are evidenced: `3 of 3`.
+    pub periods: String,
+    /// What keeps it from having operated, or empty.
+    pub gap: String,
 }
 
 /// A policy, evidence record or risk in the trace.
@@ -175,14 +181,16 @@ struct Reach {
 /// Traces `id`: `framework:requirement`, a bare requirement id, or a document id.
 pub fn trace(model: &Model, id: &str, as_of: jiff::civil::Date) -> Result<Trace, TraceError> {
     let (subject, reach) = resolve(model, id)?;
+    let operations = model.operations(as_of);
     Ok(Trace {
         subject,
         as_of: as_of.to_string(),
-        requirements: requirement_views(model, &reach),
+        requirements: requirement_views(&operations, &reach),
         controls: reach
             .controls
             .iter()
-            .map(|&i| control_view(model, &model.controls[i], as_of))
+            .filter_map(|&i| operations.iter().nth(i))
+            .map(control_view)
             .collect(),
         policies: views(&reach.policies, &model.policies, |p| {
             (
@@ -363,7 +371,8 @@ fn requirement_keys(satisfies: &crate::model::Satisfies) -> Vec<(String, String)
 }
 
 /// The reached requirements in framework order (in scope first) and catalog order.
-fn requirement_views(model: &Model, reach: &Reach) -> Vec<RequirementView> {
+fn requirement_views(operations: &Operations, reach: &Reach) -> Vec<RequirementView> {
+    let model = operations.model();
     let mut frameworks = model.frameworks_in_scope();
     for framework in &model.frameworks {
         if !frameworks.iter().any(|f| f.id() == framework.id()) {
@@ -382,12 +391,20 @@ fn requirement_views(model: &Model, reach: &Reach) -> Vec<RequirementView> {
                         .requirements
                         .contains(&(framework.id().to_string(), r.id.get_ref().clone()))
                 })
-                .map(move |r| requirement_view(model, framework.id(), r.id.get_ref(), &r.title))
+                .map(move |r| {
+                    requirement_view(operations, framework.id(), r.id.get_ref(), &r.title)
+                })
         })
         .collect()
 }
 
-fn requirement_view(model: &Model, framework: &str, id: &str, title: &str) -> RequirementView {
+fn requirement_view(
+    operations: &Operations,
+    framework: &str,
+    id: &str,
+    title: &str,
+) -> RequirementView {
+    let model = operations.model();
     let controls = model.claimants(framework, id);
     let justification = model
         .exclusion(framework, id)
@@ -396,7 +413,7 @@ fn requirement_view(model: &Model, framework: &str, id: &str, title: &str) -> Re
         framework: framework.to_string(),
         id: id.to_string(),
         title: title.to_string(),
-        coverage: model.coverage(framework, id),
+        coverage: operations.coverage(framework, id),
         justification,
         related: model
             .related(framework, id)
@@ -418,11 +435,12 @@ fn requirement_view(model: &Model, framework: &str, id: &str, title: &str) -> Re
     }
 }
 
-fn control_view(model: &Model, doc: &Doc<Control>, as_of: jiff::civil::Date) -> ControlView {
+fn control_view(operation: &Operation) -> ControlView {
+    let doc = operation.control;
     let control = &doc.data;
-    let effective = model.effective_frequency(control);
-    let latest = model.latest_evidence(as_of);
-    let record = latest.get(control.id.get_ref().as_str());
+    let effective = operation.effective;
+    let record = operation.latest();
+    let (evidenced, due) = operation.periods_so_far();
     ControlView {
         id: control.id.get_ref().clone(),
         title: control.title.clone(),
@@ -436,7 +454,10 @@ fn control_view(model: &Model, doc: &Doc<Control>, as_of: jiff::civil::Date) -> 
             .map(|(f, i)| format!("{f}:{i}"))
             .collect(),
         latest_evidence: record.map(|r| r.data.id.get_ref().clone()),
-        fresh: record.is_some_and(|r| model.is_fresh(control, r, as_of)),
+        fresh: matches!(operation.freshness, crate::model::Freshness::Fresh(_)),
+        operated: operation.operated(),
+        periods: format!("{evidenced} of {due}"),
+        gap: operation.shortfall().unwrap_or_default(),
     }
 }
 
@@ -498,6 +519,12 @@ pub fn to_text(trace: &Trace) -> String {
             (Some(e), false) => format!("latest evidence {e} is stale"),
             (None, _) => "no evidence".to_string(),
         };
+        let operated = match c.operated {
+            true => format!("operated: {} periods evidenced", c.periods),
+            false if c.gap.is_empty() => "not operated".to_string(),
+            false => format!("not operated: {}", c.gap),
+        };
+        let evidence = format!("{evidence}; {operated}");
         let _ = writeln!(
             out,
             "  {} {} [{}, {}] policy {}; {evidence}",

@@ -1,11 +1,14 @@
 //! The rows of the Statement of Applicability and of the mapping matrix: plain values built from the
 //! model for the templates and the CSV writer.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::model::{Control, Doc, Evidence, Framework, Freshness, Implementation, Model, Status};
+use crate::model::{
+    CellState, Control, Coverage, Doc, Evidence, Framework, Implementation, Model, Operations,
+    Status,
+};
 
 /// One Annex A control in the Statement of Applicability.
 #[derive(Clone, Debug, Serialize)]
@@ -24,6 +27,9 @@ pub struct SoaRow {
     pub controls: Vec<String>,
     /// implemented, partial, planned, not implemented, or excluded.
     pub status: Implementation,
+    /// Whether its implementation is evidenced as operated (evidenced), only claimed (its
+    /// implemented controls lack the evidence), partial, uncovered or excluded.
+    pub coverage: Coverage,
     /// The most recent evidence of its controls: `EV-… (date)`.
     pub evidence: String,
 }
@@ -42,8 +48,10 @@ pub struct MatrixRow {
     pub frequency: String,
     /// Its most recent evidence: `EV-… (date)`, or empty.
     pub evidence: String,
-    /// What keeps it from operating with fresh evidence, or empty.
+    /// What keeps it from having operated (no evidence, stale, periods missing), or empty.
     pub gap: String,
+    /// Of its periods so far, how many are evidenced: `3 of 3`.
+    pub periods: String,
     /// implemented, partial or planned.
     pub status: Status,
     /// The owner's name.
@@ -54,12 +62,12 @@ pub struct MatrixRow {
 
 /// The Statement of Applicability: every requirement of the ISO 27001 catalog's excludable groups
 /// (Annex A), in catalog order. Empty when `iso27001` is not in scope.
-pub fn soa_rows(model: &Model, as_of: jiff::civil::Date) -> Vec<SoaRow> {
+pub fn soa_rows(operations: &Operations) -> Vec<SoaRow> {
+    let model = operations.model();
     let (Some(framework), Some(scope)) = (model.framework("iso27001"), model.scope("iso27001"))
     else {
         return Vec::new();
     };
-    let latest = model.latest_evidence(as_of);
     let annex_a = framework.catalog.requirements.iter().filter(|r| {
         framework
             .group(r.group.get_ref())
@@ -94,7 +102,8 @@ pub fn soa_rows(model: &Model, as_of: jiff::civil::Date) -> Vec<SoaRow> {
                     Some(_) => Implementation::Excluded,
                     None => Implementation::of(&implementing),
                 },
-                evidence: newest(&implementing, &latest),
+                coverage: operations.coverage("iso27001", id),
+                evidence: newest(&implementing, operations),
             }
         })
         .collect()
@@ -141,10 +150,10 @@ fn reason_name(reason: crate::model::Reason) -> &'static str {
 }
 
 /// The newest evidence among some controls' latest records.
-fn newest(controls: &[&Doc<Control>], latest: &HashMap<&str, &Doc<Evidence>>) -> String {
+fn newest(controls: &[&Doc<Control>], operations: &Operations) -> String {
     controls
         .iter()
-        .filter_map(|c| latest.get(c.data.id.get_ref().as_str()))
+        .filter_map(|c| operations.of(c.data.id.get_ref())?.latest())
         .max_by_key(|e| (e.data.collected.get_ref().0, e.data.id.get_ref().clone()))
         .map(|e| describe(e))
         .unwrap_or_default()
@@ -161,19 +170,19 @@ fn describe(record: &Doc<Evidence>) -> String {
 /// The mapping matrix: one row per control, one requirement column per framework in `frameworks`.
 /// `reviewed` gives the date of a control's latest approved change, by path, when history is known.
 pub fn matrix_rows(
-    model: &Model,
+    operations: &Operations,
     frameworks: &[&Framework],
-    as_of: jiff::civil::Date,
     reviewed: &dyn Fn(&str) -> Option<jiff::civil::Date>,
 ) -> Vec<MatrixRow> {
-    let latest = model.latest_evidence(as_of);
-    model
-        .controls
+    let model = operations.model();
+    operations
         .iter()
-        .map(|control| {
+        .map(|operation| {
+            let control = operation.control;
             let data = &control.data;
-            let record = latest.get(data.id.get_ref().as_str());
+            let record = operation.latest();
             let owner = model.person_name(data.owner.get_ref());
+            let (evidenced, due) = operation.periods_so_far();
             MatrixRow {
                 id: data.id.get_ref().clone(),
                 title: data.title.clone(),
@@ -181,9 +190,10 @@ pub fn matrix_rows(
                     .iter()
                     .map(|f| claimed(control, f, model))
                     .collect(),
-                frequency: model.effective_frequency(data).describe(),
-                evidence: record.map(|r| describe(r)).unwrap_or_default(),
-                gap: gap(model, control, record.copied(), as_of),
+                frequency: operation.effective.describe(),
+                evidence: record.map(describe).unwrap_or_default(),
+                gap: gap(operation),
+                periods: format!("{evidenced} of {due}"),
                 status: *data.status.get_ref(),
                 owner,
                 reviewed: reviewed(&control.path)
@@ -213,23 +223,128 @@ fn claimed(control: &Doc<Control>, framework: &Framework, model: &Model) -> Vec<
         .collect()
 }
 
-fn gap(
-    model: &Model,
-    control: &Doc<Control>,
-    record: Option<&Doc<Evidence>>,
-    as_of: jiff::civil::Date,
-) -> String {
-    let data = &control.data;
-    match model.freshness(data, record, as_of) {
-        Freshness::Planned => "planned: not operating".into(),
-        Freshness::NoEvidence => "no evidence".into(),
-        Freshness::Stale(record) => format!(
-            "evidence stale: last collected {}",
-            record.data.collected.get_ref().0
-        ),
-        Freshness::Fresh(_) if *data.status.get_ref() == Status::Partial => {
+fn gap(operation: &crate::model::Operation) -> String {
+    match operation.shortfall() {
+        Some(shortfall) => shortfall,
+        None if *operation.control.data.status.get_ref() == Status::Partial => {
             "partially implemented".into()
         }
-        Freshness::Fresh(_) => String::new(),
+        None => String::new(),
     }
+}
+
+/// One control's operating timeline.
+#[derive(Clone, Debug, Serialize)]
+pub struct TimelineRow {
+    /// Control id.
+    pub control: String,
+    /// Its title.
+    pub title: String,
+    /// Its effective frequency, described.
+    pub frequency: String,
+    /// The observation window it is judged over (`2026-01-01 to 2026-12-31`), or empty when it
+    /// serves no framework with one (its timeline is then the one period before the judging date).
+    pub window: String,
+    /// Whether it operated: fresh evidence for every period so far.
+    pub operated: bool,
+    /// What keeps it from having operated, or empty.
+    pub gap: String,
+    /// The cells in a line of text: `2026-Q1 ✔ · 2026-Q2 ✔ · 2026-Q3 ✘ · 2026-Q4 …` (✔ evidenced,
+    /// ✘ missing, … not yet due); with more than 12 cells, the counts and the missing ones.
+    pub summary: String,
+    /// One cell per period, in order.
+    pub cells: Vec<TimelineCell>,
+}
+
+/// One period of a timeline.
+#[derive(Clone, Debug, Serialize)]
+pub struct TimelineCell {
+    /// Its short name: `2026-Q3`.
+    pub label: String,
+    /// First day.
+    pub start: String,
+    /// Last day.
+    pub end: String,
+    /// evidenced, missing, or not yet due.
+    pub state: CellState,
+    /// The ids of the records that count for it.
+    pub evidence: Vec<String>,
+}
+
+/// Every control's operating timeline, in control order.
+pub fn timeline_rows(operations: &Operations) -> Vec<TimelineRow> {
+    operations
+        .iter()
+        .map(|operation| {
+            let data = &operation.control.data;
+            TimelineRow {
+                control: data.id.get_ref().clone(),
+                title: data.title.clone(),
+                frequency: operation.effective.describe(),
+                window: operation
+                    .window
+                    .map(|w| format!("{} to {}", w.start, w.end))
+                    .unwrap_or_default(),
+                operated: operation.operated(),
+                gap: gap(operation),
+                summary: summary(&operation.timeline),
+                cells: operation
+                    .timeline
+                    .iter()
+                    .map(|cell| TimelineCell {
+                        label: cell.label.clone(),
+                        start: cell.start.to_string(),
+                        end: cell.end.to_string(),
+                        state: cell.state,
+                        evidence: cell
+                            .records
+                            .iter()
+                            .map(|r| r.data.id.get_ref().clone())
+                            .collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The mark of a cell state in text.
+fn mark(state: CellState) -> &'static str {
+    match state {
+        CellState::Evidenced => "✔",
+        CellState::Missing => "✘",
+        CellState::NotYetDue => "…",
+    }
+}
+
+/// A timeline in a line of text (see [`TimelineRow::summary`]).
+fn summary(cells: &[crate::model::operation::Cell]) -> String {
+    if cells.len() <= 12 {
+        return cells
+            .iter()
+            .map(|c| format!("{} {}", c.label, mark(c.state)))
+            .collect::<Vec<_>>()
+            .join(" · ");
+    }
+    let count = |state| cells.iter().filter(|c| c.state == state).count();
+    let missing: Vec<&str> = cells
+        .iter()
+        .filter(|c| c.state == CellState::Missing)
+        .map(|c| c.label.as_str())
+        .collect();
+    let mut text = format!(
+        "{} periods: {} ✔, {} ✘, {} …",
+        cells.len(),
+        count(CellState::Evidenced),
+        missing.len(),
+        count(CellState::NotYetDue)
+    );
+    if !missing.is_empty() {
+        let shown = missing.len().min(10);
+        text.push_str(&format!("; missing {}", missing[..shown].join(", ")));
+        if missing.len() > shown {
+            text.push_str(&format!(" and {} more", missing.len() - shown));
+        }
+    }
+    text
 }

@@ -1,15 +1,14 @@
-//! XLSX workbooks of tables: a bold frozen header row, filters, wrapped text and column widths.
+//! XLSX workbooks of tables, one worksheet each: a bold frozen header row, filters, wrapped text and column widths.
 //! The document's creation date is the judging date, so the same commit gives the same bytes.
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook};
 
 use super::{RenderError, Table};
 
-/// One worksheet named `sheet` holding the table.
+/// A workbook of one worksheet per `(name, table)`, in order.
 pub fn xlsx(
-    sheet: &str,
+    sheets: &[(&str, &Table)],
     title: &str,
-    table: &Table,
     date: jiff::civil::Date,
 ) -> Result<Vec<u8>, RenderError> {
     let mut workbook = Workbook::new();
@@ -26,25 +25,33 @@ pub fn xlsx(
         .set_align(FormatAlign::Top)
         .set_background_color("#DCE6F1");
     let cell_format = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    for (sheet, table) in sheets {
+        add_sheet(&mut workbook, sheet, table, &header_format, &cell_format)?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+fn add_sheet(
+    workbook: &mut Workbook,
+    sheet: &str,
+    table: &Table,
+    header_format: &Format,
+    cell_format: &Format,
+) -> Result<(), RenderError> {
     let worksheet = workbook.add_worksheet();
     worksheet.set_name(sheet)?;
     for (column, (name, width)) in table.header.iter().zip(&table.widths).enumerate() {
         let column = column as u16;
         worksheet.set_column_width(column, *width)?;
-        worksheet.write_string_with_format(0, column, name, &header_format)?;
+        worksheet.write_string_with_format(0, column, name, header_format)?;
     }
     for (row, cells) in table.rows.iter().enumerate() {
         for (column, cell) in cells.iter().enumerate() {
-            worksheet.write_string_with_format(
-                row as u32 + 1,
-                column as u16,
-                cell,
-                &cell_format,
-            )?;
+            worksheet.write_string_with_format(row as u32 + 1, column as u16, cell, cell_format)?;
         }
     }
     worksheet.set_freeze_panes(1, 0)?;
     let last_column = table.header.len().saturating_sub(1) as u16;
     worksheet.autofilter(0, 0, table.rows.len() as u32, last_column)?;
-    Ok(workbook.save_to_buffer()?)
+    Ok(())
 }

@@ -159,6 +159,7 @@ impl Fixture {
         let options = crosswalk::check::Options {
             as_of: AS_OF.parse().unwrap(),
             history: None,
+            hints: true,
         };
         let (workspace, findings) = crosswalk::check(self.root(), &options).unwrap();
         findings
@@ -175,6 +176,7 @@ impl Fixture {
         let options = crosswalk::check::Options {
             as_of: AS_OF.parse().unwrap(),
             history: Some(history),
+            hints: true,
         };
         let (workspace, findings) = crosswalk::check(self.root(), &options).unwrap();
         findings

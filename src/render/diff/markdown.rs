@@ -3,10 +3,11 @@
 use std::fmt::Write;
 
 use super::{
-    ApprovalNeed, DiffReport, DocumentChange, FindingView, RequirementChange, SoaChange,
-    change_name,
+    ApprovalNeed, CoverageChange, DiffReport, DocumentChange, FindingView, RequirementChange,
+    SoaChange, change_name,
 };
 use crate::history::ChangeKind;
+use crate::render::gaps::Headline;
 use crate::render::{count, markdown_cell};
 
 /// The report as Markdown.
@@ -42,6 +43,7 @@ pub fn to_markdown(report: &DiffReport) -> String {
         }
         out.push('\n');
     }
+    markdown_coverage(&mut out, &report.coverage);
     markdown_documents(&mut out, &report.documents);
     markdown_requirements(&mut out, &report.requirements);
     markdown_soa(&mut out, &report.soa);
@@ -49,6 +51,38 @@ pub fn to_markdown(report: &DiffReport) -> String {
     markdown_findings(&mut out, "Findings fixed", &report.fixed);
     markdown_approvals(&mut out, &report.approvals);
     out
+}
+
+/// The headline coverage of each framework, before and after: the evidenced share, with the claimed
+/// share beside it (never counted as covered).
+fn markdown_coverage(out: &mut String, coverage: &[CoverageChange]) {
+    if coverage.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "| Framework | Evidenced before | Evidenced after | Claimed without evidence (after) |\n|---|---|---|---|"
+    );
+    let figure = |h: &Option<Headline>| {
+        h.as_ref().map_or("not in scope".to_string(), |h| {
+            format!("{}% ({} of {})", h.percent, h.evidenced, h.applicable)
+        })
+    };
+    for c in coverage {
+        let claimed = c
+            .after
+            .as_ref()
+            .map_or(String::new(), |h| h.claimed.to_string());
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            markdown_cell(&c.title),
+            figure(&c.before),
+            figure(&c.after),
+            claimed
+        );
+    }
+    out.push('\n');
 }
 
 /// A section of the Markdown report: a heading with the number of items, then `empty` when there

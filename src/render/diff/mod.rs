@@ -16,6 +16,7 @@ use serde::Serialize;
 pub use markdown::to_markdown;
 pub use text::to_text;
 
+use super::gaps::{Headline, headlines};
 use super::views::{SoaRow, soa_rows};
 use crate::Workspace;
 use crate::diag::{Code, Diagnostic, Severity};
@@ -23,8 +24,8 @@ use crate::history::ChangeKind;
 use crate::history::approval::{People, Verdict, judge};
 use crate::history::snapshot::{Range, Revision};
 use crate::load::Kind;
-use crate::model::Model;
 use crate::model::approvers::{Library, who_may_approve};
+use crate::model::{Model, Operations};
 
 /// One version of the repository, loaded and checked.
 pub struct Version<'a> {
@@ -43,6 +44,9 @@ pub struct DiffReport {
     pub head: Revision,
     /// The date evidence freshness is judged as of, in both versions.
     pub as_of: String,
+    /// The headline coverage of each framework in scope, in the base and in the head: the evidenced
+    /// share, with the claimed one beside it.
+    pub coverage: Vec<CoverageChange>,
     /// Documents and configuration files that differ.
     pub documents: Vec<DocumentChange>,
     /// Requirements whose claiming controls differ.
@@ -175,6 +179,19 @@ pub struct RequirementChange {
     pub left_uncovered: bool,
 }
 
+/// A framework's headline coverage before and after the change.
+#[derive(Clone, Debug, Serialize)]
+pub struct CoverageChange {
+    /// Catalog id.
+    pub framework: String,
+    /// Its title.
+    pub title: String,
+    /// In the base, when the base has it in scope.
+    pub before: Option<Headline>,
+    /// In the head, when the head has it in scope.
+    pub after: Option<Headline>,
+}
+
 /// A Statement of Applicability row that differs.
 #[derive(Clone, Debug, Serialize)]
 pub struct SoaChange {
@@ -239,16 +256,26 @@ pub fn compare(
         range,
         identities,
     );
-    let (introduced, fixed) = findings(base, head);
+    let (mut introduced, mut fixed) = findings(base, head);
+    // Suggestions are reported for what the change touched, not for the whole repository.
+    let touched: BTreeSet<&str> = documents
+        .iter()
+        .flat_map(|d| std::iter::once(d.path.as_str()).chain(d.old_path()))
+        .collect();
+    for list in [&mut introduced, &mut fixed] {
+        list.retain(|f| f.code != Code::CrosswalkSuggestion || touched.contains(f.path.as_str()));
+    }
+    let (base_operations, head_operations) = (
+        base.workspace.model.operations(as_of),
+        head.workspace.model.operations(as_of),
+    );
     DiffReport {
         base: range.base.clone(),
         head: range.head.clone(),
         as_of: as_of.to_string(),
+        coverage: coverage(&base_operations, &head_operations),
         requirements: requirements(&base.workspace.model, &head.workspace.model),
-        soa: soa(
-            &soa_rows(&base.workspace.model, as_of),
-            &soa_rows(&head.workspace.model, as_of),
-        ),
+        soa: soa(&soa_rows(&base_operations), &soa_rows(&head_operations)),
         documents,
         introduced,
         fixed,
@@ -483,6 +510,32 @@ fn requirements(base: &Model, head: &Model) -> Vec<RequirementChange> {
         .collect();
     // Loud first: requirements left with no control.
     changes.sort_by_key(|c| !c.left_uncovered);
+    changes
+}
+
+/// Each framework in scope in either version, with its headline in each.
+fn coverage(base: &Operations, head: &Operations) -> Vec<CoverageChange> {
+    let (before, after) = (headlines(base), headlines(head));
+    let mut changes: Vec<CoverageChange> = after
+        .iter()
+        .map(|h| CoverageChange {
+            framework: h.framework.clone(),
+            title: h.title.clone(),
+            before: before.iter().find(|b| b.framework == h.framework).cloned(),
+            after: Some(h.clone()),
+        })
+        .collect();
+    for b in before
+        .iter()
+        .filter(|b| !after.iter().any(|a| a.framework == b.framework))
+    {
+        changes.push(CoverageChange {
+            framework: b.framework.clone(),
+            title: b.title.clone(),
+            before: Some(b.clone()),
+            after: None,
+        });
+    }
     changes
 }
 

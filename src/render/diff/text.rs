@@ -14,6 +14,20 @@ pub fn to_text(report: &DiffReport) -> String {
         out,
         "{base} ({base_name}) -> {head} ({head_name}), evidence judged as of {as_of}"
     );
+    let _ = writeln!(out, "\ncoverage:");
+    for c in &report.coverage {
+        let side = |h: &Option<crate::render::gaps::Headline>| {
+            h.as_ref()
+                .map_or("not in scope".to_string(), |h| h.to_string())
+        };
+        let _ = writeln!(
+            out,
+            "  {}: {} -> {}",
+            c.framework,
+            side(&c.before),
+            side(&c.after)
+        );
+    }
     let _ = writeln!(out, "\ndocuments: {}", report.documents.len());
     for d in &report.documents {
         let _ = writeln!(

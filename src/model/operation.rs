@@ -1,0 +1,615 @@
+//! Whether each control operated: the one place the operating rules live (`check` reports them; the
+//! coverage states, `gaps`, the site, the SoA, the matrix and `trace` show them).
+//!
+//! A control is judged as of a date. Its evidence records are those that list it and were collected
+//! on or before that date. Its latest record must be fresh (see [`super::freshness`]). When the
+//! control serves a framework with an observation window (the SOC 2 Type II period), the window is
+//! cut into the periods of the control's effective frequency (quarterly: `2026-Q1` … `2026-Q4`), and
+//! every period that has ended by the judging date needs a record: one collected in it, or one whose
+//! `period = { start, end }` overlaps it. A record collected after the window's last day proves
+//! nothing for the window. A continuous control has no periods: its records' periods (a record
+//! without one covers its collection day) must leave no stretch of the window longer than its
+//! `max_gap` uncovered, up to the judging date; its timeline is cut into `max_gap`-long cells for
+//! display. Outside any window, the timeline is the one period before the judging date.
+//!
+//! A control *operated* when it is implemented or partial, its latest evidence is fresh, no period is
+//! missing and no stretch is uncovered. A requirement is evidenced only by a control that operated.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use jiff::civil::Date as Day;
+
+use super::{
+    Cadence, Control, Coverage, Doc, EffectiveFrequency, Evidence, Freshness, Model, Pace, Status,
+    Window,
+};
+
+/// The `max_gap` of a continuous control that does not set one.
+pub static DEFAULT_MAX_GAP: LazyLock<Cadence> =
+    LazyLock::new(|| Cadence::parse("P7D").expect("a valid period"));
+
+/// The longest observation window judged: longer ones are reported (`check::evidence`) and judged
+/// over their first three years only, so a hostile window cannot make millions of periods.
+pub const LONGEST_WINDOW_DAYS: i32 = 3 * 366;
+
+/// The state of one period of a control's timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CellState {
+    /// Evidence shows the control operating in it.
+    Evidenced,
+    /// It has ended and no evidence shows the control operating in it.
+    Missing,
+    /// It has not ended yet and has no evidence so far.
+    NotYetDue,
+}
+
+crate::names!(serialize CellState {
+    Evidenced => "evidenced",
+    Missing => "missing",
+    NotYetDue => "not yet due",
+});
+
+/// One period of a control's operating timeline.
+#[derive(Clone, Debug)]
+pub struct Cell<'m> {
+    /// First day.
+    pub start: Day,
+    /// Last day.
+    pub end: Day,
+    /// A short name: `2026-Q3`, `2026-07`, `2026-H1`, `2026`, a day, or the range.
+    pub label: String,
+    /// Whether evidence covers it.
+    pub state: CellState,
+    /// The records that count for it, by collection date.
+    pub records: Vec<&'m Doc<Evidence>>,
+}
+
+impl Cell<'_> {
+    /// The period as `2026-07-01 to 2026-09-30`.
+    pub fn range(&self) -> String {
+        range(self.start, self.end)
+    }
+}
+
+/// A stretch of a continuous control's window that its evidence leaves uncovered for longer than
+/// its `max_gap`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hole {
+    /// First uncovered day.
+    pub start: Day,
+    /// Last uncovered day (the day before the judging date when the stretch is still open).
+    pub end: Day,
+    /// Whether the stretch runs up to the judging date: no evidence since it started.
+    pub open: bool,
+}
+
+impl Hole {
+    /// How many days it lasts.
+    pub fn days(&self) -> i64 {
+        days_between(self.start, self.end) + 1
+    }
+
+    /// The stretch as `2026-03-10 to 2026-03-19`.
+    pub fn range(&self) -> String {
+        range(self.start, self.end)
+    }
+}
+
+/// How one control operated, as of a date.
+#[derive(Clone, Debug)]
+pub struct Operation<'m> {
+    /// The control.
+    pub control: &'m Doc<Control>,
+    /// Its effective frequency.
+    pub effective: EffectiveFrequency<'m>,
+    /// Its latest evidence and whether that is fresh.
+    pub freshness: Freshness<'m>,
+    /// The observation window it is judged over, if it serves a framework that has one.
+    pub window: Option<Window>,
+    /// Its periods, in order: the window's, or the one period before the judging date.
+    pub timeline: Vec<Cell<'m>>,
+    /// For a continuous control, the stretches left uncovered for longer than its `max_gap`.
+    pub holes: Vec<Hole>,
+    /// Its evidence records collected on or before the judging date, by collection date.
+    pub records: Vec<&'m Doc<Evidence>>,
+}
+
+impl<'m> Operation<'m> {
+    /// Its most recent record collected on or before the judging date.
+    pub fn latest(&self) -> Option<&'m Doc<Evidence>> {
+        latest(&self.records)
+    }
+
+    /// Whether it operates at all (implemented or partial).
+    pub fn operates(&self) -> bool {
+        *self.control.data.status.get_ref() != Status::Planned
+    }
+
+    /// Whether it operated: operating, fresh, every period so far evidenced, no uncovered stretch.
+    pub fn operated(&self) -> bool {
+        self.operates()
+            && matches!(self.freshness, Freshness::Fresh(_))
+            && self.missing().next().is_none()
+            && self.holes.is_empty()
+    }
+
+    /// The periods of its observation window that ended with no evidence, in order (none outside
+    /// a window: there, freshness says it).
+    pub fn missing(&self) -> impl Iterator<Item = &Cell<'_>> {
+        self.timeline
+            .iter()
+            .filter(|cell| self.window.is_some() && cell.state == CellState::Missing)
+    }
+
+    /// How many of its periods so far are evidenced, and how many have ended or are evidenced.
+    pub fn periods_so_far(&self) -> (usize, usize) {
+        let due = self
+            .timeline
+            .iter()
+            .filter(|c| c.state != CellState::NotYetDue)
+            .count();
+        let evidenced = self
+            .timeline
+            .iter()
+            .filter(|c| c.state == CellState::Evidenced)
+            .count();
+        (evidenced, due)
+    }
+
+    /// What keeps it from having operated, in a few words; `None` when it operated.
+    pub fn shortfall(&self) -> Option<String> {
+        let missing = self.missing().count();
+        let shortfall = match (&self.freshness, missing, self.holes.len()) {
+            (Freshness::Planned, _, _) => "planned: not operating".to_string(),
+            (Freshness::NoEvidence, _, _) => "no evidence".to_string(),
+            (_, 0, 0) => match self.freshness {
+                Freshness::Stale(record) => format!(
+                    "evidence stale: last collected {}",
+                    record.data.collected.get_ref()
+                ),
+                _ => return None,
+            },
+            (_, missing, 0) => format!("no evidence for {}", plural(missing, "period", "periods")),
+            (_, 0, holes) => format!(
+                "evidence leaves {} uncovered",
+                plural(holes, "stretch", "stretches")
+            ),
+            (_, missing, holes) => format!(
+                "no evidence for {}; {} uncovered",
+                plural(missing, "period", "periods"),
+                plural(holes, "stretch", "stretches")
+            ),
+        };
+        Some(shortfall)
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// How every control operated as of one date: built once, asked by every rule and view.
+#[derive(Clone, Debug)]
+pub struct Operations<'m> {
+    model: &'m Model,
+    /// The judging date.
+    pub as_of: Day,
+    by_control: Vec<Operation<'m>>,
+    index: HashMap<&'m str, usize>,
+}
+
+impl<'m> Operations<'m> {
+    /// Every control's operation, in control order.
+    pub fn iter(&self) -> impl Iterator<Item = &Operation<'m>> {
+        self.by_control.iter()
+    }
+
+    /// The operation of the control with this id (the first, if the id is duplicated).
+    pub fn of(&self, control_id: &str) -> Option<&Operation<'m>> {
+        self.index.get(control_id).map(|&i| &self.by_control[i])
+    }
+
+    /// A requirement's coverage state.
+    pub fn coverage(&self, framework_id: &str, requirement_id: &str) -> Coverage {
+        let claims = self
+            .model
+            .claiming(framework_id, requirement_id)
+            .into_iter()
+            .map(|control| {
+                let operated = self
+                    .of(control.data.id.get_ref())
+                    .is_some_and(Operation::operated);
+                (*control.data.status.get_ref(), operated)
+            });
+        Coverage::of(
+            self.model.exclusion(framework_id, requirement_id).is_some(),
+            claims,
+            self.model.in_scope_group(framework_id, requirement_id),
+        )
+    }
+
+    /// The model judged.
+    pub fn model(&self) -> &'m Model {
+        self.model
+    }
+}
+
+impl Model {
+    /// How every control operated as of `as_of`.
+    pub fn operations(&self, as_of: Day) -> Operations<'_> {
+        let mut records: HashMap<&str, Vec<&Doc<Evidence>>> = HashMap::new();
+        for record in &self.evidence {
+            if record.data.collected.get_ref().0 > as_of {
+                continue;
+            }
+            for control in &record.data.controls {
+                let list = records.entry(control.get_ref().as_str()).or_default();
+                if !list.last().is_some_and(|last| std::ptr::eq(*last, record)) {
+                    list.push(record);
+                }
+            }
+        }
+        let mut index = HashMap::new();
+        let by_control = self
+            .controls
+            .iter()
+            .enumerate()
+            .map(|(i, control)| {
+                index.entry(control.data.id.get_ref().as_str()).or_insert(i);
+                let mut own = records
+                    .get(control.data.id.get_ref().as_str())
+                    .cloned()
+                    .unwrap_or_default();
+                own.sort_by_key(|r| r.data.collected.get_ref().0);
+                self.operation(control, own, as_of)
+            })
+            .collect();
+        Operations {
+            model: self,
+            as_of,
+            by_control,
+            index,
+        }
+    }
+
+    fn operation<'m>(
+        &'m self,
+        control: &'m Doc<Control>,
+        records: Vec<&'m Doc<Evidence>>,
+        as_of: Day,
+    ) -> Operation<'m> {
+        let effective = self.effective_frequency(&control.data);
+        let latest = latest(&records);
+        let freshness = self.freshness(&control.data, latest, as_of);
+        let window = self.observation_window(&control.data).map(clamp);
+        let (timeline, holes) = match (window, effective.pace) {
+            (None, pace) => (
+                vec![last_period(pace.cadence(), &freshness, as_of)],
+                Vec::new(),
+            ),
+            (Some(window), Pace::Every(cadence)) => {
+                (periodic(window, cadence, &records, as_of), Vec::new())
+            }
+            (Some(window), Pace::Continuous { max_gap }) => {
+                continuous(window, max_gap, &records, as_of)
+            }
+        };
+        Operation {
+            control,
+            effective,
+            freshness,
+            window,
+            timeline,
+            holes,
+            records,
+        }
+    }
+
+    /// The observation window a control is judged over: the span of the windows of the frameworks
+    /// in whose scope it claims an applicable requirement.
+    pub fn observation_window(&self, control: &Control) -> Option<Window> {
+        let mut hull: Option<Window> = None;
+        for (framework, ids) in &control.satisfies {
+            let Some(window) = self.scope(framework.get_ref()).and_then(|s| s.observation) else {
+                continue;
+            };
+            if !ids
+                .iter()
+                .any(|id| self.requirement_in_scope(framework.get_ref(), id.get_ref()))
+            {
+                continue;
+            }
+            hull = Some(match hull {
+                None => window,
+                Some(h) => Window {
+                    start: h.start.min(window.start),
+                    end: h.end.max(window.end),
+                },
+            });
+        }
+        hull
+    }
+}
+
+/// The most recent of a control's records (the first listed, on a tie).
+fn latest<'m>(records: &[&'m Doc<Evidence>]) -> Option<&'m Doc<Evidence>> {
+    records
+        .iter()
+        .rev()
+        .max_by_key(|r| r.data.collected.get_ref().0)
+        .copied()
+}
+
+/// The window cut to its first [`LONGEST_WINDOW_DAYS`] days.
+fn clamp(window: Window) -> Window {
+    let longest = window
+        .start
+        .0
+        .checked_add(jiff::Span::new().days(LONGEST_WINDOW_DAYS - 1))
+        .unwrap_or(Day::MAX);
+    Window {
+        start: window.start,
+        end: super::Date(window.end.0.min(longest)),
+    }
+}
+
+/// The days a record shows its controls operating in: its `period` when that is valid (starts on or
+/// before its end, which is on or before the collection day), else its collection day alone.
+pub fn proves(record: &Evidence) -> (Day, Day) {
+    let collected = record.collected.get_ref().0;
+    match record.period.as_ref().map(|p| *p.get_ref()) {
+        Some(Window { start, end }) if start <= end && end.0 <= collected => (start.0, end.0),
+        _ => (collected, collected),
+    }
+}
+
+/// Whether a record counts for a window: collected inside it or before it (a record collected
+/// after the window's last day proves nothing for it).
+fn counts_for(record: &Evidence, window: Window) -> bool {
+    record.collected.get_ref().0 <= window.end.0
+}
+
+/// The single period before the judging date, judged by freshness.
+fn last_period<'m>(cadence: &Cadence, freshness: &Freshness<'m>, as_of: Day) -> Cell<'m> {
+    let start = cadence.window_start(as_of);
+    let (state, records) = match freshness {
+        Freshness::Fresh(record) => (CellState::Evidenced, vec![*record]),
+        _ => (CellState::Missing, Vec::new()),
+    };
+    Cell {
+        start,
+        end: as_of,
+        label: format!("the {cadence} period before {as_of}"),
+        state,
+        records,
+    }
+}
+
+/// The periods a cadence cuts a window into, in order; the last may be cut short by the window.
+pub fn periods(window: Window, cadence: &Cadence) -> Vec<(Day, Day)> {
+    let mut periods = Vec::new();
+    let (first, last) = (window.start.0, window.end.0);
+    for i in 0.. {
+        let Ok(start) = first.checked_add(cadence.times(i)) else {
+            break;
+        };
+        if start > last {
+            break;
+        }
+        let end = first
+            .checked_add(cadence.times(i + 1))
+            .ok()
+            .and_then(|next| next.yesterday().ok())
+            .map_or(last, |end| end.min(last));
+        periods.push((start, end));
+    }
+    periods
+}
+
+fn periodic<'m>(
+    window: Window,
+    cadence: &Cadence,
+    records: &[&'m Doc<Evidence>],
+    as_of: Day,
+) -> Vec<Cell<'m>> {
+    let mut cells: Vec<Cell<'m>> = periods(window, cadence)
+        .into_iter()
+        .map(|(start, end)| Cell {
+            start,
+            end,
+            label: label(start, end, cadence),
+            state: CellState::NotYetDue,
+            records: Vec::new(),
+        })
+        .collect();
+    for record in records.iter().filter(|r| counts_for(&r.data, window)) {
+        let (from, to) = proves(&record.data);
+        // The first cell ending on or after `from`; cells are in order and do not overlap.
+        let first = cells.partition_point(|c| c.end < from);
+        for cell in cells[first..].iter_mut().take_while(|c| c.start <= to) {
+            cell.records.push(record);
+        }
+    }
+    for cell in &mut cells {
+        cell.state = match (cell.records.is_empty(), cell.end < as_of) {
+            (false, _) => CellState::Evidenced,
+            (true, true) => CellState::Missing,
+            (true, false) => CellState::NotYetDue,
+        };
+    }
+    cells
+}
+
+fn continuous<'m>(
+    window: Window,
+    max_gap: &Cadence,
+    records: &[&'m Doc<Evidence>],
+    as_of: Day,
+) -> (Vec<Cell<'m>>, Vec<Hole>) {
+    let counted: Vec<&'m Doc<Evidence>> = records
+        .iter()
+        .copied()
+        .filter(|r| counts_for(&r.data, window))
+        .collect();
+    let holes = holes(window, max_gap, &counted, as_of);
+    let mut cells = periodic(window, max_gap, &counted, as_of);
+    for cell in &mut cells {
+        let in_hole = holes
+            .iter()
+            .any(|h| h.start <= cell.end && h.end >= cell.start);
+        cell.state = if in_hole {
+            CellState::Missing
+        } else if cell.start >= as_of {
+            CellState::NotYetDue
+        } else if cell.end >= as_of && cell.records.is_empty() {
+            CellState::NotYetDue
+        } else {
+            CellState::Evidenced
+        };
+    }
+    (cells, holes)
+}
+
+/// The stretches of `window`, up to the day before `as_of`, that no record covers, longer than
+/// `max_gap`.
+fn holes(window: Window, max_gap: &Cadence, records: &[&Doc<Evidence>], as_of: Day) -> Vec<Hole> {
+    let (first, mut last) = (window.start.0, window.end.0);
+    match as_of.yesterday() {
+        Ok(yesterday) => last = last.min(yesterday),
+        Err(_) => return Vec::new(),
+    }
+    let mut covered: Vec<(Day, Day)> = records.iter().map(|r| proves(&r.data)).collect();
+    covered.sort();
+    let mut holes = Vec::new();
+    let mut next_uncovered = first;
+    let open_until = as_of.yesterday().ok();
+    let mut push = |start: Day, end: Day| {
+        let too_long = start
+            .checked_add(max_gap.times(1))
+            .is_ok_and(|allowed_until| end >= allowed_until);
+        if start <= end && too_long {
+            let open = Some(end) == open_until;
+            holes.push(Hole { start, end, open });
+        }
+    };
+    for (from, to) in covered {
+        if next_uncovered > last {
+            break;
+        }
+        if from > next_uncovered {
+            push(next_uncovered, from.yesterday().unwrap_or(from).min(last));
+        }
+        if let Ok(after) = to.tomorrow() {
+            next_uncovered = next_uncovered.max(after);
+        }
+    }
+    if next_uncovered <= last {
+        push(next_uncovered, last);
+    }
+    holes
+}
+
+/// A period's short name when it is a calendar year, half, quarter, month or day; else its range.
+fn label(start: Day, end: Day, cadence: &Cadence) -> String {
+    let (year, month) = (start.year(), start.month());
+    let first_of_month = start.day() == 1;
+    match cadence.calendar_months() {
+        Some(12) if first_of_month && month == 1 => year.to_string(),
+        Some(6) if first_of_month && (month == 1 || month == 7) => {
+            format!("{year}-H{}", if month == 1 { 1 } else { 2 })
+        }
+        Some(3) if first_of_month && (month - 1) % 3 == 0 => {
+            format!("{year}-Q{}", (month - 1) / 3 + 1)
+        }
+        Some(1) if first_of_month => format!("{year}-{month:02}"),
+        _ if cadence.is_daily() || start == end => start.to_string(),
+        _ => range(start, end),
+    }
+}
+
+fn range(start: Day, end: Day) -> String {
+    if start == end {
+        start.to_string()
+    } else {
+        format!("{start} to {end}")
+    }
+}
+
+fn days_between(start: Day, end: Day) -> i64 {
+    start
+        .until(end)
+        .ok()
+        .and_then(|span| span.total(jiff::Unit::Day).ok())
+        .map_or(0, |days| days as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> Day {
+        text.parse().unwrap()
+    }
+
+    fn window(start: &str, end: &str) -> Window {
+        Window {
+            start: super::super::Date(day(start)),
+            end: super::super::Date(day(end)),
+        }
+    }
+
+    #[test]
+    fn quarters_of_a_year() {
+        let quarterly = Cadence::parse("quarterly").unwrap();
+        let periods = periods(window("2026-01-01", "2026-12-31"), &quarterly);
+        assert_eq!(periods.len(), 4);
+        assert_eq!(periods[2], (day("2026-07-01"), day("2026-09-30")));
+        assert_eq!(
+            label(periods[2].0, periods[2].1, &quarterly),
+            "2026-Q3".to_string()
+        );
+    }
+
+    #[test]
+    fn months_from_the_thirty_first_do_not_drift() {
+        let monthly = Cadence::parse("monthly").unwrap();
+        let periods = periods(window("2026-01-31", "2026-05-30"), &monthly);
+        assert_eq!(periods[0], (day("2026-01-31"), day("2026-02-27")));
+        assert_eq!(periods[1], (day("2026-02-28"), day("2026-03-30")));
+        assert_eq!(periods[2].0, day("2026-03-31"));
+        assert_eq!(periods.last().unwrap().1, day("2026-05-30"));
+    }
+
+    #[test]
+    fn weeks_cut_short_at_the_window_end() {
+        let weekly = Cadence::parse("weekly").unwrap();
+        let periods = periods(window("2026-01-01", "2026-01-20"), &weekly);
+        assert_eq!(
+            periods,
+            vec![
+                (day("2026-01-01"), day("2026-01-07")),
+                (day("2026-01-08"), day("2026-01-14")),
+                (day("2026-01-15"), day("2026-01-20")),
+            ]
+        );
+        assert_eq!(
+            label(periods[0].0, periods[0].1, &weekly),
+            "2026-01-01 to 2026-01-07"
+        );
+    }
+
+    #[test]
+    fn a_window_that_ends_before_it_starts_has_no_periods() {
+        let quarterly = Cadence::parse("quarterly").unwrap();
+        assert!(periods(window("2026-12-31", "2026-01-01"), &quarterly).is_empty());
+    }
+
+    #[test]
+    fn a_long_window_is_judged_for_three_years_only() {
+        let clamped = clamp(window("2020-01-01", "9999-12-31"));
+        assert_eq!(clamped.end.0, day("2023-01-01"));
+        let daily = Cadence::parse("daily").unwrap();
+        assert_eq!(periods(clamped, &daily).len(), 3 * 366);
+    }
+}
