@@ -36,9 +36,10 @@ fn main() {
     let titles: Vec<String> = frameworks.iter().map(|f| f.title().to_string()).collect();
     let mut pages = 0;
     let ours = best_of(RUNS, || {
-        let soa = crosswalk::render::soa_rows(model, stamp.as_of);
-        let matrix = crosswalk::render::matrix_rows(model, &frameworks, stamp.as_of, &|_| None);
-        let gaps = crosswalk::render::gaps::analyse(model, &matrix);
+        let operations = model.operations(stamp.as_of);
+        let soa = crosswalk::render::soa_rows(&operations);
+        let matrix = crosswalk::render::matrix_rows(&operations, &frameworks, &|_| None);
+        let gaps = crosswalk::render::gaps::analyse(&operations, &matrix);
         let inputs = crosswalk::render::site::SiteInputs {
             model,
             trail: trail.as_ref(),

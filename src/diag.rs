@@ -133,7 +133,7 @@ codes! {
         "An evidence attachment path or symbolic link that leaves the repository.";
     AttachmentHashMismatch = "CW032", "attachment-hash-mismatch", Error, ["check::evidence::check_attachment"],
         "An evidence attachment whose SHA-256 differs from the recorded one.";
-    EvidenceStale = "CW033", "evidence-stale", Error, ["check::evidence::check_operation"],
+    EvidenceStale = "CW033", "evidence-stale", Error, ["check::evidence::stale"],
         "A control's latest evidence is older than the control's frequency allows.";
     ControlWithoutEvidence = "CW034", "control-without-evidence", Error, ["check::evidence::check_operation"],
         "An implemented or partial control that no evidence record proves: it covers nothing an auditor would accept.";
@@ -141,9 +141,9 @@ codes! {
         "An evidence record collected after the date the check judges as of: it proves nothing until then.";
     FrequencyLaxerThanRequired = "CW036", "frequency-laxer-than-required", Warning, ["check::evidence::check_frequencies"],
         "A control's declared frequency is laxer than the cadence a requirement it claims expects; the stricter one applies.";
-    OperatingPeriodMissing = "CW037", "operating-period-missing", Error, ["check::evidence::check_operation"],
+    OperatingPeriodMissing = "CW037", "operating-period-missing", Error, ["check::evidence::missing_period"],
         "A period of the observation window that has ended with no evidence that the control operated in it.";
-    EvidenceGap = "CW038", "evidence-gap", Error, ["check::evidence::check_operation"],
+    EvidenceGap = "CW038", "evidence-gap", Error, ["check::evidence::uncovered_stretch"],
         "A continuous control whose evidence leaves a stretch of the observation window uncovered for longer than its `max_gap`.";
     InvalidPeriod = "CW039", "invalid-period", Error, ["check::evidence::check_periods"],
         "An evidence record's `period`, or an observation window, that ends before it starts, ends after the record was collected, or is longer than three years; or a `max_gap` on a control that is not continuous.";

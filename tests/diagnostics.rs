@@ -122,10 +122,10 @@ fn cw005_invalid_value() {
     f.edit(
         "controls/c-1.md",
         "frequency = \"quarterly\"",
-        "frequency = \"weekly\"",
+        "frequency = \"hourly\"",
     );
     f.only(Code::InvalidValue).at("controls/c-1.md", 6, 13);
-    f.edit("controls/c-1.md", "frequency = \"weekly\"", "frequency = 3");
+    f.edit("controls/c-1.md", "frequency = \"hourly\"", "frequency = 3");
     f.only(Code::InvalidValue).at("controls/c-1.md", 6, 13);
 }
 
@@ -480,8 +480,14 @@ type = "intersect"
 #[test]
 fn cw026_crosswalk_suggestion() {
     let f = Fixture::valid();
-    f.write("frameworks/mini2.toml", MINI2);
-    f.write("frameworks/mini-mini2.crosswalk.toml", MINI_MINI2);
+    let mini2 = format!(
+        "{MINI2}\n[[requirements]]\nid = \"N.3\"\ntitle = \"Log access\"\ngroup = \"core\"\n"
+    );
+    f.write("frameworks/mini2.toml", mini2);
+    let crosswalk = format!(
+        "{MINI_MINI2}\n[[relations]]\nfrom = \"M.2\"\nto = \"N.3\"\ntype = \"subset\"\nrationale = \"reviewing access is part of logging it\"\n"
+    );
+    f.write("frameworks/mini-mini2.crosswalk.toml", crosswalk);
     f.edit(
         "crosswalk.toml",
         "[frameworks.mini]\n",
@@ -492,6 +498,7 @@ fn cw026_crosswalk_suggestion() {
         .into_iter()
         .filter(|x| x.code == Code::CrosswalkSuggestion)
         .collect();
+    // The strong relations suggest (equal, subset); the intersect one (M.2 ~ N.2) does not.
     assert_eq!(hints.len(), 2, "{hints:#?}");
     hints[0]
         .at("controls/c-1.md", 9, 9)
@@ -501,28 +508,37 @@ fn cw026_crosswalk_suggestion() {
         .help_contains("both ask for an owned policy");
     hints[1]
         .at("controls/c-1.md", 9, 16)
-        .message_contains("(intersect)")
+        .message_contains("`N.3` (Log access) (subset)")
         .message_contains("may satisfy part of it");
-    // Once a control claims N.1, only N.2 is suggested; once both are claimed, nothing is.
+    assert!(hints.iter().all(|h| !h.message.contains("N.2")));
+    // `--no-hints` and `[check] hints = false` turn them off; nothing else changes.
+    let without = f.run(&[
+        "check",
+        "--no-history",
+        "--as-of",
+        "2026-11-24",
+        "--no-hints",
+    ]);
+    let stdout = String::from_utf8_lossy(&without.stdout);
+    assert!(!stdout.contains("CW026"), "{stdout}");
+    assert!(stdout.contains("CW020"), "{stdout}");
+    f.edit(
+        "crosswalk.toml",
+        "[people.alice]",
+        "[check]\nhints = false\n\n[people.alice]",
+    );
+    let codes: Vec<Code> = f.check().iter().map(|x| x.code).collect();
+    assert!(!codes.contains(&Code::CrosswalkSuggestion), "{codes:?}");
+    assert!(codes.contains(&Code::RequirementUncovered), "{codes:?}");
+    f.edit("crosswalk.toml", "hints = false", "hints = true");
+    // Once a control claims N.1 and N.3, nothing is suggested (N.2 stays uncovered).
     f.edit(
         "controls/c-1.md",
         "[satisfies]\n",
-        "[satisfies]\nmini2 = [\"N.1\"]\n",
+        "[satisfies]\nmini2 = [\"N.1\", \"N.3\"]\n",
     );
-    let remaining: Vec<String> = f
-        .check()
-        .into_iter()
-        .filter(|x| x.code == Code::CrosswalkSuggestion)
-        .map(|x| x.message)
-        .collect();
-    assert_eq!(remaining.len(), 1);
-    assert!(remaining[0].contains("`N.2`"), "{remaining:?}");
-    f.edit(
-        "controls/c-1.md",
-        "mini2 = [\"N.1\"]",
-        "mini2 = [\"N.1\", \"N.2\"]",
-    );
-    assert_eq!(f.check(), vec![]);
+    let codes: Vec<Code> = f.check().iter().map(|x| x.code).collect();
+    assert_eq!(codes, vec![Code::RequirementUncovered]);
 }
 
 #[test]
@@ -681,7 +697,20 @@ fn cw034_control_without_evidence() {
     let f = Fixture::valid();
     std::fs::remove_file(f.path("evidence/2026/review.md")).unwrap();
     f.only(Code::ControlWithoutEvidence)
-        .at("controls/c-1.md", 2, 6);
+        .at("controls/c-1.md", 7, 10)
+        .message_contains(
+            "is implemented but no evidence record collected by 2026-11-24 proves it",
+        );
+    // A record dated after the judging date proves nothing: the control is still without evidence.
+    f.write(
+        "evidence/2026/review.md",
+        evidence(&sha256_hex(ATTACHMENT.as_bytes())).replace("2026-10-01", "2026-12-01"),
+    );
+    let codes: Vec<Code> = f.check().iter().map(|x| x.code).collect();
+    assert_eq!(
+        codes,
+        vec![Code::ControlWithoutEvidence, Code::EvidenceFromFuture]
+    );
 }
 
 #[test]
@@ -700,6 +729,228 @@ fn cw035_evidence_from_future() {
     );
     findings[1].at("evidence/2026/review.md", 5, 13);
     assert_eq!(findings[1].code, Code::EvidenceFromFuture);
+}
+
+#[test]
+fn cw037_operating_period_missing_exactly_the_quarter_without_evidence() {
+    let f = Fixture::windowed();
+    // EV-1 (2026-10-01) proves Q4; Q1 and Q2 get records; Q3 has none.
+    f.record("EV-Q1", "2026-02-10", None);
+    f.record("EV-Q2", "2026-05-12", None);
+    let findings = f.check();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    findings[0]
+        .at("controls/c-1.md", 6, 13)
+        .message_contains("control `C-1` has no evidence for 2026-Q3 (2026-07-01 to 2026-09-30), a quarterly period of the observation window 2026-01-01 to 2026-12-31")
+        .help_contains("collected between 2026-07-01 and 2026-09-30")
+        .help_contains("its latest is `EV-1`")
+        .help_contains("period = { start = 2026-07-01, end = 2026-09-30 }");
+    assert_eq!(findings[0].code, Code::OperatingPeriodMissing);
+    // The quarter in progress (Q4 as of 2026-11-24) is not due: without EV-1 only Q3 would be
+    // missing, but EV-1 is also the only fresh record, so freshness fails instead.
+    f.record("EV-Q3", "2026-08-03", None);
+    assert_eq!(f.check(), vec![]);
+}
+
+#[test]
+fn cw037_a_period_record_covers_every_period_it_overlaps() {
+    let f = Fixture::windowed();
+    // One export covering February to August proves Q1, Q2 and Q3.
+    f.record(
+        "EV-EXPORT",
+        "2026-09-02",
+        Some(("2026-02-01", "2026-08-31")),
+    );
+    assert_eq!(f.check(), vec![]);
+    // Cut short to June, it leaves Q3 without evidence.
+    f.record(
+        "EV-EXPORT",
+        "2026-09-02",
+        Some(("2026-02-01", "2026-06-30")),
+    );
+    let findings = f.check();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    findings[0].message_contains("2026-Q3");
+}
+
+#[test]
+fn cw037_evidence_after_the_window_or_in_the_future_proves_nothing_for_it() {
+    let f = Fixture::windowed();
+    f.edit("crosswalk.toml", "end = 2026-12-31", "end = 2026-09-30");
+    // As of 2026-11-24 the window (Q1 to Q3) is over; EV-1 (2026-10-01) was collected after it.
+    f.record("EV-Q1", "2026-02-10", None);
+    f.record("EV-Q2", "2026-05-12", None);
+    // A record collected after the window, claiming Q3, proves nothing for the window.
+    f.record("EV-LATE", "2026-10-05", Some(("2026-07-01", "2026-09-30")));
+    let missing: Vec<_> = f
+        .check()
+        .into_iter()
+        .filter(|x| x.code == Code::OperatingPeriodMissing)
+        .collect();
+    assert_eq!(missing.len(), 1, "{missing:#?}");
+    missing[0].message_contains("2026-Q3");
+    // Nor does a record dated after the judging date, even inside the window.
+    f.edit("crosswalk.toml", "end = 2026-09-30", "end = 2026-12-31");
+    f.record("EV-LATE", "2026-11-30", Some(("2026-07-01", "2026-09-30")));
+    let codes: Vec<Code> = f.check().iter().map(|x| x.code).collect();
+    assert_eq!(
+        codes,
+        vec![Code::OperatingPeriodMissing, Code::EvidenceFromFuture],
+        "Q3 stays missing"
+    );
+}
+
+#[test]
+fn cw038_evidence_gap_in_a_continuous_control() {
+    let f = Fixture::windowed();
+    f.edit(
+        "controls/c-1.md",
+        "frequency = \"quarterly\"",
+        "frequency = \"continuous\"\nmax_gap = \"P7D\"",
+    );
+    // Weekly exports cover 2026-01-01 to 2026-11-22, except a 10-day hole 2026-03-10 to 03-19.
+    f.record("EV-A", "2026-03-09", Some(("2026-01-01", "2026-03-09")));
+    f.record("EV-B", "2026-11-22", Some(("2026-03-20", "2026-11-22")));
+    f.remove("evidence/2026/review.md");
+    let findings = f.check();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    findings[0]
+        .at("controls/c-1.md", 7, 11)
+        .message_contains("continuous control `C-1` leaves 2026-03-10 to 2026-03-19 uncovered (10 days), longer than its max_gap of P7D allows")
+        .help_contains("covers 2026-03-10 to 2026-03-19");
+    assert_eq!(findings[0].code, Code::EvidenceGap);
+    // A hole of exactly seven days is allowed.
+    f.record("EV-A", "2026-03-12", Some(("2026-01-01", "2026-03-12")));
+    assert_eq!(f.check(), vec![]);
+    // Evidence that stops: the open stretch to the judging date is a gap too.
+    f.record("EV-B", "2026-11-10", Some(("2026-03-20", "2026-11-10")));
+    let findings = f.check();
+    let gap: Vec<_> = findings
+        .iter()
+        .filter(|x| x.code == Code::EvidenceGap)
+        .collect();
+    assert_eq!(gap.len(), 1, "{findings:#?}");
+    gap[0].message_contains("has no evidence since 2026-11-11: 13 days to the judging date");
+}
+
+#[test]
+fn cw039_invalid_period() {
+    let f = Fixture::windowed();
+    f.record("EV-Q1", "2026-02-10", None);
+    f.record("EV-Q2", "2026-05-12", None);
+    // A period that ends after the record was collected claims operation it cannot have seen:
+    // reported, and the record counts for its collection day alone (so Q3 stays missing).
+    f.record("EV-Q3", "2026-06-30", Some(("2026-06-01", "2026-09-30")));
+    let findings = f.check();
+    let codes: Vec<Code> = findings.iter().map(|x| x.code).collect();
+    assert_eq!(
+        codes,
+        vec![Code::OperatingPeriodMissing, Code::InvalidPeriod],
+        "{findings:#?}"
+    );
+    findings[1]
+        .at("evidence/2026/ev-q3.md", 6, 10)
+        .message_contains("ends 2026-09-30, after the record was collected (2026-06-30)");
+    f.record("EV-Q3", "2026-09-30", Some(("2026-09-30", "2026-07-01")));
+    findings_of(&f, Code::InvalidPeriod)[0]
+        .message_contains("ends (2026-07-01) before it starts (2026-09-30)");
+    // A max_gap on a control that is not continuous.
+    f.record("EV-Q3", "2026-08-03", None);
+    f.edit(
+        "controls/c-1.md",
+        "frequency = \"quarterly\"",
+        "frequency = \"quarterly\"\nmax_gap = \"P7D\"",
+    );
+    f.only(Code::InvalidPeriod)
+        .at("controls/c-1.md", 7, 11)
+        .message_contains("max_gap applies only to a continuous control");
+    // An observation window that ends before it starts, or runs for centuries.
+    f.edit("controls/c-1.md", "\nmax_gap = \"P7D\"", "");
+    f.edit(
+        "crosswalk.toml",
+        "start = 2026-01-01, end = 2026-12-31",
+        "start = 2026-01-01, end = 9999-12-31",
+    );
+    let window = findings_of(&f, Code::InvalidPeriod);
+    window[0]
+        .at("crosswalk.toml", 5, 15)
+        .message_contains("longer than three years");
+}
+
+fn findings_of(f: &Fixture, code: Code) -> Vec<common::Finding> {
+    f.check().into_iter().filter(|x| x.code == code).collect()
+}
+
+#[test]
+fn no_evidence_at_all_is_zero_percent_evidenced_and_fails() {
+    let f = Fixture::valid();
+    f.remove("evidence/2026/review.md");
+    f.remove("evidence/2026/review.csv");
+    let output = f.run(&["check", "--no-history", "--as-of", "2026-11-24"]);
+    assert_eq!(output.status.code(), Some(1));
+    let output = f.run(&["gaps", "--format", "json", "--as-of", "2026-11-24"]);
+    let gaps: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mini = &gaps["frameworks"][0];
+    assert_eq!(mini["percent"], 0, "{mini}");
+    assert_eq!(mini["evidenced"], 0);
+    assert_eq!(mini["claimed"], 2);
+    assert_eq!(mini["claimed_percent"], 100);
+    assert_eq!(mini["requirements"][0]["status"], "claimed");
+}
+
+#[test]
+fn timeline_cells_in_the_gaps_json() {
+    let f = Fixture::windowed();
+    f.record("EV-Q1", "2026-02-10", None);
+    f.record("EV-Q3", "2026-08-03", Some(("2026-07-01", "2026-09-30")));
+    let output = f.run(&["gaps", "--format", "json", "--as-of", "2026-11-24"]);
+    let gaps: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let timeline = &gaps["timeline"][0];
+    assert_eq!(timeline["control"], "C-1");
+    assert_eq!(timeline["window"], "2026-01-01 to 2026-12-31");
+    assert_eq!(timeline["operated"], false);
+    let cells: Vec<(String, String, String, Vec<String>)> = timeline["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["label"].as_str().unwrap().to_string(),
+                c["start"].as_str().unwrap().to_string(),
+                c["state"].as_str().unwrap().to_string(),
+                c["evidence"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e.as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect();
+    let cell = |label: &str, start: &str, state: &str, evidence: &[&str]| {
+        (
+            label.to_string(),
+            start.to_string(),
+            state.to_string(),
+            evidence.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        cells,
+        vec![
+            cell("2026-Q1", "2026-01-01", "evidenced", &["EV-Q1"]),
+            cell("2026-Q2", "2026-04-01", "missing", &[]),
+            cell("2026-Q3", "2026-07-01", "evidenced", &["EV-Q3"]),
+            cell("2026-Q4", "2026-10-01", "evidenced", &["EV-1"]),
+        ]
+    );
+    assert_eq!(gaps["operated"]["every_period"], 0);
+    assert_eq!(gaps["operated"]["periods_due"], 4);
+    assert_eq!(gaps["operated"]["periods_evidenced"], 3);
+    assert_eq!(
+        gaps["frameworks"][0]["requirements"][0]["status"],
+        "claimed"
+    );
 }
 
 #[test]

@@ -312,9 +312,10 @@ pub fn check_periods(model: &Model, found: &mut Vec<Diagnostic>) {
     }
     if let Some(config) = &model.config {
         for (framework, scope) in &config.data.frameworks {
-            let Some(window) = &scope.observation else {
+            let Some(spanned) = &scope.observation else {
                 continue;
             };
+            let window = spanned.get_ref();
             let problem = if window.start > window.end {
                 format!(
                     "the observation window of `{}` ends ({}) before it starts ({})",
@@ -339,7 +340,7 @@ pub fn check_periods(model: &Model, found: &mut Vec<Diagnostic>) {
             };
             found.push(
                 config
-                    .finding(Code::InvalidPeriod, framework, problem)
+                    .finding(Code::InvalidPeriod, spanned, problem)
                     .with_help("set `observation = { start = …, end = … }` to the period the report covers (a SOC 2 Type II period is usually 3 to 12 months)"),
             );
         }

@@ -1,12 +1,15 @@
 //! Suggestions from the crosswalks: a control claims requirement X, a crosswalk relates X to an
 //! in-scope requirement Y of another framework, and no control claims Y. The control may also
-//! satisfy Y; a hint says so, and the user confirms by adding the claim. Relations that are not
-//! `equal` or `superset` are worded as partial: they never amount to full coverage.
+//! satisfy Y; a hint says so, and the user confirms by adding the claim. Only the strong relations
+//! suggest: `equal`, `subset` and `superset`. An `intersect` relation (the two overlap, neither
+//! contains the other) says too little to suggest anything: it would offer a backup control for
+//! cabling security. A `subset` relation is worded as partial: it never amounts to full coverage.
+//! `[check] hints = false` or `--no-hints` turns the hints off.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::crosswalk::Related;
+use crate::model::crosswalk::{Related, RelationType};
 use crate::model::{Control, Doc, Model, Text};
 
 /// For each claimed requirement, the related in-scope requirements no control claims.
@@ -37,7 +40,8 @@ pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
             .related(framework, id)
             .into_iter()
             .filter(|r| {
-                r.framework != framework
+                r.kind != RelationType::Intersect
+                    && r.framework != framework
                     && model.requirement_in_scope(r.framework, r.requirement)
                     && !claims.contains(&(r.framework, r.requirement))
             })

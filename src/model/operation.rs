@@ -135,11 +135,13 @@ impl<'m> Operation<'m> {
     }
 
     /// The periods of its observation window that ended with no evidence, in order (none outside
-    /// a window: there, freshness says it).
+    /// a window, where freshness says it, and none for a continuous control, whose uncovered
+    /// stretches are its [`Operation::holes`]).
     pub fn missing(&self) -> impl Iterator<Item = &Cell<'_>> {
+        let periodic = self.window.is_some() && matches!(self.effective.pace, Pace::Every(_));
         self.timeline
             .iter()
-            .filter(|cell| self.window.is_some() && cell.state == CellState::Missing)
+            .filter(move |cell| periodic && cell.state == CellState::Missing)
     }
 
     /// How many of its periods so far are evidenced, and how many have ended or are evidenced.
@@ -311,7 +313,10 @@ impl Model {
     pub fn observation_window(&self, control: &Control) -> Option<Window> {
         let mut hull: Option<Window> = None;
         for (framework, ids) in &control.satisfies {
-            let Some(window) = self.scope(framework.get_ref()).and_then(|s| s.observation) else {
+            let Some(window) = self
+                .scope(framework.get_ref())
+                .and_then(|s| s.observation.as_ref().map(|w| *w.get_ref()))
+            else {
                 continue;
             };
             if !ids
@@ -538,10 +543,8 @@ fn range(start: Day, end: Day) -> String {
 
 fn days_between(start: Day, end: Day) -> i64 {
     start
-        .until(end)
-        .ok()
-        .and_then(|span| span.total(jiff::Unit::Day).ok())
-        .map_or(0, |days| days as i64)
+        .until((jiff::Unit::Day, end))
+        .map_or(0, |span| i64::from(span.get_days()))
 }
 
 #[cfg(test)]
@@ -607,8 +610,9 @@ mod tests {
 
     #[test]
     fn a_long_window_is_judged_for_three_years_only() {
+        // 2020 is a leap year: 366 + 365 + 365 days end on 2022-12-31, and 1,098 on 2023-01-02.
         let clamped = clamp(window("2020-01-01", "9999-12-31"));
-        assert_eq!(clamped.end.0, day("2023-01-01"));
+        assert_eq!(clamped.end.0, day("2023-01-02"));
         let daily = Cadence::parse("daily").unwrap();
         assert_eq!(periods(clamped, &daily).len(), 3 * 366);
     }

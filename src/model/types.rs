@@ -544,9 +544,11 @@ pub struct FrameworkScope {
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>")]
     pub categories: Option<Vec<Text>>,
-    /// The SOC 2 Type II observation window.
+    /// The SOC 2 Type II observation window: every period of each control's frequency in it needs
+    /// evidence.
     #[serde(default)]
-    pub observation: Option<Window>,
+    #[schemars(with = "Option<Window>")]
+    pub observation: Option<Spanned<Window>>,
 }
 
 /// `[people.KEY]`.
@@ -749,7 +751,7 @@ impl Config {
         self.history.since.map(|d| d.0).or_else(|| {
             self.frameworks
                 .values()
-                .filter_map(|scope| scope.observation.map(|w| w.start.0))
+                .filter_map(|scope| scope.observation.as_ref().map(|w| w.get_ref().start.0))
                 .min()
         })
     }
@@ -767,7 +769,20 @@ mod tests {
         assert_eq!(start("annual"), jiff::civil::date(2025, 11, 24));
         assert_eq!(start("P90D"), jiff::civil::date(2026, 8, 26));
         assert_eq!(start("P2W"), jiff::civil::date(2026, 11, 10));
-        for bad in ["weekly", "P0D", "P", "PXD", "P3H", "90D"] {
+        assert_eq!(start("weekly"), jiff::civil::date(2026, 11, 17));
+        assert_eq!(start("daily"), jiff::civil::date(2026, 11, 23));
+        assert!(
+            Cadence::parse("continuous").is_none(),
+            "a cadence has periods"
+        );
+        assert_eq!(Frequency::parse("continuous"), Some(Frequency::Continuous));
+        assert!(Frequency::Continuous.is_stricter_than(&Frequency::parse("daily").unwrap()));
+        assert!(
+            !Frequency::parse("daily")
+                .unwrap()
+                .is_stricter_than(&Frequency::Continuous)
+        );
+        for bad in ["hourly", "P0D", "P", "PXD", "P3H", "90D"] {
             assert!(Cadence::parse(bad).is_none(), "{bad}");
         }
     }

@@ -129,6 +129,37 @@ impl Fixture {
         fixture
     }
 
+    /// The small valid repository with an observation window on `mini` (2026): C-1 (quarterly)
+    /// then needs evidence for every quarter that has ended.
+    pub fn windowed() -> Self {
+        let fixture = Fixture::valid();
+        fixture.edit(
+            "crosswalk.toml",
+            "[frameworks.mini]\n",
+            "[frameworks.mini]\nobservation = { start = 2026-01-01, end = 2026-12-31 }\n",
+        );
+        fixture
+    }
+
+    /// Writes an evidence record of C-1 (no attachment) at `evidence/2026/<id lower-case>.md`,
+    /// with an optional `period = { start, end }` on its sixth line.
+    pub fn record(&self, id: &str, collected: &str, period: Option<(&str, &str)>) {
+        let period = period.map_or(String::new(), |(start, end)| {
+            format!("period = {{ start = {start}, end = {end} }}\n")
+        });
+        self.write(
+            &format!("evidence/2026/{}.md", id.to_lowercase()),
+            format!(
+                "+++\nid = \"{id}\"\ntitle = \"Access review {id}\"\ncontrols = [\"C-1\"]\ncollected = {collected}\n{period}collector = \"alice\"\n+++\nReviewed.\n"
+            ),
+        );
+    }
+
+    /// Removes a file.
+    pub fn remove(&self, relative: &str) {
+        std::fs::remove_file(self.path(relative)).unwrap();
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }

@@ -263,7 +263,7 @@ pub fn compare(
         .flat_map(|d| std::iter::once(d.path.as_str()).chain(d.old_path()))
         .collect();
     for list in [&mut introduced, &mut fixed] {
-        list.retain(|f| f.code != Code::CrosswalkSuggestion || touched.contains(f.path.as_str()));
+        list.retain(|f| f.severity != Severity::Hint || touched.contains(f.path.as_str()));
     }
     let (base_operations, head_operations) = (
         base.workspace.model.operations(as_of),
