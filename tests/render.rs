@@ -32,12 +32,12 @@ fn soa_rows_in_markdown() {
     assert_eq!(rows.len(), 93);
     assert_eq!(
         rows[14],
-        "| A.5.15 | Access control | organizational | yes | Risk treatment: R-1 | C-1 | implemented | EV-1 (2026-10-01) |"
+        "| A.5.15 | Access control | organizational | yes | Risk treatment: R-1 | C-1 | implemented | evidenced | EV-1 (2026-10-01) |"
     );
-    assert!(rows.contains(&"| A.5.31 | Legal, statutory, regulatory and contractual requirements | organizational | yes | Risk treatment: R-1. Required: legal, contractual | C-1 | implemented | EV-1 (2026-10-01) |"));
-    assert!(rows.contains(&"| A.7.5 | Protecting against physical and environmental threats | physical | no | No premises \\| all in the cloud. |  | excluded |  |"));
-    assert!(rows.contains(&"| A.8.1 | User endpoint devices | technological | yes | Baseline control: no risk or requirement recorded |  | not implemented |  |"));
-    assert!(text.contains("92 of 93 controls applicable, 1 excluded."));
+    assert!(rows.contains(&"| A.5.31 | Legal, statutory, regulatory and contractual requirements | organizational | yes | Risk treatment: R-1. Required: legal, contractual | C-1 | implemented | evidenced | EV-1 (2026-10-01) |"));
+    assert!(rows.contains(&"| A.7.5 | Protecting against physical and environmental threats | physical | no | No premises \\| all in the cloud. |  | excluded | excluded |  |"));
+    assert!(rows.contains(&"| A.8.1 | User endpoint devices | technological | yes | Baseline control: no risk or requirement recorded |  | not implemented | uncovered |  |"));
+    assert!(text.contains("92 of 93 controls applicable, 1 excluded; 2 evidenced as operated (2%), 0 implemented but without the evidence (not counted)."));
     assert!(text.contains("from an uncommitted tree; evidence judged as of 2026-11-24."));
 }
 
@@ -122,10 +122,14 @@ fn soa_xlsx_reopens_cell_by_cell() {
     let mut workbook: Xlsx<_> = calamine::open_workbook(f.path("soa.xlsx")).unwrap();
     assert_eq!(workbook.sheet_names(), vec!["SoA"]);
     let range = workbook.worksheet_range("SoA").unwrap();
-    assert_eq!(range.get_size(), (94, 8));
+    assert_eq!(range.get_size(), (94, 9));
     let cell = |row: usize, column: usize| range.get((row, column)).unwrap().to_string();
     assert_eq!(cell(0, 0), "Control");
-    assert_eq!(cell(0, 7), "Latest evidence");
+    assert_eq!(
+        (cell(0, 7), cell(0, 8)),
+        ("Operated".into(), "Latest evidence".into())
+    );
+    assert_eq!(cell(15, 7), "evidenced");
     assert_eq!(
         (cell(15, 0), cell(15, 4), cell(15, 5)),
         ("A.5.15".into(), "Risk treatment: R-1".into(), "C-1".into())
@@ -151,12 +155,12 @@ fn the_site_links_every_page_and_sanitises_bodies() {
     assert!(index.contains("href=\"policies/POL-A.html\""), "{index}");
     assert!(index.contains("href=\"controls/C-1.html\""));
     assert!(
-        index.contains("<div class=\"figure\">1%</div>"),
-        "ISO: 2 of 126 covered: {index}"
+        index.contains("<div class=\"figure\">1% <span class=\"muted\">evidenced</span></div>"),
+        "ISO: 2 of 126 evidenced: {index}"
     );
     assert!(
         index.contains(
-            "2 of 126 applicable requirements covered by implemented controls; 0 partial; 124 uncovered; 1 excluded"
+            "2 of 126 applicable requirements evidenced; 0 claimed without evidence (0%); 0 partial; 124 uncovered; 1 excluded"
         )
     );
     assert!(
@@ -164,8 +168,8 @@ fn the_site_links_every_page_and_sanitises_bodies() {
         "a coverage chart, inline"
     );
     assert!(
-        index.contains("<div class=\"figure\">100%</div>"),
-        "mini: 2 of 2 covered"
+        index.contains("<div class=\"figure\">100% <span class=\"muted\">evidenced</span></div>"),
+        "mini: 2 of 2 evidenced"
     );
     let policy = f.read("out/site/policies/POL-A.html");
     assert!(
@@ -188,7 +192,19 @@ fn the_site_links_every_page_and_sanitises_bodies() {
         "{gaps}"
     );
     assert!(
-        gaps.contains("2 of 2 applicable requirements covered by implemented controls; 0 only by partial or planned controls; 0 by none."),
+        gaps.contains("2 of 2 applicable requirements evidenced by implemented controls that operated; 0 claimed by implemented controls without that evidence (not counted); 0 only by partial or planned controls; 0 by none."),
+        "{gaps}"
+    );
+    // The operating timeline: C-1 (quarterly, no observation window) is judged over the one
+    // period before the judging date, evidenced by EV-1.
+    let control = f.read("out/site/controls/C-1.html");
+    assert!(control.contains("<h2>Operating timeline</h2>"), "{control}");
+    assert!(
+        control.contains("class=\"cell evidenced\" role=\"listitem\" title=\"the quarterly period before 2026-11-24 (2026-08-24 to 2026-11-24): evidenced: EV-1\""),
+        "{control}"
+    );
+    assert!(
+        gaps.contains("1 of 1 operating controls operated in every period so far"),
         "{gaps}"
     );
     for page in ["soa.html", "matrix.html", "gaps.html", "controls/C-1.html"] {
@@ -351,7 +367,7 @@ fn gaps_count_coverage_single_points_and_overlap_exactly() {
     assert_eq!(iso["id"], "iso27001");
     let counts: Vec<u64> = [
         "applicable",
-        "covered",
+        "evidenced",
         "partial",
         "uncovered",
         "excluded",
@@ -374,7 +390,7 @@ fn gaps_count_coverage_single_points_and_overlap_exactly() {
     );
     let mini = &json["frameworks"][1];
     assert_eq!(
-        (mini["covered"].as_u64(), mini["applicable"].as_u64()),
+        (mini["evidenced"].as_u64(), mini["applicable"].as_u64()),
         (Some(2), Some(2))
     );
     let overlaps: Vec<(String, u64, u64)> = json["overlaps"]
@@ -400,7 +416,7 @@ fn gaps_count_coverage_single_points_and_overlap_exactly() {
 
     let markdown = stdout(&f.run(&["gaps", "--framework", "mini", "--as-of", AS_OF]));
     assert!(
-        markdown.contains("| Mini Standard | 2 | 2 | 0 | 0 | 0 | 100% | 2 |"),
+        markdown.contains("| Mini Standard | 2 | 2 | 0 | 0 | 0 | 0 | 100% (claimed 0%) | 2 |"),
         "{markdown}"
     );
     assert!(!markdown.contains("ISO/IEC 27001:2022 |"), "{markdown}");
@@ -436,6 +452,7 @@ fn trace_walks_requirement_to_controls_policies_evidence_and_related_requirement
     assert_eq!(json["subject"]["kind"], "evidence");
     assert_eq!(json["controls"][0]["id"], "C-1");
     assert_eq!(json["controls"][0]["fresh"], true);
+    assert_eq!(json["controls"][0]["operated"], true);
     assert_eq!(json["evidence"].as_array().unwrap().len(), 1);
     assert_eq!(json["policies"][0]["id"], "POL-A");
     assert_eq!(json["risks"][0]["id"], "R-1");

@@ -193,7 +193,10 @@ pub fn matrix_rows(
                 frequency: operation.effective.describe(),
                 evidence: record.map(describe).unwrap_or_default(),
                 gap: gap(operation),
-                periods: format!("{evidenced} of {due}"),
+                periods: match operation.operates() {
+                    true => format!("{evidenced} of {due}"),
+                    false => String::new(),
+                },
                 status: *data.status.get_ref(),
                 owner,
                 reviewed: reviewed(&control.path)
