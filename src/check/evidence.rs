@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::operation::{Cell, Hole, LONGEST_WINDOW_DAYS};
+use crate::model::operation::{Cell, Hole, is_judgeable};
 use crate::model::{
     Attachment, Doc, Evidence, Frequency, Freshness, Model, Operation, Operations, Window, inside,
     slash,
@@ -316,27 +316,22 @@ pub fn check_periods(model: &Model, found: &mut Vec<Diagnostic>) {
                 continue;
             };
             let window = spanned.get_ref();
-            let problem = if window.start > window.end {
+            let problem = if is_judgeable(*window) {
+                continue;
+            } else if window.start > window.end {
                 format!(
-                    "the observation window of `{}` ends ({}) before it starts ({})",
+                    "the observation window of `{}` ends ({}) before it starts ({}), so no period of it is judged",
                     framework.get_ref(),
                     window.end,
                     window.start
                 )
-            } else if window
-                .start
-                .0
-                .checked_add(jiff::Span::new().days(LONGEST_WINDOW_DAYS))
-                .is_ok_and(|limit| window.end.0 >= limit)
-            {
+            } else {
                 format!(
-                    "the observation window of `{}` runs from {} to {}: longer than three years, so only its first three years are judged",
+                    "the observation window of `{}` runs from {} to {}: longer than three years, so no period of it is judged",
                     framework.get_ref(),
                     window.start,
                     window.end
                 )
-            } else {
-                continue;
             };
             found.push(
                 config

@@ -29,9 +29,20 @@ use super::{
 pub static DEFAULT_MAX_GAP: LazyLock<Cadence> =
     LazyLock::new(|| Cadence::parse("P7D").expect("a valid period"));
 
-/// The longest observation window judged: longer ones are reported (`check::evidence`) and judged
-/// over their first three years only, so a hostile window cannot make millions of periods.
+/// The longest observation window judged. A longer one, or one that ends before it starts, is
+/// reported (`check::evidence::check_periods`, an error) and not used: its controls are judged by
+/// freshness alone, so a hostile window cannot make millions of periods, and the run still fails.
 pub const LONGEST_WINDOW_DAYS: i32 = 3 * 366;
+
+/// Whether an observation window can be judged: it starts on or before its end, and lasts at most
+/// [`LONGEST_WINDOW_DAYS`].
+pub fn is_judgeable(window: Window) -> bool {
+    let limit = window
+        .start
+        .0
+        .checked_add(jiff::Span::new().days(LONGEST_WINDOW_DAYS));
+    window.start <= window.end && limit.is_ok_and(|limit| window.end.0 < limit)
+}
 
 /// The state of one period of a control's timeline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -284,7 +295,7 @@ impl Model {
         let effective = self.effective_frequency(&control.data);
         let latest = latest(&records);
         let freshness = self.freshness(&control.data, latest, as_of);
-        let window = self.observation_window(&control.data).map(clamp);
+        let window = self.observation_window(&control.data);
         let (timeline, holes) = match (window, effective.pace) {
             (None, pace) => (
                 vec![last_period(pace.cadence(), &freshness, as_of)],
@@ -308,14 +319,15 @@ impl Model {
         }
     }
 
-    /// The observation window a control is judged over: the span of the windows of the frameworks
-    /// in whose scope it claims an applicable requirement.
+    /// The observation window a control is judged over: the span of the (judgeable) windows of the
+    /// frameworks in whose scope it claims an applicable requirement.
     pub fn observation_window(&self, control: &Control) -> Option<Window> {
         let mut hull: Option<Window> = None;
         for (framework, ids) in &control.satisfies {
             let Some(window) = self
                 .scope(framework.get_ref())
                 .and_then(|s| s.observation.as_ref().map(|w| *w.get_ref()))
+                .filter(|w| is_judgeable(*w))
             else {
                 continue;
             };
@@ -344,19 +356,6 @@ fn latest<'m>(records: &[&'m Doc<Evidence>]) -> Option<&'m Doc<Evidence>> {
         .rev()
         .max_by_key(|r| r.data.collected.get_ref().0)
         .copied()
-}
-
-/// The window cut to its first [`LONGEST_WINDOW_DAYS`] days.
-fn clamp(window: Window) -> Window {
-    let longest = window
-        .start
-        .0
-        .checked_add(jiff::Span::new().days(LONGEST_WINDOW_DAYS - 1))
-        .unwrap_or(Day::MAX);
-    Window {
-        start: window.start,
-        end: super::Date(window.end.0.min(longest)),
-    }
 }
 
 /// The days a record shows its controls operating in: its `period` when that is valid (starts on or
@@ -465,9 +464,8 @@ fn continuous<'m>(
             .any(|h| h.start <= cell.end && h.end >= cell.start);
         cell.state = if in_hole {
             CellState::Missing
-        } else if cell.start >= as_of {
-            CellState::NotYetDue
-        } else if cell.end >= as_of && cell.records.is_empty() {
+        } else if cell.start >= as_of || (cell.end >= as_of && cell.records.is_empty()) {
+            // Not begun, or under way with no evidence so far.
             CellState::NotYetDue
         } else {
             CellState::Evidenced
@@ -609,11 +607,12 @@ mod tests {
     }
 
     #[test]
-    fn a_long_window_is_judged_for_three_years_only() {
-        // 2020 is a leap year: 366 + 365 + 365 days end on 2022-12-31, and 1,098 on 2023-01-02.
-        let clamped = clamp(window("2020-01-01", "9999-12-31"));
-        assert_eq!(clamped.end.0, day("2023-01-02"));
-        let daily = Cadence::parse("daily").unwrap();
-        assert_eq!(periods(clamped, &daily).len(), 3 * 366);
+    fn a_window_of_more_than_three_years_is_not_judged() {
+        assert!(is_judgeable(window("2026-01-01", "2026-12-31")));
+        // 1,098 days (2020 is a leap year) is the longest.
+        assert!(is_judgeable(window("2020-01-01", "2023-01-02")));
+        assert!(!is_judgeable(window("2020-01-01", "2023-01-03")));
+        assert!(!is_judgeable(window("0001-01-01", "9999-12-31")));
+        assert!(!is_judgeable(window("2026-12-31", "2026-01-01")));
     }
 }

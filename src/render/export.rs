@@ -103,6 +103,9 @@ pub struct ControlFields {
     pub effective_frequency: String,
     /// How often it operates, as declared.
     pub frequency: String,
+    /// For a continuous control, the longest stretch its evidence may leave uncovered, as declared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_gap: Option<String>,
     /// The accountable person (key).
     pub owner: String,
     /// The policy that mandates it (id).
@@ -122,6 +125,18 @@ pub struct EvidenceFields {
     pub collector: String,
     /// The controls it proves (ids).
     pub controls: Vec<String>,
+    /// The time it shows the controls operating in, when more than its collection day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<PeriodExport>,
+}
+
+/// A date range, inclusive.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PeriodExport {
+    /// First day.
+    pub start: String,
+    /// Last day.
+    pub end: String,
 }
 
 /// An attachment of an evidence record.
@@ -258,6 +273,7 @@ fn control(model: &Model, d: &Doc<Control>) -> DocumentExport<ControlFields> {
         approvers: texts(c.approvers.get_ref()),
         effective_frequency: model.effective_frequency(c).pace.to_string(),
         frequency: c.frequency.get_ref().to_string(),
+        max_gap: c.max_gap.as_ref().map(|g| g.get_ref().to_string()),
         owner: c.owner.get_ref().clone(),
         policy: c.policy.get_ref().clone(),
         status: *c.status.get_ref(),
@@ -282,6 +298,10 @@ fn evidence(d: &Doc<Evidence>) -> DocumentExport<EvidenceFields> {
         collected: e.collected.get_ref().to_string(),
         collector: e.collector.get_ref().clone(),
         controls: texts(&e.controls),
+        period: e.period.as_ref().map(|p| PeriodExport {
+            start: p.get_ref().start.to_string(),
+            end: p.get_ref().end.to_string(),
+        }),
     };
     document(d, &e.id, &e.title, fields)
 }

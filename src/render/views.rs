@@ -155,7 +155,7 @@ fn newest(controls: &[&Doc<Control>], operations: &Operations) -> String {
         .iter()
         .filter_map(|c| operations.of(c.data.id.get_ref())?.latest())
         .max_by_key(|e| (e.data.collected.get_ref().0, e.data.id.get_ref().clone()))
-        .map(|e| describe(e))
+        .map(describe)
         .unwrap_or_default()
 }
 
