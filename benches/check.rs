@@ -72,7 +72,8 @@ fn main() {
 }
 
 /// Writes a valid repository: every ISO 27001 and SOC 2 requirement claimed by implemented
-/// controls, every control proved by fresh evidence.
+/// controls, every control proved by fresh evidence for every quarter of the SOC 2 observation
+/// window so far (ten records per control, one a month from January to October).
 fn generate(dir: &Path) {
     let write = |path: &str, text: &str| {
         let path = dir.join(path);
@@ -80,7 +81,7 @@ fn generate(dir: &Path) {
         std::fs::write(path, text).unwrap();
     };
     let mut config = String::from(
-        "[organization]\nname = \"Bench Corp\"\n\n[frameworks.iso27001]\n\n[frameworks.soc2]\n",
+        "[organization]\nname = \"Bench Corp\"\n\n[frameworks.iso27001]\n\n[frameworks.soc2]\nobservation = { start = 2026-01-01, end = 2026-12-31 }\n",
     );
     for p in 0..PEOPLE {
         let _ = write!(
@@ -122,7 +123,7 @@ fn generate(dir: &Path) {
             &format!(
                 "+++\nid = \"EV-{i:05}\"\ntitle = \"Evidence {i}\"\ncontrols = [\"C-{:04}\"]\ncollected = 2026-{:02}-{:02}\ncollector = \"p{}\"\n+++\n{}\n",
                 i % CONTROLS,
-                9 + i % 3,
+                1 + (i / CONTROLS) % 10,
                 1 + i % 20,
                 i % PEOPLE,
                 body(4)

@@ -6,7 +6,7 @@
 //! frequency before that date (quarterly as of 2026-11-24: on or after 2026-08-24; a continuous
 //! control's `max_gap` is its period here).
 
-use super::{Control, Doc, Evidence, Model, Status};
+use super::{Cadence, Doc, Evidence, Status};
 
 /// A control's evidence state as of a date.
 #[derive(Clone, Copy, Debug)]
@@ -21,38 +21,25 @@ pub enum Freshness<'m> {
     Fresh(&'m Doc<Evidence>),
 }
 
-impl Model {
-    /// The freshness of a control whose latest evidence on or before `as_of` is `latest` (from
-    /// [`Model::latest_evidence`]).
-    pub fn freshness<'m>(
-        &'m self,
-        control: &'m Control,
+impl<'m> Freshness<'m> {
+    /// The freshness of a control with this status whose effective frequency allows `period`
+    /// (a continuous control's is its `max_gap`) and whose latest evidence on or before `as_of` is
+    /// `latest`.
+    pub fn of(
+        status: Status,
+        period: &Cadence,
         latest: Option<&'m Doc<Evidence>>,
         as_of: jiff::civil::Date,
     ) -> Freshness<'m> {
-        match (*control.status.get_ref(), latest) {
+        match (status, latest) {
             (Status::Planned, _) => Freshness::Planned,
             (_, None) => Freshness::NoEvidence,
-            (_, Some(record)) => match self.is_fresh(control, record, as_of) {
-                true => Freshness::Fresh(record),
-                false => Freshness::Stale(record),
-            },
+            (_, Some(record))
+                if record.data.collected.get_ref().0 >= period.window_start(as_of) =>
+            {
+                Freshness::Fresh(record)
+            }
+            (_, Some(record)) => Freshness::Stale(record),
         }
-    }
-
-    /// Whether an evidence record of a control falls within one period of the control's effective
-    /// frequency before `as_of`.
-    pub fn is_fresh(
-        &self,
-        control: &Control,
-        record: &Doc<Evidence>,
-        as_of: jiff::civil::Date,
-    ) -> bool {
-        let window_start = self
-            .effective_frequency(control)
-            .pace
-            .cadence()
-            .window_start(as_of);
-        record.data.collected.get_ref().0 >= window_start
     }
 }

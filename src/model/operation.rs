@@ -294,7 +294,8 @@ impl Model {
     ) -> Operation<'m> {
         let effective = self.effective_frequency(&control.data);
         let latest = latest(&records);
-        let freshness = self.freshness(&control.data, latest, as_of);
+        let status = *control.data.status.get_ref();
+        let freshness = Freshness::of(status, effective.pace.cadence(), latest, as_of);
         let window = self.observation_window(&control.data);
         let (timeline, holes) = match (window, effective.pace) {
             (None, pace) => (
