@@ -52,6 +52,9 @@ struct EvidenceView {
     title: String,
     collected: String,
     period: String,
+    /// When the record reached the mainline in git (its first change): the collected date is the
+    /// collector's claim, this one is history's.
+    recorded: String,
     collector: String,
     attachments: Vec<String>,
 }
@@ -245,6 +248,16 @@ impl<'a> Site<'a> {
         }
     }
 
+    /// The date a file first reached the mainline, when the history is known.
+    fn recorded(&self, path: &str) -> String {
+        self.trail
+            .and_then(|trail| {
+                let first = trail.of(path).first()?;
+                Some(trail.commits[first.commit].date.to_string())
+            })
+            .unwrap_or_default()
+    }
+
     fn evidence(&self, control: &Doc<Control>) -> Vec<EvidenceView> {
         let id = control.data.id.get_ref();
         let mut records: Vec<EvidenceView> = self
@@ -262,6 +275,7 @@ impl<'a> Site<'a> {
                     .as_ref()
                     .map(|p| format!("{} to {}", p.get_ref().start, p.get_ref().end))
                     .unwrap_or_default(),
+                recorded: self.recorded(&e.path),
                 collector: self.name(&e.data.collector),
                 attachments: e
                     .data
