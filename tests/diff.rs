@@ -135,3 +135,61 @@ fn an_approval_given_later_in_a_note_counts() {
     let approved = policy["approved_by"][0].as_str().unwrap();
     assert!(approved.starts_with("Bob Brown ("), "{approved}");
 }
+
+/// Hints (CW026) are reported for the files a change touched, not for the whole repository: a new
+/// crosswalk gives C-1 (untouched) two suggestions and the new C-2 one; only C-2's is in the report.
+#[test]
+fn hints_only_for_what_the_change_touched() {
+    let git = Git::new();
+    let f = &git.fixture;
+    f.write(
+        "frameworks/mini2.toml",
+        "id = \"mini2\"\nversion = \"1\"\ntitle = \"Mini Two\"\n\n[[groups]]\nid = \"core\"\ntitle = \"Core\"\nrequired = true\n\n[[requirements]]\nid = \"N.1\"\ntitle = \"Name a policy owner\"\ngroup = \"core\"\n\n[[requirements]]\nid = \"N.2\"\ntitle = \"Check access\"\ngroup = \"core\"\n",
+    );
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n[frameworks.mini2]\n",
+    );
+    let base = git.commit(
+        CAROL,
+        "2026-03-02",
+        "Adopt Mini Two\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    git.repo
+        .branch("base", &git.repo.find_commit(base).unwrap(), false)
+        .unwrap();
+    f.write(
+        "frameworks/mini-mini2.crosswalk.toml",
+        "id = \"mini-mini2\"\ntitle = \"Mini to Mini Two\"\nfrom = \"mini\"\nto = \"mini2\"\n\n[[relations]]\nfrom = \"M.1\"\nto = \"N.1\"\ntype = \"equal\"\nrationale = \"both ask for an owned policy\"\n\n[[relations]]\nfrom = \"M.2\"\nto = \"N.2\"\ntype = \"equal\"\nrationale = \"both review access\"\n",
+    );
+    f.write(
+        "controls/c-2.md",
+        common::CONTROL
+            .replace("C-1", "C-2")
+            .replace("mini = [\"M.1\", \"M.2\"]", "mini = [\"M.2\"]"),
+    );
+    git.commit(
+        ALICE,
+        "2026-04-01",
+        "Relate Mini to Mini Two; C-2\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &git.fixture.run(&["diff", "base", "--format", "json"]),
+    ))
+    .unwrap();
+    let hints: Vec<&str> = json["introduced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "CW026")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(hints, vec!["controls/c-2.md"], "{json:#}");
+    // check itself still reports all three.
+    let check = git
+        .fixture
+        .run(&["check", "--no-history", "--as-of", "2026-11-24"]);
+    let check = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.matches("help[CW026/").count(), 3, "{check}");
+}
