@@ -510,3 +510,54 @@ fn trace_of_an_unknown_or_ambiguous_id_fails_with_a_suggestion() {
     );
     stdout(&f.run(&["trace", "mini3:M.1"]));
 }
+
+#[test]
+fn matrix_xlsx_has_a_timeline_sheet_with_a_row_per_period() {
+    use calamine::{Reader, Xlsx};
+    let f = Fixture::windowed();
+    f.record("EV-Q1", "2026-02-10", None);
+    stdout(&f.run(&[
+        "matrix",
+        "--format",
+        "xlsx",
+        "--as-of",
+        AS_OF,
+        "--out",
+        "matrix.xlsx",
+    ]));
+    let mut workbook: Xlsx<_> = calamine::open_workbook(f.path("matrix.xlsx")).unwrap();
+    assert_eq!(workbook.sheet_names(), vec!["Matrix", "Timeline"]);
+    let range = workbook.worksheet_range("Timeline").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(
+        rows[0],
+        [
+            "Control",
+            "Title",
+            "Frequency",
+            "Window",
+            "Period",
+            "Start",
+            "End",
+            "State",
+            "Evidence"
+        ]
+    );
+    let periods: Vec<(&str, &str, &str)> = rows[1..]
+        .iter()
+        .map(|r| (r[4].as_str(), r[7].as_str(), r[8].as_str()))
+        .collect();
+    assert_eq!(
+        periods,
+        vec![
+            ("2026-Q1", "evidenced", "EV-Q1"),
+            ("2026-Q2", "missing", ""),
+            ("2026-Q3", "missing", ""),
+            ("2026-Q4", "evidenced", "EV-1"),
+        ]
+    );
+    assert_eq!(rows[1][3], "2026-01-01 to 2026-12-31");
+}
