@@ -126,11 +126,13 @@ pub fn check(model: &Model, files: &mut Files, found: &mut Vec<Diagnostic>) {
     if text[range.clone()] == expected {
         return;
     }
-    let shown = path
-        .strip_prefix(&model.root)
-        .unwrap_or(&path)
-        .to_string_lossy()
-        .replace('\\', "/");
+    // Shown relative to the repository root, as every other finding's file is (CODEOWNERS sits at
+    // the top of the work tree, above the root when the root is a subfolder).
+    let up = "../".repeat(prefix.split('/').filter(|part| !part.is_empty()).count());
+    let shown = path.strip_prefix(&top).map_or_else(
+        |_| path.to_string_lossy().replace('\\', "/"),
+        |relative| format!("{up}{}", relative.to_string_lossy().replace('\\', "/")),
+    );
     let file = files.add(shown.clone(), text);
     found.push(
         Diagnostic::new(
