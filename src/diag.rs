@@ -276,7 +276,16 @@ pub struct SourceFile {
     /// The text (empty for a file that could not be read).
     pub text: String,
     line_starts: Vec<usize>,
+    /// Whether the text is ASCII, so that a column is a byte difference.
+    ascii: bool,
+    /// For other text, the number of characters before every [`CHECKPOINT`]-th byte (at the next
+    /// character boundary), built on first need: a column on a long line is then counted over at
+    /// most that many bytes, so 100,000 findings on one line cost no more than one each.
+    checkpoints: std::sync::OnceLock<Vec<(usize, usize)>>,
 }
+
+/// The spacing of the character-count checkpoints of a non-ASCII file, in bytes.
+const CHECKPOINT: usize = 4096;
 
 impl SourceFile {
     fn new(path: String, text: String) -> Self {
@@ -285,9 +294,35 @@ impl SourceFile {
             .collect();
         SourceFile {
             path,
+            ascii: text.is_ascii(),
             text,
             line_starts,
+            checkpoints: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The number of characters before a byte offset on a character boundary.
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.ascii {
+            return offset;
+        }
+        let checkpoints = self.checkpoints.get_or_init(|| {
+            let mut checkpoints = vec![(0, 0)];
+            let (mut at, mut chars) = (0, 0);
+            while at + CHECKPOINT < self.text.len() {
+                let mut next = at + CHECKPOINT;
+                while !self.text.is_char_boundary(next) {
+                    next += 1;
+                }
+                chars += self.text[at..next].chars().count();
+                at = next;
+                checkpoints.push((at, chars));
+            }
+            checkpoints
+        });
+        let index = checkpoints.partition_point(|&(at, _)| at <= offset) - 1;
+        let (at, chars) = checkpoints[index];
+        chars + self.text[at..offset].chars().count()
     }
 
     /// Line and column of a byte offset (clamped to the text and to a character boundary).
@@ -297,7 +332,7 @@ impl SourceFile {
             offset -= 1;
         }
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
+        let column = self.chars_before(offset) - self.chars_before(self.line_starts[line]) + 1;
         Position {
             line: line + 1,
             column,
@@ -377,19 +412,27 @@ impl<'a> codespan_reporting::files::Files<'a> for Files {
     }
 }
 
-/// The closest candidate to `word` by edit distance, if it is close enough to be a plausible typo.
+/// The closest candidate to `word` by edit distance (optimal string alignment: insertions,
+/// deletions, substitutions and adjacent transpositions), if it is close enough to be a plausible
+/// typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let length = word.chars().count();
     let limit = (length / 3).max(1);
+    let word = word.to_lowercase();
     // Ties go to the candidate of the same length (a transposition beats a dropped character),
-    // then to the first in order.
+    // then to the first in order. The edit distance is at least the difference in length, so a
+    // candidate whose length differs by more than the limit is never measured: a list of 100,000
+    // unknown ids against a catalog stays fast.
     candidates
         .into_iter()
-        .map(|c| {
-            let distance = strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase());
-            (distance, c.chars().count().abs_diff(length), c)
+        .filter_map(|c| {
+            let difference = c.chars().count().abs_diff(length);
+            if difference > limit {
+                return None;
+            }
+            let distance = strsim::osa_distance(&word, &c.to_lowercase());
+            (distance <= limit).then_some((distance, difference, c))
         })
-        .filter(|(distance, _, _)| *distance <= limit)
         .min()
         .map(|(_, _, c)| c)
 }
@@ -405,6 +448,32 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_count_characters_on_long_lines() {
+        // Far past a checkpoint, with multi-byte characters before it on the same line.
+        let line = format!("{}x{}y", "é".repeat(5_000), "a".repeat(3));
+        let text = format!("first\n{line}\n");
+        let file = SourceFile::new("f".into(), text.clone());
+        let x = text.find('x').unwrap();
+        let y = text.find('y').unwrap();
+        assert_eq!(
+            file.position(x),
+            Position {
+                line: 2,
+                column: 5_001
+            }
+        );
+        assert_eq!(
+            file.position(y),
+            Position {
+                line: 2,
+                column: 5_005
+            }
+        );
+        let ascii = SourceFile::new("a".into(), "ab\ncd".into());
+        assert_eq!(ascii.position(4), Position { line: 2, column: 2 });
+    }
 
     #[test]
     fn codes_are_unique_and_ordered() {

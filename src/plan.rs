@@ -289,7 +289,8 @@ impl Outputs {
         files.push(("gaps.md".to_string(), self.gaps(GapsFormat::Md, None)?));
         progress(Progress::Start(self.workspace.model.policies.len()));
         let done = |id: &str| progress(Progress::Typeset(id));
-        let pdfs = self.documents(|inputs| render::site::policy_pdfs(inputs, &done))?;
+        let degraded = |id: &str, why: &str| progress(Progress::Degraded(id, why));
+        let pdfs = self.documents(|inputs| render::site::policy_pdfs(inputs, &done, &degraded))?;
         progress(Progress::Finish);
         for (name, bytes) in pdfs {
             files.push((format!("policies/{name}"), bytes));
@@ -319,6 +320,9 @@ pub enum Progress<'a> {
     Typeset(&'a str),
     /// Typesetting is done.
     Finish,
+    /// The PDF of this policy could not be typeset as written and was made plainer (the reason):
+    /// a warning, and every other document still builds.
+    Degraded(&'a str, &'a str),
 }
 
 /// The date of each control's latest approved change.

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::references::requirement;
+use super::references::{Suggestions, requirement};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::model::crosswalk::Crosswalk;
 use crate::model::{Doc, Framework, Model, Text};
@@ -14,10 +14,19 @@ pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
         let from = catalog(model, doc, &doc.data.from, found);
         let to = catalog(model, doc, &doc.data.to, found);
         let mut seen: HashMap<(&str, &str), std::ops::Range<usize>> = HashMap::new();
+        let mut suggestions = Suggestions::per_file();
         for relation in &doc.data.relations {
             for (framework, id) in [(from, &relation.from), (to, &relation.to)] {
                 if let Some(framework) = framework {
-                    requirement(framework, doc.file, doc.span(id), id.get_ref(), found);
+                    let span = doc.span(id);
+                    requirement(
+                        framework,
+                        doc.file,
+                        span,
+                        id.get_ref(),
+                        &mut suggestions,
+                        found,
+                    );
                 }
             }
             let pair = (

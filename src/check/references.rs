@@ -134,6 +134,7 @@ impl Checker<'_> {
     }
 
     fn satisfies<T>(&self, doc: &Doc<T>, satisfies: &Satisfies, found: &mut Vec<Diagnostic>) {
+        let mut suggestions = Suggestions::per_file();
         for (framework_id, requirement_ids) in satisfies {
             let Some(framework) =
                 self.framework(doc.file, doc.span(framework_id), framework_id, found)
@@ -154,7 +155,15 @@ impl Checker<'_> {
                 );
             }
             for id in requirement_ids {
-                requirement(framework, doc.file, doc.span(id), id.get_ref(), found);
+                let span = doc.span(id);
+                requirement(
+                    framework,
+                    doc.file,
+                    span,
+                    id.get_ref(),
+                    &mut suggestions,
+                    found,
+                );
             }
         }
     }
@@ -194,6 +203,7 @@ impl Checker<'_> {
         let Some(config) = &self.model.config else {
             return;
         };
+        let mut suggestions = Suggestions::per_file();
         for (id, scope) in &config.data.frameworks {
             let Some(framework) = self.framework(config.file, config.span(id), id, found) else {
                 continue;
@@ -231,10 +241,33 @@ impl Checker<'_> {
                     config.file,
                     span,
                     requirement_id.get_ref(),
+                    &mut suggestions,
                     found,
                 );
             }
         }
+    }
+}
+
+/// How many "did you mean" suggestions for unknown requirement ids are still worked out in one
+/// file. Each costs a comparison with every id of the catalog; a file listing 100,000 unknown ids
+/// gets the first [`Suggestions::PER_FILE`] and the rest are reported without one, so the check
+/// stays about as fast as a clean check of the same bytes.
+pub struct Suggestions(usize);
+
+impl Suggestions {
+    /// The suggestions worked out per file.
+    pub const PER_FILE: usize = 100;
+
+    /// A file's budget.
+    pub fn per_file() -> Self {
+        Suggestions(Self::PER_FILE)
+    }
+
+    fn take(&mut self) -> bool {
+        let left = self.0 > 0;
+        self.0 = self.0.saturating_sub(1);
+        left
     }
 }
 
@@ -244,6 +277,7 @@ pub fn requirement(
     file: FileId,
     span: Range<usize>,
     id: &str,
+    suggestions: &mut Suggestions,
     found: &mut Vec<Diagnostic>,
 ) {
     if framework.requirement(id).is_some() {
@@ -287,7 +321,12 @@ pub fn requirement(
             span,
             format!("`{id}` is not a requirement of {}", framework.title()),
         )
-        .with_optional_help(did_you_mean(id, framework.requirement_ids())),
+        .with_optional_help(
+            suggestions
+                .take()
+                .then(|| did_you_mean(id, framework.requirement_ids()))
+                .flatten(),
+        ),
     );
 }
 

@@ -106,6 +106,9 @@ pub fn build(
             bar.inc(1);
         }
         Progress::Finish => bar.finish_and_clear(),
+        Progress::Degraded(id, why) => bar.suspend(|| {
+            eprintln!("warning: {id}: {why}");
+        }),
     };
     let files = outputs.build(&progress)?;
     for (name, bytes) in &files {

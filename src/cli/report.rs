@@ -138,11 +138,22 @@ fn human(
     } else {
         termcolor::Buffer::no_color()
     };
-    for finding in findings.iter().filter(|f| f.accepted.is_none()) {
+    let shown = Shown::of(findings);
+    for finding in shown.findings() {
         term::emit_to_write_style(&mut buffer, &config, files, &rendered(finding))
             .map_err(std::io::Error::other)?;
     }
     out.write_all(buffer.as_slice())?;
+    for (code, file, more) in &shown.held_back {
+        writeln!(
+            out,
+            "note[{}/{}]: {more} more such finding{} in {} not shown (at most {SHOWN_PER_FILE} of one kind per file are printed; `--format json` or `sarif` lists them all)\n",
+            code.id(),
+            code.name(),
+            if *more == 1 { "" } else { "s" },
+            files.get(*file).path
+        )?;
+    }
     for finding in findings.iter().filter(|f| f.accepted.is_some()) {
         let (start, _) = files.range(finding.file, &finding.span);
         writeln!(
@@ -158,6 +169,49 @@ fn human(
         )?;
     }
     writeln!(out, "{}", summary.line())
+}
+
+/// The most findings of one code in one file that the human and github formats print: the output
+/// stays linear in the input however many findings one file has (a list of 100,000 unknown ids on
+/// one line would otherwise print that line 100,000 times). The count, the summary and the exit code
+/// include every finding; JSON and SARIF list them all.
+pub const SHOWN_PER_FILE: usize = 20;
+
+/// The unaccepted findings a terse format prints, and how many of each (code, file) it holds back.
+struct Shown<'a> {
+    findings: Vec<&'a Diagnostic>,
+    held_back: Vec<(Code, crate::diag::FileId, usize)>,
+}
+
+impl<'a> Shown<'a> {
+    fn of(findings: &'a [Diagnostic]) -> Self {
+        let mut counts: std::collections::HashMap<(Code, crate::diag::FileId), usize> =
+            std::collections::HashMap::new();
+        let mut shown = Vec::new();
+        let mut capped = Vec::new();
+        for finding in findings.iter().filter(|f| f.accepted.is_none()) {
+            let key = (finding.code, finding.file);
+            let count = counts.entry(key).or_default();
+            *count += 1;
+            match (*count).cmp(&(SHOWN_PER_FILE + 1)) {
+                std::cmp::Ordering::Less => shown.push(finding),
+                std::cmp::Ordering::Equal => capped.push(key),
+                std::cmp::Ordering::Greater => {}
+            }
+        }
+        let held_back = capped
+            .into_iter()
+            .map(|(code, file)| (code, file, counts[&(code, file)] - SHOWN_PER_FILE))
+            .collect();
+        Shown {
+            findings: shown,
+            held_back,
+        }
+    }
+
+    fn findings(&self) -> impl Iterator<Item = &'a Diagnostic> + '_ {
+        self.findings.iter().copied()
+    }
 }
 
 fn rendered(finding: &Diagnostic) -> Rendered<crate::diag::FileId> {
@@ -232,7 +286,8 @@ fn github(
     findings: &[Diagnostic],
     summary: &Summary,
 ) -> std::io::Result<()> {
-    for f in findings.iter().filter(|f| f.accepted.is_none()) {
+    let shown = Shown::of(findings);
+    for f in shown.findings() {
         let (start, end) = files.range(f.file, &f.span);
         let level = match f.severity() {
             Severity::Error => "error",
@@ -255,6 +310,19 @@ fn github(
             end.column,
             escape_property(&title),
             escape_data(&message)
+        )?;
+    }
+    for (code, file, more) in &shown.held_back {
+        let path = &files.get(*file).path;
+        writeln!(
+            out,
+            "::notice file={},title={}::{}",
+            escape_property(path),
+            escape_property(&format!("{} {}", code.id(), code.name())),
+            escape_data(&format!(
+                "{more} more {} findings in {path} are not annotated (at most {SHOWN_PER_FILE} of one kind per file); the JSON or SARIF report lists them all",
+                code.id()
+            ))
         )?;
     }
     writeln!(out, "{}", summary.line())

@@ -21,10 +21,11 @@ fn push_record(out: &mut String, cells: &[String]) {
     out.push_str("\r\n");
 }
 
-/// One cell: quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-` or `@` is
-/// prefixed with `'` so that a spreadsheet never runs a cell as a formula (CSV injection).
+/// One cell: quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-`, `@`, tab
+/// or carriage return is prefixed with `'` so that a spreadsheet never runs a cell as a formula
+/// (CSV injection: spreadsheets skip a leading tab or CR and read the `=` after it).
 pub fn cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
         text.to_string()
@@ -47,5 +48,7 @@ mod tests {
         assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(cell("-1"), "'-1");
+        assert_eq!(cell("\t=cmd|' /C calc'!A0"), "'\t=cmd|' /C calc'!A0");
+        assert_eq!(cell("\r=1+1"), "\"'\r=1+1\"");
     }
 }

@@ -1,5 +1,24 @@
-//! Markdown bodies to safe HTML: CommonMark with GitHub tables, footnotes, task lists and
-//! strikethrough (pulldown-cmark), headings given anchor ids, then raw HTML sanitised (ammonia).
+//! Markdown bodies to safe HTML and to typst: CommonMark with GitHub tables, footnotes, task lists
+//! and strikethrough (pulldown-cmark), headings given anchor ids, then raw HTML sanitised (ammonia).
+//!
+//! Nothing a body says can reach outside its document: no `style` attribute but a table cell's
+//! alignment, no event handler, no script, no image or other resource loaded from anywhere (an
+//! image becomes a link to it), and links only to `http`, `https`, `mailto` or a place in the
+//! page. Nesting deeper than [`MAX_DEPTH`] (10,000 `>` in a row, say) is flattened: the text is
+//! kept, the structure beyond that depth is not, so no renderer recurses without bound.
+
+/// The deepest nesting of Markdown blocks and spans that is rendered as structure.
+pub const MAX_DEPTH: usize = 16;
+
+/// Whether a link target may be followed from a rendered document: `http`, `https` and `mailto`
+/// URLs and places in the same document (`#anchor`).
+pub fn safe_link(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || lower.starts_with("mailto:")
+        || lower.starts_with('#')
+}
 
 use std::collections::HashMap;
 
@@ -12,11 +31,57 @@ pub fn to_html(markdown: &str) -> String {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let events: Vec<Event> = flattened(Parser::new_ext(markdown, options).map(image_as_link));
     let events = with_heading_ids(events);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     sanitizer().clean(&html).to_string()
+}
+
+/// An image as a link to it with its text: a rendered document loads nothing.
+fn image_as_link(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Start(Tag::Image {
+            dest_url,
+            title,
+            id,
+            ..
+        }) => Event::Start(Tag::Link {
+            link_type: pulldown_cmark::LinkType::Inline,
+            dest_url,
+            title,
+            id,
+        }),
+        Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
+        other => other,
+    }
+}
+
+/// The events with every start and end tag deeper than [`MAX_DEPTH`] dropped (their text kept),
+/// and a space where a dropped block ended so that words do not run together.
+fn flattened<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    let mut depth = 0usize;
+    let mut out = Vec::new();
+    for event in events {
+        match event {
+            Event::Start(tag) => {
+                depth += 1;
+                if depth <= MAX_DEPTH {
+                    out.push(Event::Start(tag));
+                }
+            }
+            Event::End(tag) => {
+                if depth <= MAX_DEPTH {
+                    out.push(Event::End(tag));
+                } else {
+                    out.push(Event::Text(CowStr::Borrowed(" ")));
+                }
+                depth = depth.saturating_sub(1);
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Gives every heading without an explicit id one made from its text (`## How it is tested` →
@@ -71,8 +136,10 @@ fn unique(slug: String, used: &mut HashMap<String, usize>) -> String {
     }
 }
 
-/// ammonia's defaults, plus what the Markdown renderer emits: heading anchors, task-list
-/// checkboxes and footnote references.
+/// ammonia's defaults, plus what the Markdown renderer emits (heading anchors, task-list
+/// checkboxes, footnote references, a table cell's alignment), less what could load anything or
+/// change the page around the body: no images, no `style` but `text-align`, links only as
+/// [`safe_link`] allows.
 fn sanitizer() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     for heading in ["h1", "h2", "h3", "h4", "h5", "h6"] {
@@ -80,12 +147,28 @@ fn sanitizer() -> ammonia::Builder<'static> {
     }
     builder
         .add_tags(["input"])
+        .rm_tags(["img"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("div", ["class", "id"])
         .add_tag_attributes("sup", ["class", "id"])
         .add_tag_attributes("td", ["style"])
-        .add_tag_attributes("th", ["style"]);
+        .add_tag_attributes("th", ["style"])
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("td" | "th", "style") => alignment(value).map(Into::into),
+            _ => Some(value.into()),
+        });
     builder
+}
+
+/// A table cell's `style` as pulldown-cmark writes it for an aligned column, and nothing else.
+fn alignment(style: &str) -> Option<&'static str> {
+    match style.trim().trim_end_matches(';').trim() {
+        "text-align: left" => Some("text-align: left"),
+        "text-align: center" => Some("text-align: center"),
+        "text-align: right" => Some("text-align: right"),
+        _ => None,
+    }
 }
 
 /// Renders a Markdown body as typst markup. Text goes in as string literals, so nothing in it is
@@ -99,7 +182,8 @@ pub fn to_typst(markdown: &str) -> String {
         | Options::ENABLE_STRIKETHROUGH;
     let mut out = String::new();
     let mut code: Option<String> = None;
-    for event in Parser::new_ext(markdown, options) {
+    let events = flattened(Parser::new_ext(markdown, options).map(image_as_link));
+    for event in events {
         if let Some(block) = code.as_mut() {
             match event {
                 Event::End(TagEnd::CodeBlock) => {
@@ -127,7 +211,11 @@ pub fn to_typst(markdown: &str) -> String {
                     alignments.len().max(1)
                 ),
                 Tag::TableHead => "table.header(".into(),
-                Tag::Link { dest_url, .. } => format!("#link({})[", string(&dest_url)),
+                Tag::Link { dest_url, .. } if safe_link(&dest_url) => {
+                    format!("#link({})[", string(&dest_url))
+                }
+                // A link the PDF may not follow keeps its text, in a span that closes like one.
+                Tag::Link { .. } => "#[".into(),
                 Tag::BlockQuote(_) => "#quote(block: true)[".into(),
                 Tag::FootnoteDefinition(label) => format!("#block[#super[{}] ", text(&label)),
                 Tag::CodeBlock(_) => {
@@ -162,6 +250,35 @@ pub fn to_typst(markdown: &str) -> String {
     out
 }
 
+/// A Markdown body as plain typst paragraphs: its text only, every block a paragraph, for a body
+/// typst cannot typeset as written.
+pub fn to_plain_typst(markdown: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&super::pdf::text(&t)),
+            Event::SoftBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_)
+                | TagEnd::TableHead
+                | TagEnd::TableRow,
+            )
+            | Event::HardBreak
+            | Event::Rule
+                if !out.ends_with("\n\n") =>
+            {
+                out.push_str("\n\n");
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,5 +305,75 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("type=\"checkbox\""), "{html}");
+    }
+
+    #[test]
+    fn nothing_in_a_body_overlays_the_page_or_loads_anything() {
+        let html = to_html(concat!(
+            "| a | b |\n|:-:|---|\n| 1 | <span style=\"position:fixed\">x</span> |\n\n",
+            "<table><tr><td style=\"position:fixed;top:0\">APPROVED</td></tr></table>\n\n",
+            "![logo](https://evil.example/pixel.png) <img src=\"https://evil.example/x.png\">\n\n",
+            "[run](javascript:alert(1)) [data](data:text/html,x) [ok](https://acme.example/) [here](#scope)\n",
+        ));
+        assert!(
+            html.contains("<td style=\"text-align: center\">1</td>"),
+            "{html}"
+        );
+        assert!(!html.contains("position"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(
+            html.contains(
+                "<a href=\"https://evil.example/pixel.png\" rel=\"noopener noreferrer\">logo</a>"
+            ),
+            "an image becomes a link: {html}"
+        );
+        assert!(
+            !html.contains("javascript:") && !html.contains("data:"),
+            "{html}"
+        );
+        assert!(html.contains("href=\"https://acme.example/\""), "{html}");
+        assert!(html.contains("href=\"#scope\""), "{html}");
+    }
+
+    #[test]
+    fn typst_links_only_to_the_web_mail_and_anchors() {
+        let typst = to_typst(
+            "[run](javascript:alert(1)) [data](data:text/html,x) [ok](https://acme.example/)\n",
+        );
+        assert!(
+            !typst.contains("javascript") && !typst.contains("data:"),
+            "{typst}"
+        );
+        assert!(
+            typst.contains("#link(\"https://acme.example/\")["),
+            "{typst}"
+        );
+        assert_eq!(
+            typst.matches("#link(").count(),
+            1,
+            "only the https link is one: {typst}"
+        );
+        assert!(typst.contains("run"), "the text stays: {typst}");
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_not_recursed() {
+        let body = format!(
+            "{}deep\n\n{}item\n",
+            "> ".repeat(10_000),
+            "- ".repeat(10_000)
+        );
+        let html = to_html(&body);
+        assert!(
+            html.matches("<blockquote>").count() <= MAX_DEPTH,
+            "{}",
+            html.len()
+        );
+        assert!(html.contains("deep") && html.contains("item"));
+        let typst = to_typst(&body);
+        assert!(typst.matches("#quote(").count() <= MAX_DEPTH);
+        assert!(typst.contains("deep"));
+        let plain = to_plain_typst(&body);
+        assert!(plain.contains("deep") && !plain.contains("#quote"));
     }
 }

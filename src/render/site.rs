@@ -291,10 +291,13 @@ impl<'a> Site<'a> {
 }
 
 /// A PDF per policy, as (file name, bytes): title page, document control from git, requirements,
-/// body. `done` is told the id of each policy typeset, for a progress display.
+/// body. `done` is told the id of each policy typeset, for a progress display. A body typst cannot
+/// typeset as written is typeset as plain paragraphs, and failing that replaced by a notice;
+/// `degraded` is told the id and why, and every other policy still builds.
 pub fn policy_pdfs(
     inputs: &SiteInputs,
     done: &dyn Fn(&str),
+    degraded: &dyn Fn(&str, &str),
 ) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
     let model = inputs.model;
     let Some(config) = &model.config else {
@@ -305,7 +308,7 @@ pub fn policy_pdfs(
     let mut pdfs = Vec::new();
     for doc in &model.policies {
         let view = site.policy(doc);
-        let history = site
+        let history: Vec<[String; 5]> = site
             .history(&doc.path)
             .into_iter()
             .map(|h| {
@@ -318,27 +321,52 @@ pub fn policy_pdfs(
                 ]
             })
             .collect();
-        let requirements = view
+        let requirements: Vec<[String; 3]> = view
             .requirements
             .iter()
             .map(|r| [r.framework.clone(), r.id.clone(), r.title.clone()])
             .collect();
-        let source = super::pdf::policy_source(&super::pdf::PolicyPdf {
-            organization,
-            id: &view.id,
-            title: &view.title,
-            owner: &view.owner,
-            approvers: &view.approvers,
-            classification: &view.classification,
-            review: &view.review,
-            effective: &view.approved,
-            commit: inputs.stamp.commit.as_deref(),
-            draft: view.draft,
-            history,
-            requirements,
-            body: markdown::to_typst(&doc.body),
-        });
-        let bytes = super::pdf::typeset(source, &view.id, inputs.stamp.as_of)?;
+        let source = |body: String| {
+            super::pdf::policy_source(&super::pdf::PolicyPdf {
+                organization,
+                id: &view.id,
+                title: &view.title,
+                owner: &view.owner,
+                approvers: &view.approvers,
+                classification: &view.classification,
+                review: &view.review,
+                effective: &view.approved,
+                commit: inputs.stamp.commit.as_deref(),
+                draft: view.draft,
+                history: history.clone(),
+                requirements: requirements.clone(),
+                body,
+            })
+        };
+        let typeset =
+            |body: String| super::pdf::typeset(source(body), &view.id, inputs.stamp.as_of);
+        let bytes = match typeset(markdown::to_typst(&doc.body)) {
+            Ok(bytes) => bytes,
+            Err(first) => {
+                let plain = typeset(markdown::to_plain_typst(&doc.body));
+                let why = match &plain {
+                    Ok(_) => format!(
+                        "its body could not be typeset as written ({first}); the PDF gives it as plain paragraphs"
+                    ),
+                    Err(_) => format!(
+                        "its body could not be typeset ({first}); the PDF says so in its place"
+                    ),
+                };
+                degraded(&view.id, &why);
+                match plain {
+                    Ok(bytes) => bytes,
+                    Err(_) => typeset(super::pdf::text(&format!(
+                        "The body of this policy could not be typeset: read it in the HTML site or in {}.",
+                        doc.path
+                    )))?,
+                }
+            }
+        };
         done(&view.id);
         pdfs.push((format!("{}.pdf", view.id), bytes));
     }

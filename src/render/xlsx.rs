@@ -31,6 +31,22 @@ pub fn xlsx(
     Ok(workbook.save_to_buffer()?)
 }
 
+/// The most characters an Excel cell holds.
+const CELL_LIMIT: usize = 32_767;
+
+/// A cell's text cut to what Excel holds, saying so: one huge cell must not stop the workbook.
+fn fitted(text: &str) -> std::borrow::Cow<'_, str> {
+    let count = text.chars().count();
+    if count <= CELL_LIMIT {
+        return text.into();
+    }
+    let note = format!(" … (cut: {count} characters; the CSV has them all)");
+    let keep = CELL_LIMIT - note.chars().count();
+    let mut cut: String = text.chars().take(keep).collect();
+    cut.push_str(&note);
+    cut.into()
+}
+
 fn add_sheet(
     workbook: &mut Workbook,
     sheet: &str,
@@ -47,11 +63,31 @@ fn add_sheet(
     }
     for (row, cells) in table.rows.iter().enumerate() {
         for (column, cell) in cells.iter().enumerate() {
-            worksheet.write_string_with_format(row as u32 + 1, column as u16, cell, cell_format)?;
+            let text = fitted(cell);
+            worksheet.write_string_with_format(
+                row as u32 + 1,
+                column as u16,
+                &*text,
+                cell_format,
+            )?;
         }
     }
     worksheet.set_freeze_panes(1, 0)?;
     let last_column = table.header.len().saturating_sub(1) as u16;
     worksheet.autofilter(0, 0, table.rows.len() as u32, last_column)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_longer_than_excel_holds_is_cut_and_says_so() {
+        let long = "x".repeat(100_000);
+        let cut = fitted(&long);
+        assert_eq!(cut.chars().count(), CELL_LIMIT);
+        assert!(cut.ends_with("(cut: 100000 characters; the CSV has them all)"));
+        assert_eq!(fitted("short"), "short");
+    }
 }
