@@ -193,3 +193,41 @@ fn hints_only_for_what_the_change_touched() {
     let check = String::from_utf8_lossy(&check.stdout);
     assert_eq!(check.matches("help[CW026/").count(), 3, "{check}");
 }
+
+/// The PR comment escapes what a change writes: a title with raw HTML that would close the table
+/// cell, and a file name with a backtick that would close its code span.
+#[test]
+fn the_comment_escapes_titles_and_paths_for_markdown() {
+    let git = Git::new();
+    let f = &git.fixture;
+    f.write("controls/c`2|x.md", common::CONTROL.replace("C-1", "C-2"));
+    let base = git.commit(
+        CAROL,
+        "2026-03-02",
+        "Adopt\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    git.repo
+        .branch("base", &git.repo.find_commit(base).unwrap(), false)
+        .unwrap();
+    f.edit(
+        "controls/c`2|x.md",
+        "title = \"Access review\"",
+        "title = \"x</td><td>approved by CEO</td></tr><tr><td>**ok**\"",
+    );
+    git.commit(
+        ALICE,
+        "2026-04-01",
+        "Retitle C-2\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    let report = stdout(&git.fixture.run(&["diff", "base"]));
+    assert!(
+        !report.contains("</td>") && !report.contains("<td>"),
+        "{report}"
+    );
+    assert!(
+        report.contains("&lt;/td&gt;&lt;td&gt;approved by CEO"),
+        "{report}"
+    );
+    assert!(report.contains("``controls/c`2\\|x.md``"), "{report}");
+    assert!(!report.contains("**ok**"), "{report}");
+}

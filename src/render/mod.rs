@@ -144,9 +144,59 @@ impl Templates {
     }
 }
 
-/// A Markdown table cell: pipes escaped, line breaks folded.
+/// Text for a Markdown document or table cell, escaped for its syntax: HTML's `&`, `<` and `>`
+/// (a PR comment renders raw HTML), the characters Markdown reads as markup (`\\`, `` ` ``, `*`,
+/// `_`, `[`, `]`, `|`, `~`, `#`, `!`), and line breaks as spaces, so a value can close no table
+/// cell, open no tag or link and start no heading.
 pub fn markdown_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\r', '\n'], " ")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One of crosswalk's own messages (`` `A.5.15` is not a requirement ``) for Markdown: the parts
+/// between backticks become code spans ([`markdown_code`]), the rest is escaped text
+/// ([`markdown_cell`]); with unbalanced backticks (an id that holds one) it is all escaped text.
+pub fn markdown_message(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return markdown_cell(text);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| match i % 2 {
+            0 => markdown_cell(part),
+            _ => markdown_code(part),
+        })
+        .collect()
+}
+
+/// A Markdown code span of `text` that works in a table cell: fenced by more backticks than the
+/// longest run inside it, padded when it starts or ends with a backtick, line breaks as spaces and
+/// `|` escaped (a table cell ends at a bare `|`, even inside a code span).
+pub fn markdown_code(text: &str) -> String {
+    let text = text.replace(['\r', '\n'], " ").replace('|', "\\|");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') || text.is_empty() {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 /// A table as Markdown: a header row, a separator, and one row per record, every cell escaped.
@@ -471,5 +521,44 @@ pub fn matrix_table(frameworks: &[String], rows: &[MatrixRow]) -> Table {
         header,
         rows,
         widths,
+    }
+}
+
+#[cfg(test)]
+mod markdown_writer_tests {
+    use super::*;
+
+    #[test]
+    fn cells_close_no_cell_and_open_no_tag() {
+        assert_eq!(
+            markdown_cell("</td><td>approved by | CEO\n# x"),
+            "&lt;/td&gt;&lt;td&gt;approved by \\| CEO \\# x"
+        );
+        assert_eq!(
+            markdown_cell("[link](javascript:x) *b* _i_ ~s~ !"),
+            "\\[link\\](javascript:x) \\*b\\* \\_i\\_ \\~s\\~ \\!"
+        );
+    }
+
+    #[test]
+    fn code_spans_are_fenced_longer_than_their_content() {
+        assert_eq!(markdown_code("controls/a.md"), "`controls/a.md`");
+        assert_eq!(markdown_code("a`b"), "``a`b``");
+        assert_eq!(markdown_code("`x``"), "``` `x`` ```");
+        assert_eq!(markdown_code("a|b\nc"), "`a\\|b c`");
+        assert_eq!(
+            markdown_code("<b>"),
+            "`<b>`",
+            "HTML is literal in a code span"
+        );
+    }
+
+    #[test]
+    fn messages_keep_their_code_spans() {
+        assert_eq!(
+            markdown_message("`A.5.15` is not a requirement of <b>X</b>"),
+            "`A.5.15` is not a requirement of &lt;b&gt;X&lt;/b&gt;"
+        );
+        assert_eq!(markdown_message("`a`b` odd"), "\\`a\\`b\\` odd");
     }
 }

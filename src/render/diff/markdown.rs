@@ -8,7 +8,7 @@ use super::{
 };
 use crate::history::ChangeKind;
 use crate::render::gaps::Headline;
-use crate::render::{count, markdown_cell};
+use crate::render::{count, markdown_cell, markdown_code, markdown_message};
 
 /// The report as Markdown.
 pub fn to_markdown(report: &DiffReport) -> String {
@@ -18,7 +18,11 @@ pub fn to_markdown(report: &DiffReport) -> String {
     let as_of = &report.as_of;
     let _ = writeln!(
         out,
-        "`{base}` ({base_name}) → `{head}` ({head_name}); evidence judged as of {as_of}.\n"
+        "{} ({}) → {} ({}); evidence judged as of {as_of}.\n",
+        markdown_code(base),
+        markdown_cell(base_name),
+        markdown_code(head),
+        markdown_cell(head_name)
     );
     let uncovered: Vec<&RequirementChange> = report
         .requirements
@@ -34,11 +38,11 @@ pub fn to_markdown(report: &DiffReport) -> String {
         for r in uncovered {
             let _ = writeln!(
                 out,
-                "> - {} `{}` {} (was claimed by {})",
-                r.framework,
-                r.id,
+                "> - {} {} {} (was claimed by {})",
+                markdown_cell(&r.framework),
+                markdown_code(&r.id),
                 markdown_cell(&r.title),
-                r.lost.join(", ")
+                markdown_cell(&r.lost.join(", "))
             );
         }
         out.push('\n');
@@ -119,13 +123,13 @@ fn markdown_documents(out: &mut String, documents: &[DocumentChange]) {
         header,
         |d| {
             let change = match &d.change {
-                ChangeKind::Renamed { from } => format!("renamed from `{from}`"),
+                ChangeKind::Renamed { from } => format!("renamed from {}", markdown_code(from)),
                 other => change_name(other).to_string(),
             };
-            let (id, what) = (markdown_cell(&d.id), markdown_cell(&d.describe()));
+            let (id, what) = (markdown_cell(&d.id), markdown_message(&d.describe()));
             vec![format!(
-                "| {id} `{}` | {} | {change} | {what} |",
-                d.path,
+                "| {id} {} | {} | {change} | {what} |",
+                markdown_code(&d.path),
                 d.kind.name()
             )]
         },
@@ -141,11 +145,19 @@ fn markdown_requirements(out: &mut String, requirements: &[RequirementChange]) {
             (true, false) => "no control".to_string(),
             _ => r.now.join(", "),
         };
-        let (gained, lost) = (r.gained.join(", "), r.lost.join(", "));
+        let now = match r.now.is_empty() {
+            true => now,
+            false => markdown_cell(&now),
+        };
+        let (gained, lost) = (
+            markdown_cell(&r.gained.join(", ")),
+            markdown_cell(&r.lost.join(", ")),
+        );
         let title = markdown_cell(&r.title);
         vec![format!(
-            "| {} `{}` {title} | {gained} | {lost} | {now} |",
-            r.framework, r.id
+            "| {} {} {title} | {gained} | {lost} | {now} |",
+            markdown_cell(&r.framework),
+            markdown_code(&r.id)
         )]
     });
 }
@@ -159,8 +171,11 @@ fn markdown_soa(out: &mut String, rows: &[SoaChange]) {
             .map(|f| {
                 let before = markdown_cell(f.before.as_deref().unwrap_or("(new row)"));
                 let after = markdown_cell(f.after.as_deref().unwrap_or(""));
-                let control = format!("{} {}", row.id, markdown_cell(&row.title));
-                format!("| {control} | {} | {before} | {after} |", f.key)
+                let control = format!("{} {}", markdown_cell(&row.id), markdown_cell(&row.title));
+                format!(
+                    "| {control} | {} | {before} | {after} |",
+                    markdown_cell(&f.key)
+                )
             })
             .collect()
     });
@@ -169,8 +184,12 @@ fn markdown_soa(out: &mut String, rows: &[SoaChange]) {
 fn markdown_findings(out: &mut String, title: &str, findings: &[FindingView]) {
     markdown_section(out, title, findings, "None.", "", |f| {
         vec![format!(
-            "- **{}** {} {} at `{}:{}:{}`: {}",
-            f.severity, f.code, f.name, f.path, f.line, f.column, f.message
+            "- **{}** {} {} at {}: {}",
+            f.severity,
+            f.code,
+            f.name,
+            markdown_code(&format!("{}:{}:{}", f.path, f.line, f.column)),
+            markdown_message(&f.message)
         )]
     });
 }
@@ -180,11 +199,14 @@ fn markdown_approvals(out: &mut String, approvals: &[ApprovalNeed]) {
     let empty = "No document needs approval.";
     markdown_section(out, "Approvals", approvals, empty, header, |a| {
         let approved = match (a.approved_by.is_empty(), &a.blocked) {
-            (true, Some(why)) => markdown_cell(why),
+            (true, Some(why)) => markdown_message(why),
             (true, None) => "not yet".to_string(),
-            (false, _) => format!("approved by {}", a.approved_by.join(", ")),
+            (false, _) => format!("approved by {}", markdown_cell(&a.approved_by.join(", "))),
         };
-        let (document, people) = (markdown_cell(&a.document), a.may_approve.join(", "));
+        let (document, people) = (
+            markdown_cell(&a.document),
+            markdown_cell(&a.may_approve.join(", ")),
+        );
         vec![format!("| {document} | {people} | {approved} |")]
     });
 }
