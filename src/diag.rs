@@ -165,6 +165,8 @@ codes! {
         "An approval recorded by an identity that matches no person of `[people]`.";
     CodeownersOutOfDate = "CW050", "codeowners-out-of-date", Warning, ["check::codeowners::check"],
         "The generated block of CODEOWNERS no longer matches the documents' owners and approvers.";
+    CodeownersUnsafe = "CW051", "codeowners-unsafe", Error, ["check::codeowners::check_entries"],
+        "A person's GitHub login or email, or a file name, that CODEOWNERS cannot hold safely (a line break, `#`, a space): it is left out of the generated block.";
     CommitDatedBeforeParent = "CW060", "commit-dated-before-parent", Error, ["check::history::check_dates"],
         "A commit dated before its parent: dates are claims, so the change is judged by its place in history, and the date is reported.";
     UnknownAuthor = "CW061", "unknown-author", Error, ["check::history::check_approvals"],

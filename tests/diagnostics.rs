@@ -954,6 +954,45 @@ fn timeline_cells_in_the_gaps_json() {
 }
 
 #[test]
+fn cw051_codeowners_unsafe() {
+    let f = Fixture::valid();
+    f.edit(
+        "crosswalk.toml",
+        "[people.bob]\n",
+        "[people.bob]\ngithub = \"bob\\n* @attacker\"\n",
+    );
+    f.only(Code::CodeownersUnsafe)
+        .at("crosswalk.toml", 10, 9)
+        .message_contains("is not a GitHub login or `org/team`");
+    // The block leaves Bob out rather than writing the attacker's rule.
+    assert!(f.run(&["codeowners"]).status.success());
+    let written = f.read(".github/CODEOWNERS");
+    assert!(!written.contains("@attacker"), "{written}");
+    assert!(
+        written.contains("\n/controls/c-1.md alice@test.example\n"),
+        "{written}"
+    );
+    // An attachment literally named `*` owns itself, not every file.
+    f.edit("crosswalk.toml", "github = \"bob\\n* @attacker\"\n", "");
+    f.write("evidence/2026/*", "star\n");
+    f.edit(
+        "evidence/2026/review.md",
+        "attachments = [",
+        &format!(
+            "attachments = [{{ path = \"*\", sha256 = \"{}\" }}, ",
+            sha256_hex(b"star\n")
+        ),
+    );
+    assert!(f.run(&["codeowners"]).status.success());
+    let written = f.read(".github/CODEOWNERS");
+    assert!(
+        written.contains("\n/evidence/2026/\\* alice@test.example bob@test.example\n"),
+        "{written}"
+    );
+    assert!(!written.contains("\n/evidence/2026/* "), "{written}");
+}
+
+#[test]
 fn cw050_codeowners_out_of_date() {
     let f = Fixture::valid();
     f.edit(

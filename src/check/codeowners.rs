@@ -27,7 +27,7 @@ pub fn block(model: &Model, prefix: &str) -> String {
     let mut lines = vec![BEGIN.to_string()];
     let mut rule = |path: &str, owners_of: &str| {
         let owners = handles(model, approvers.of(owners_of));
-        if !owners.is_empty() {
+        if !owners.is_empty() && safe_path(path) {
             lines.push(format!("/{} {}", anchored(prefix, path), owners.join(" ")));
         }
     };
@@ -58,11 +58,59 @@ pub fn block(model: &Model, prefix: &str) -> String {
 }
 
 fn anchored(prefix: &str, path: &str) -> String {
-    let path = path.replace(' ', "\\ ");
+    let path = escaped(path);
     match prefix.is_empty() {
         true => path,
-        false => format!("{prefix}/{path}"),
+        false => format!("{}/{path}", escaped(prefix)),
     }
+}
+
+/// A path with every character CODEOWNERS (gitignore syntax) reads as a pattern or a separator
+/// escaped by a backslash: a file literally named `*` owns itself, not every file.
+fn escaped(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if matches!(c, ' ' | '*' | '?' | '[' | ']' | '\\' | '#' | '!') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether a path can be written as one CODEOWNERS rule: no line break, tab or control character
+/// (a newline in a file name would start a rule of its own).
+pub fn safe_path(path: &str) -> bool {
+    !path.chars().any(char::is_control)
+}
+
+/// Whether a GitHub handle can be an owner: a login (letters, digits and single hyphens, at most 39
+/// characters, not starting or ending with a hyphen) or `org/team`.
+pub fn valid_login(login: &str) -> bool {
+    fn name(part: &str, extra: &[char]) -> bool {
+        !part.is_empty()
+            && part.len() <= 39
+            && !part.starts_with('-')
+            && !part.ends_with('-')
+            && !part.contains("--")
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || extra.contains(&c))
+    }
+    match login.trim_start_matches('@').split_once('/') {
+        None => name(login.trim_start_matches('@'), &[]),
+        Some((org, team)) => name(org, &[]) && name(team, &['_', '.']),
+    }
+}
+
+/// Whether an email can be an owner: one `@`, no space, `#` or control character.
+pub fn valid_email(email: &str) -> bool {
+    email.matches('@').count() == 1
+        && !email.starts_with('@')
+        && !email.ends_with('@')
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '#')
 }
 
 /// `@login` for people with a GitHub login, else their first email (GitHub accepts verified emails).
@@ -78,8 +126,11 @@ fn handles(model: &Model, keys: std::collections::BTreeSet<String>) -> Vec<Strin
                 .iter()
                 .find(|(k, _)| k.get_ref() == key)?;
             match &person.github {
-                Some(login) => Some(format!("@{}", login.trim_start_matches('@'))),
-                None => person.emails.first().cloned(),
+                Some(login) if valid_login(login) => {
+                    Some(format!("@{}", login.trim_start_matches('@')))
+                }
+                Some(_) => None,
+                None => person.emails.first().filter(|e| valid_email(e)).cloned(),
             }
         })
         .collect()
@@ -110,6 +161,70 @@ pub fn block_range(text: &str) -> Option<std::ops::Range<usize>> {
 /// The CODEOWNERS file in use under `top` (the top of the git work tree), if any.
 pub fn find(top: &Path) -> Option<PathBuf> {
     LOCATIONS.iter().map(|l| top.join(l)).find(|p| p.is_file())
+}
+
+/// The people and files that cannot be written into CODEOWNERS safely (left out of the block):
+/// a GitHub login that is not one, an email with a space or `#`, a file name with a line break.
+pub fn check_entries(model: &Model, found: &mut Vec<Diagnostic>) {
+    let Some(config) = &model.config else { return };
+    for (key, person) in &config.data.people {
+        let problem = match &person.github {
+            Some(login) if !valid_login(login) => Some(format!(
+                "`github = {login:?}` of `{}` is not a GitHub login or `org/team`",
+                key.get_ref()
+            )),
+            None => person.emails.first().filter(|e| !valid_email(e)).map(|e| {
+                format!(
+                    "the first email of `{}`, {e:?}, is not an address",
+                    key.get_ref()
+                )
+            }),
+            Some(_) => None,
+        };
+        if let Some(problem) = problem {
+            found.push(
+                config
+                    .finding(Code::CodeownersUnsafe, key, format!("{problem}: CODEOWNERS leaves this person out"))
+                    .with_help("a login has letters, digits and single hyphens (at most 39 characters); an email has one `@` and no spaces"),
+            );
+        }
+    }
+    let documents = model
+        .policies
+        .iter()
+        .map(|d| (d.file, &d.path))
+        .chain(model.controls.iter().map(|d| (d.file, &d.path)))
+        .chain(model.risks.iter().map(|d| (d.file, &d.path)))
+        .chain(model.evidence.iter().map(|d| (d.file, &d.path)));
+    for (file, path) in documents {
+        if !safe_path(path) {
+            found.push(
+                Diagnostic::new(
+                    Code::CodeownersUnsafe,
+                    file,
+                    0..0,
+                    format!("the file name {path:?} has a line break or control character: CODEOWNERS cannot name it, so no reviewer is requested for it"),
+                )
+                .with_help("rename the file"),
+            );
+        }
+    }
+    for record in &model.evidence {
+        for attachment in &record.data.attachments {
+            let written = attachment.path.get_ref();
+            if !safe_path(written) {
+                found.push(
+                    record
+                        .finding(
+                            Code::CodeownersUnsafe,
+                            &attachment.path,
+                            format!("the attachment name {written:?} has a line break or control character: CODEOWNERS cannot name it"),
+                        )
+                        .with_help("rename the attachment and record its new path"),
+                );
+            }
+        }
+    }
 }
 
 /// Warns when a committed CODEOWNERS carries a generated block that no longer matches.
@@ -143,4 +258,33 @@ pub fn check(model: &Model, files: &mut Files, found: &mut Vec<Diagnostic>) {
         )
         .with_help("run `crosswalk codeowners` and commit the result, so that GitHub requests the right reviewers"),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_escaped_and_logins_checked() {
+        assert_eq!(escaped("evidence/a b/*"), "evidence/a\\ b/\\*");
+        assert_eq!(escaped("#x[1]!"), "\\#x\\[1\\]\\!");
+        assert!(!safe_path("evidence/a\n/* @attacker"));
+        assert!(valid_login("dreyes") && valid_login("@acme/security-team") && valid_login("a-b"));
+        for bad in [
+            "",
+            "-x",
+            "x-",
+            "a--b",
+            "x\n* @evil",
+            "x #y",
+            "a/b/c",
+            &"x".repeat(40),
+        ] {
+            assert!(!valid_login(bad), "{bad:?}");
+        }
+        assert!(valid_email("dana@acme.example"));
+        for bad in ["dana", "a b@x", "a@b@c", "x@y\n*", "#@x"] {
+            assert!(!valid_email(bad), "{bad:?}");
+        }
+    }
 }

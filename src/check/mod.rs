@@ -77,6 +77,7 @@ fn model_rules(model: &Model, options: &Options) -> Vec<Diagnostic> {
         return found;
     }
     references::check(model, &mut found);
+    codeowners::check_entries(model, &mut found);
     evidence::check_periods(model, &mut found);
     evidence::check_future(model, options.as_of, &mut found);
     if !model.incomplete {
