@@ -375,6 +375,10 @@ fn cw021_exclusion_without_justification() {
     );
     f.only(Code::ExclusionWithoutJustification)
         .at("crosswalk.toml", 5, 22);
+    // Zero-width spaces and a byte-order mark look like text to a program, not to an auditor.
+    f.edit("crosswalk.toml", "\"  \"", "\"\u{200B}\u{200B}\u{FEFF}\"");
+    f.only(Code::ExclusionWithoutJustification)
+        .message_contains("nothing but white space or invisible characters");
 }
 
 #[test]

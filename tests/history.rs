@@ -395,4 +395,26 @@ fn an_accepted_finding_stays_visible_and_no_longer_fails_the_run() {
     );
     let human = git.fixture.run(&["check", "--as-of", AS_OF]);
     assert!(String::from_utf8_lossy(&human.stdout).contains("accepted[CW044/change-unapproved]"));
+    // A reason of zero-width spaces is no reason: the entry accepts nothing.
+    git.fixture.edit(
+        "crosswalk.toml",
+        "reason = \"Approved in the change board minutes of 2026-04-02.\"",
+        "reason = \"\u{200B}\u{200B}\"",
+    );
+    git.commit(
+        ALICE,
+        "2026-04-04",
+        "Reword the acceptance\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    let output = run(&git);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a blank reason accepts nothing"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        (report["accepted"].as_u64(), report["errors"].as_u64()),
+        (Some(0), Some(1))
+    );
 }

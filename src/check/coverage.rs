@@ -68,10 +68,10 @@ fn check_exclusions(
                     .with_help("map a control to it instead"),
             );
         }
-        if justification.get_ref().trim().is_empty() {
+        if crate::model::is_blank(justification.get_ref()) {
             found.push(
                 config.finding(Code::ExclusionWithoutJustification, justification,
-                    format!("the exclusion of `{}` has no justification", id.get_ref()),
+                    format!("the exclusion of `{}` has no justification (nothing but white space or invisible characters)", id.get_ref()),
                 )
                 .with_help("say why the control does not apply: an auditor reads this in the Statement of Applicability"),
             );

@@ -303,6 +303,33 @@ pub fn attachment_path(record_path: &str, written: &str) -> Option<String> {
     inside(folder, Path::new(written)).map(|p| slash(&p))
 }
 
+/// Whether a text says nothing a reader can see: empty, white space, or invisible characters only
+/// (zero-width spaces and joiners, the byte-order mark, soft hyphens, bidirectional marks). A
+/// justification made of them is no justification.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{00AD}'
+                    | '\u{034F}'
+                    | '\u{061C}'
+                    | '\u{115F}'
+                    | '\u{1160}'
+                    | '\u{17B4}'
+                    | '\u{17B5}'
+                    | '\u{180E}'
+                    | '\u{200B}'..='\u{200F}'
+                    | '\u{202A}'..='\u{202E}'
+                    | '\u{2060}'..='\u{206F}'
+                    | '\u{3164}'
+                    | '\u{FE00}'..='\u{FE0F}'
+                    | '\u{FEFF}'
+                    | '\u{FFA0}'
+            )
+    })
+}
+
 /// Whether a `[satisfies]` table names a requirement of a catalog.
 pub fn names_requirement(satisfies: &Satisfies, framework_id: &str, requirement_id: &str) -> bool {
     satisfies.iter().any(|(framework, ids)| {
@@ -540,4 +567,14 @@ fn toml_message(what: &str, error: &toml::de::Error) -> String {
     let message = error.message().trim();
     let message = message.lines().next().unwrap_or(message);
     format!("{what}: {message}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn invisible_text_is_blank() {
+        assert!(super::is_blank(""));
+        assert!(super::is_blank(" \t\u{200B}\u{FEFF}\u{2060}\u{00AD}"));
+        assert!(!super::is_blank("\u{200B}Cloud only"));
+    }
 }

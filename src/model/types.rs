@@ -732,10 +732,12 @@ pub struct Accepted {
 }
 
 impl Accepted {
-    /// Whether this entry accepts a finding with `code` about `commit` (full id) and `path`.
+    /// Whether this entry accepts a finding with `code` about `commit` (full id) and `path`. An
+    /// entry whose reason is blank (white space or invisible characters) accepts nothing.
     pub fn covers(&self, code: &str, commit: &str, path: &str) -> bool {
         let prefix = self.commit.get_ref().to_lowercase();
-        self.code.get_ref() == code
+        !super::is_blank(&self.reason)
+            && self.code.get_ref() == code
             && prefix.len() >= 7
             && commit.starts_with(&prefix)
             && self
