@@ -166,3 +166,58 @@ fn a_cell_longer_than_excel_holds_does_not_stop_the_workbook() {
     );
     assert!(f.path("m.xlsx").is_file());
 }
+
+#[test]
+fn a_huge_configuration_is_reported_not_read_whole() {
+    let f = Fixture::valid();
+    let mut config = f.read("crosswalk.toml");
+    config.push_str(&format!("# {}\n", "x".repeat(9 * 1024 * 1024)));
+    f.write("crosswalk.toml", config);
+    let output = f.run(&[
+        "check",
+        "--no-history",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let first = &report["diagnostics"][0];
+    assert_eq!(first["code"], "CW001", "{report}");
+    assert_eq!(first["file"], "crosswalk.toml");
+    assert!(
+        first["message"]
+            .as_str()
+            .unwrap()
+            .contains("too large to be a compliance file"),
+        "{first}"
+    );
+}
+
+/// A folder of the layout that cannot be read is reported, not skipped. (Root reads every folder
+/// whatever its permissions, so there this cannot be set up and the test says so.)
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = Fixture::valid();
+    f.write(
+        "policies/locked/other.md",
+        common::POLICY.replace("POL-A", "POL-B"),
+    );
+    let locked = f.path("policies/locked");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read_dir(&locked).is_ok() {
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+        eprintln!("running as root: a folder without permissions is still readable here");
+        return;
+    }
+    let findings = f.check();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let finding = findings
+        .iter()
+        .find(|x| x.code == crosswalk::diag::Code::UnreadableFile)
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    finding.message_contains("cannot read `policies/locked`");
+}

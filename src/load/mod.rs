@@ -113,8 +113,7 @@ pub fn load_config(root: &Path, loaded: &mut Loaded) -> Result<(), LoadError> {
         loaded.diagnostics.push(link_finding(file, CONFIG_FILE));
         return Ok(());
     }
-    let bytes = std::fs::read(&path).map_err(|e| LoadError::Io(path.clone(), e))?;
-    match decode(bytes) {
+    match read_text(&path) {
         Ok(text) => {
             let len = text.len();
             let file = loaded.files.add(CONFIG_FILE, text);
@@ -157,6 +156,18 @@ pub fn load_documents(loaded: &mut Loaded, layout: &Layout) {
     for link in links {
         let file = loaded.files.add(link.clone(), "");
         loaded.diagnostics.push(link_finding(file, &link));
+    }
+    for (path, why) in found.unreadable {
+        let file = loaded.files.add(path.clone(), "");
+        loaded.diagnostics.push(
+            Diagnostic::new(
+                Code::UnreadableFile,
+                file,
+                0..0,
+                format!("cannot read `{path}`: {why}; the documents in it are not checked"),
+            )
+            .with_help("give the user running crosswalk read access to it, or move it out of the layout's folders"),
+        );
     }
 }
 
@@ -237,15 +248,26 @@ fn load_file(loaded: &mut Loaded, kind: Kind, relative: String, text: Result<Str
 
 fn read_text(path: &Path) -> Result<String, String> {
     let cannot_read = |e: std::io::Error| format!("cannot read file: {e}");
-    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
+    let too_large = |size: u64| {
+        format!(
+            "file is too large to be a compliance file ({size} bytes; the limit is {MAX_FILE_BYTES})"
+        )
+    };
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
     let size = file.metadata().map_err(cannot_read)?.len();
     if size > MAX_FILE_BYTES {
-        return Err(format!(
-            "file is too large to be a compliance document ({size} bytes; the limit is {MAX_FILE_BYTES})"
-        ));
+        return Err(too_large(size));
     }
+    // Never more than the limit, even if the file grows while it is read.
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(cannot_read)?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, MAX_FILE_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(cannot_read)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
     decode(bytes)
 }
 

@@ -104,6 +104,9 @@ pub struct Found {
     pub files: Vec<(Kind, String)>,
     /// Symbolic links inside (or as) a layout folder, sorted.
     pub links: Vec<String>,
+    /// Folders or files of a layout folder that could not be read (path, why), sorted: reported,
+    /// never skipped in silence.
+    pub unreadable: Vec<(String, String)>,
 }
 
 /// Every file the layout selects, as (kind, path relative to `root` with `/` separators), sorted.
@@ -114,12 +117,18 @@ pub struct Found {
 pub fn find_files(root: &Path, layout: &Layout) -> Found {
     let mut found = Vec::new();
     let mut links = Vec::new();
+    let mut unreadable = Vec::new();
     for (kind, patterns) in &layout.globs {
         let Some(set) = compile(patterns) else {
             continue;
         };
         for prefix in walk_prefixes(patterns) {
-            collect(root, &prefix, &set, *kind, &mut found, &mut links);
+            let mut sink = Sink {
+                found: &mut found,
+                links: &mut links,
+                unreadable: &mut unreadable,
+            };
+            collect(root, &prefix, &set, *kind, &mut sink);
         }
     }
     // A file two kinds' patterns select belongs to the first kind.
@@ -128,10 +137,20 @@ pub fn find_files(root: &Path, layout: &Layout) -> Found {
     found.sort();
     links.sort();
     links.dedup();
+    unreadable.sort();
+    unreadable.dedup();
     Found {
         files: found,
         links,
+        unreadable,
     }
+}
+
+/// Where [`collect`] puts what it finds.
+struct Sink<'a> {
+    found: &'a mut Vec<(Kind, String)>,
+    links: &'a mut Vec<String>,
+    unreadable: &'a mut Vec<(String, String)>,
 }
 
 /// A path relative to `root`, with `/` separators.
@@ -183,20 +202,13 @@ pub fn walk_prefixes(patterns: &[String]) -> Vec<String> {
     prefixes
 }
 
-fn collect(
-    root: &Path,
-    prefix: &str,
-    set: &GlobSet,
-    kind: Kind,
-    found: &mut Vec<(Kind, String)>,
-    links: &mut Vec<String>,
-) {
+fn collect(root: &Path, prefix: &str, set: &GlobSet, kind: Kind, sink: &mut Sink) {
     // A layout folder that is itself a link, or has one on its way, is never entered.
     let mut at = root.to_path_buf();
     for part in prefix.split('/').filter(|p| !p.is_empty()) {
         at.push(part);
         if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
-            links.extend(relative_to(root, &at));
+            sink.links.extend(relative_to(root, &at));
             return;
         }
     }
@@ -205,7 +217,29 @@ fn collect(
         .follow_root_links(false)
         .into_iter();
     while let Some(entry) = walker.next() {
-        let Ok(entry) = entry else { continue };
+        let entry = match entry {
+            Ok(entry) => entry,
+            // A layout folder that does not exist holds nothing; anything else that cannot be
+            // read (a folder without permission) would hide its documents.
+            Err(e)
+                if e.depth() == 0
+                    && e.io_error().map(std::io::Error::kind)
+                        == Some(std::io::ErrorKind::NotFound) =>
+            {
+                continue;
+            }
+            Err(e) => {
+                let path = e
+                    .path()
+                    .and_then(|p| relative_to(root, p))
+                    .unwrap_or_else(|| prefix.to_string());
+                let why = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), ToString::to_string);
+                sink.unreadable.push((path, why));
+                continue;
+            }
+        };
         if is_ignored_dir(&entry) {
             walker.skip_current_dir();
             continue;
@@ -216,7 +250,7 @@ fn collect(
         // Another repository inside a compliance folder (a submodule): its history is not this
         // repository's evidence, so it is reported like a link and never entered.
         if entry.depth() > 0 && entry.file_type().is_dir() && entry.path().join(".git").exists() {
-            links.push(relative);
+            sink.links.push(relative);
             walker.skip_current_dir();
             continue;
         }
@@ -224,7 +258,7 @@ fn collect(
             // A linked folder, or a link where a document would be: never followed. Links among
             // attachments are the evidence rules' (they may point inside the repository).
             if entry.path().is_dir() || set.is_match(&relative) {
-                links.push(relative);
+                sink.links.push(relative);
             }
             continue;
         }
@@ -232,7 +266,7 @@ fn collect(
             continue;
         }
         if set.is_match(&relative) {
-            found.push((kind, relative));
+            sink.found.push((kind, relative));
         }
     }
 }
