@@ -17,6 +17,8 @@ pub mod atomic;
 pub mod check;
 pub mod cli;
 pub mod diag;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod history;
 pub mod load;
 pub mod model;
