@@ -57,6 +57,26 @@ fn cw042_uncommitted_change() {
     assert!(findings.iter().all(|f| f.code == Code::UncommittedChange));
 }
 
+/// A document git ignores is checked in the working tree but can never be committed: reported, not
+/// loaded in silence.
+#[test]
+fn cw042_an_ignored_document_is_reported() {
+    let git = Git::committed("2026-11-02");
+    git.fixture
+        .write(".gitignore", "evidence/2026/private.csv\n");
+    git.commit(
+        common::git::ALICE,
+        "2026-11-03",
+        "Ignore a private export\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    git.fixture.write("evidence/2026/private.csv", "secret\n");
+    let findings = git.fixture.check_history(None);
+    let finding = only(findings, Code::UncommittedChange);
+    finding
+        .at("evidence/2026/private.csv", 1, 1)
+        .message_contains("is ignored by git (a `.gitignore` rule)");
+}
+
 #[test]
 fn cw043_review_overdue() {
     let git = Git::committed("2025-11-01");

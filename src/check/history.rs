@@ -45,6 +45,13 @@ pub fn check(
                 .with_help("commit the change with an `Approved-by:` trailer, or discard it"),
         );
     }
+    for path in &trail.ignored {
+        let file = file_of(files, path);
+        found.push(
+            Diagnostic::new(Code::UncommittedChange, file, 0..0, format!("`{path}` is ignored by git (a `.gitignore` rule): it is checked here, but no commit can carry it, so it is not evidence"))
+                .with_help("remove the `.gitignore` rule and commit the file with an `Approved-by:` trailer, or move it out of the compliance folders"),
+        );
+    }
     check_reviews(model, trail, as_of, found);
     check_dates(model, trail, files, found);
     check_approvals(model, trail, files, found);

@@ -164,32 +164,43 @@ pub(super) fn strip(within: &str, path: &str) -> String {
 }
 
 /// The compliance files (by the working tree's rules, or none when they do not read) that have
-/// uncommitted changes, relative to the compliance root.
+/// uncommitted changes, and those that git ignores (`.gitignore`: checked in the working tree, but
+/// no commit can carry them), relative to the compliance root.
 pub(super) fn uncommitted(
     repo: &Repository,
     within: &str,
     rules: Option<&super::rules::Rules>,
-) -> Result<Vec<String>, git2::Error> {
+) -> Result<(Vec<String>, Vec<String>), git2::Error> {
     let Some(rules) = rules.filter(|_| !repo.is_bare()) else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
     let mut options = StatusOptions::new();
+    // Ignored files are listed, ignored folders are not entered (a `target/` costs one entry).
     options
         .include_untracked(true)
         .recurse_untracked_dirs(true)
-        .include_ignored(false);
+        .include_ignored(true)
+        .recurse_ignored_dirs(false);
     if !within.is_empty() {
         options.pathspec(within);
     }
     let statuses = repo.statuses(Some(&mut options))?;
-    let mut paths: Vec<String> = statuses
-        .iter()
-        .filter(|entry| !entry.status().is_ignored())
-        .filter_map(|entry| entry.path().ok().map(|p| strip(within, p)))
-        .filter(|p| rules.judges(p))
-        .collect();
-    paths.sort();
-    Ok(paths)
+    let (mut changed, mut ignored) = (Vec::new(), Vec::new());
+    for entry in statuses.iter() {
+        let Some(path) = entry.path().ok().map(|p| strip(within, p)) else {
+            continue;
+        };
+        if !rules.judges(&path) {
+            continue;
+        }
+        match entry.status().is_ignored() {
+            true => ignored.push(path),
+            false => changed.push(path),
+        }
+    }
+    changed.sort();
+    ignored.sort();
+    Ok((changed, ignored))
 }
 
 /// The top of the git work tree holding `root` and `root`'s path relative to it; `root` itself and

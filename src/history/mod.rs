@@ -268,6 +268,8 @@ pub struct Trail {
     pub changes: BTreeMap<String, Vec<Change>>,
     /// Compliance files with uncommitted changes in the working tree.
     pub uncommitted: Vec<String>,
+    /// Compliance files of the working tree that git ignores: checked, but never evidence.
+    pub ignored: Vec<String>,
 }
 
 impl Trail {

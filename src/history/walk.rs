@@ -61,7 +61,7 @@ pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
     let working_rules = std::fs::read_to_string(root.join(crate::load::CONFIG_FILE))
         .ok()
         .and_then(|text| Rules::of(&text));
-    trail.uncommitted = uncommitted(&repo, &within, working_rules.as_ref())?;
+    (trail.uncommitted, trail.ignored) = uncommitted(&repo, &within, working_rules.as_ref())?;
     let Some(head) = head else {
         return Ok(trail);
     };
