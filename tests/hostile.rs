@@ -221,3 +221,43 @@ fn an_unreadable_folder_is_reported() {
         .unwrap_or_else(|| panic!("{findings:#?}"));
     finding.message_contains("cannot read `policies/locked`");
 }
+
+/// Layout globs that climb out of the repository, and a layout folder that is a link to `/`: never
+/// followed, reported, and nothing outside the repository is read (or quoted in a message).
+#[cfg(unix)]
+#[test]
+fn the_layout_stays_inside_the_repository() {
+    let f = Fixture::valid();
+    f.edit(
+        "crosswalk.toml",
+        "[people.alice]",
+        "[layout]\npolicies = [\"../../etc/*\", \"/etc/passwd\"]\n\n[people.alice]",
+    );
+    let output = f.run(&["check", "--no-history", "--as-of", AS_OF]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        text.matches("error[CW005/invalid-value]").count(),
+        2,
+        "{text}"
+    );
+    assert!(!text.contains("root:"), "nothing read from /etc: {text}");
+    f.edit(
+        "crosswalk.toml",
+        "[layout]\npolicies = [\"../../etc/*\", \"/etc/passwd\"]\n\n",
+        "",
+    );
+    std::fs::rename(f.path("policies"), f.path("kept")).unwrap();
+    std::os::unix::fs::symlink("/", f.path("policies")).unwrap();
+    let started = std::time::Instant::now();
+    let output = f.run(&["check", "--no-history", "--as-of", AS_OF]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("error[CW062/symlink-in-compliance-folder]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("in 0 policies"),
+        "no .md file of the machine is loaded: {text}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
