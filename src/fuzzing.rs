@@ -95,9 +95,9 @@ pub const REPOSITORY: [(&str, &str); 6] = [
     ),
 ];
 
-/// A repository whose file number `data[0] % 6` of [`REPOSITORY`] is the rest of `data`, loaded
-/// and checked as `crosswalk check --no-history` would: findings or an error, never a panic, and
-/// every finding's span inside its file.
+/// A repository whose file number `data[0] % 6` of [`REPOSITORY`] is the rest of `data`, written
+/// to a temporary folder, loaded and checked as `crosswalk check --no-history` would: findings or
+/// an error, never a panic, and every finding's span inside its file.
 pub fn repository(data: &[u8]) {
     let Some((&which, content)) = data.split_first() else {
         return;
@@ -116,21 +116,106 @@ pub fn repository(data: &[u8]) {
             return;
         }
     }
-    let options = Options {
+    if let Ok((workspace, findings)) = crate::check(dir.path(), &options()) {
+        assert_inside(&workspace.files, &findings);
+    }
+}
+
+/// The front matter and body of one document of [`REPOSITORY`] (`data[0] % 3` picks the policy,
+/// the control or the evidence record; the rest of `data` is the file), checked in memory.
+pub fn front_matter(data: &[u8]) {
+    let Some((&which, content)) = data.split_first() else {
+        return;
+    };
+    check_in_memory(3 + usize::from(which) % 3, content);
+}
+
+/// A framework catalog in place of `frameworks/mini.toml`, checked in memory.
+pub fn catalog(data: &[u8]) {
+    check_in_memory(1, data);
+}
+
+/// A crosswalk file in place of `frameworks/mini-self.crosswalk.toml`, checked in memory.
+pub fn crosswalk(data: &[u8]) {
+    check_in_memory(2, data);
+}
+
+fn options() -> Options {
+    Options {
         as_of: jiff::civil::date(2026, 11, 24),
         history: None,
         hints: true,
+    }
+}
+
+/// [`REPOSITORY`] with file `replaced` swapped for `content`, loaded without touching the disk (the
+/// load stage's own functions split and decode it) and checked without history.
+fn check_in_memory(replaced: usize, content: &[u8]) -> Vec<crate::diag::Diagnostic> {
+    let mut loaded = crate::load::Loaded {
+        root: std::env::temp_dir().join("crosswalk-fuzz-nowhere"),
+        ..Default::default()
     };
-    if let Ok((workspace, findings)) = crate::check(dir.path(), &options) {
-        for finding in &findings {
-            let file = workspace.files.get(finding.file);
-            assert!(
-                finding.span.start <= finding.span.end && finding.span.end <= file.text.len(),
-                "{finding:?} points outside {}",
-                file.path
-            );
-            let _ = workspace.files.range(finding.file, &finding.span);
+    let text = |i: usize| {
+        if i == replaced {
+            crate::load::decode(content.to_vec())
+        } else {
+            Ok(REPOSITORY[i].1.to_owned())
         }
+    };
+    crate::load::add_config(&mut loaded, text(0));
+    for (i, kind) in KINDS.into_iter().enumerate().skip(1) {
+        crate::load::load_file(&mut loaded, kind, REPOSITORY[i].0.to_owned(), text(i));
+    }
+    static VALIDATORS: std::sync::OnceLock<crate::model::schema::Validators> =
+        std::sync::OnceLock::new();
+    let validators = VALIDATORS.get_or_init(crate::model::schema::Validators::new);
+    let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
+    let config = crate::model::parse_config(&loaded, validators, &mut diagnostics);
+    let layout = crate::model::layout(config.as_ref(), &mut diagnostics);
+    let model = crate::model::build(&loaded, config, validators, &mut diagnostics);
+    let mut workspace = crate::Workspace {
+        files: loaded.files,
+        model,
+        diagnostics,
+        layout,
+    };
+    let mut findings = std::mem::take(&mut workspace.diagnostics);
+    if let Ok(found) = crate::check::run(&mut workspace, &options()) {
+        findings.extend(found);
+    }
+    assert_inside(&workspace.files, &findings);
+    findings
+}
+
+/// What each file of [`REPOSITORY`] is.
+const KINDS: [crate::load::Kind; 6] = {
+    use crate::load::Kind;
+    [
+        Kind::Config,
+        Kind::Catalog,
+        Kind::Crosswalk,
+        Kind::Policy,
+        Kind::Control,
+        Kind::Evidence,
+    ]
+};
+
+/// Every finding's span lies inside its file, on character boundaries, and renders.
+fn assert_inside(files: &crate::diag::Files, findings: &[crate::diag::Diagnostic]) {
+    for finding in findings {
+        let file = files.get(finding.file);
+        assert!(
+            finding.span.start <= finding.span.end && finding.span.end <= file.text.len(),
+            "{finding:?} points outside {}",
+            file.path
+        );
+        assert!(
+            file.text.is_char_boundary(finding.span.start)
+                && file.text.is_char_boundary(finding.span.end),
+            "{finding:?} cuts a character of {}",
+            file.path
+        );
+        let _ = files.range(finding.file, &finding.span);
     }
 }
 
@@ -140,4 +225,35 @@ fn write(root: &Path, path: &str, bytes: &[u8]) -> std::io::Result<()> {
         std::fs::create_dir_all(parent)?;
     }
     std::fs::write(path, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Code;
+
+    fn codes(replaced: usize, content: &str) -> Vec<Code> {
+        check_in_memory(replaced, content.as_bytes())
+            .iter()
+            .map(|f| f.code)
+            .collect()
+    }
+
+    #[test]
+    fn the_repository_in_memory_is_clean_and_a_broken_file_is_reported() {
+        // The seed repository has evidence for its first quarter only: stale, two quarters missing.
+        let seed = codes(3, REPOSITORY[3].1);
+        assert_eq!(
+            seed,
+            [
+                Code::EvidenceStale,
+                Code::OperatingPeriodMissing,
+                Code::OperatingPeriodMissing
+            ]
+        );
+        assert!(codes(3, "no front matter").contains(&Code::FrontMatter));
+        assert!(codes(1, "id = 1").len() > seed.len());
+        let crosswalk = REPOSITORY[2].1.replace("to = \"M.1\"", "to = \"M.9\"");
+        assert!(codes(2, &crosswalk).len() > seed.len());
+    }
 }

@@ -42,3 +42,18 @@ fn reviews_corpus() {
 fn repository_corpus() {
     replay("repository", crosswalk::fuzzing::repository);
 }
+
+#[test]
+fn front_matter_corpus() {
+    replay("front_matter", crosswalk::fuzzing::front_matter);
+}
+
+#[test]
+fn catalog_corpus() {
+    replay("catalog", crosswalk::fuzzing::catalog);
+}
+
+#[test]
+fn crosswalk_corpus() {
+    replay("crosswalk", crosswalk::fuzzing::crosswalk);
+}

@@ -113,7 +113,13 @@ pub fn load_config(root: &Path, loaded: &mut Loaded) -> Result<(), LoadError> {
         loaded.diagnostics.push(link_finding(file, CONFIG_FILE));
         return Ok(());
     }
-    match read_text(&path) {
+    add_config(loaded, read_text(&path));
+    Ok(())
+}
+
+/// Adds the configuration file's text, or the finding of why it could not be read.
+pub(crate) fn add_config(loaded: &mut Loaded, text: Result<String, String>) {
+    match text {
         Ok(text) => {
             let len = text.len();
             let file = loaded.files.add(CONFIG_FILE, text);
@@ -131,7 +137,6 @@ pub fn load_config(root: &Path, loaded: &mut Loaded) -> Result<(), LoadError> {
                 .push(Diagnostic::new(Code::UnreadableFile, file, 0..0, problem));
         }
     }
-    Ok(())
 }
 
 /// The folder of template overrides, whose files shape every rendered output.
@@ -209,7 +214,13 @@ fn read_all(root: &Path, files: &[(Kind, String)]) -> Vec<Result<String, String>
     })
 }
 
-fn load_file(loaded: &mut Loaded, kind: Kind, relative: String, text: Result<String, String>) {
+/// Adds one catalog or document (its text, or why it could not be read) and splits its front matter.
+pub(crate) fn load_file(
+    loaded: &mut Loaded,
+    kind: Kind,
+    relative: String,
+    text: Result<String, String>,
+) {
     let text = match text {
         Ok(text) => text,
         Err(problem) => {
@@ -272,7 +283,7 @@ fn read_text(path: &Path) -> Result<String, String> {
 }
 
 /// UTF-8 text without a byte-order mark, or why not.
-fn decode(bytes: Vec<u8>) -> Result<String, String> {
+pub(crate) fn decode(bytes: Vec<u8>) -> Result<String, String> {
     if bytes.contains(&0) {
         return Err("file is binary (it contains NUL bytes), not UTF-8 text".into());
     }
