@@ -77,6 +77,36 @@ fn cw042_an_ignored_document_is_reported() {
         .message_contains("is ignored by git (a `.gitignore` rule)");
 }
 
+/// A whole ignored folder is one entry in git's status: it is entered when it may hold compliance
+/// files, so every file in it is reported; an ignored build folder elsewhere is not.
+#[test]
+fn cw042_every_file_of_an_ignored_folder_is_reported() {
+    let git = Git::committed("2026-11-02");
+    git.fixture.write(
+        ".gitignore",
+        "evidence/private/
+target/
+",
+    );
+    git.commit(
+        common::git::ALICE,
+        "2026-11-03",
+        "Ignore private exports\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    git.fixture.write("evidence/private/a.csv", "secret\n");
+    git.fixture
+        .write("evidence/private/deeper/b.csv", "secret\n");
+    git.fixture.write("target/debug/c.md", "build output\n");
+    let findings = git.fixture.check_history(None);
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    findings[0]
+        .at("evidence/private/a.csv", 1, 1)
+        .message_contains("is ignored by git");
+    findings[1]
+        .at("evidence/private/deeper/b.csv", 1, 1)
+        .message_contains("is ignored by git");
+}
+
 #[test]
 fn cw043_review_overdue() {
     let git = Git::committed("2025-11-01");

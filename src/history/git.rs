@@ -174,33 +174,53 @@ pub(super) fn uncommitted(
     let Some(rules) = rules.filter(|_| !repo.is_bare()) else {
         return Ok((Vec::new(), Vec::new()));
     };
-    let mut options = StatusOptions::new();
-    // Ignored files are listed, ignored folders are not entered (a `target/` costs one entry).
-    options
-        .include_untracked(true)
-        .recurse_untracked_dirs(true)
-        .include_ignored(true)
-        .recurse_ignored_dirs(false);
-    if !within.is_empty() {
-        options.pathspec(within);
-    }
-    let statuses = repo.statuses(Some(&mut options))?;
     let (mut changed, mut ignored) = (Vec::new(), Vec::new());
-    for entry in statuses.iter() {
-        let Some(path) = entry.path().ok().map(|p| strip(within, p)) else {
-            continue;
-        };
-        if !rules.judges(&path) {
-            continue;
-        }
-        match entry.status().is_ignored() {
-            true => ignored.push(path),
-            false => changed.push(path),
+    for (raw, is_ignored) in statuses(repo, within, false)? {
+        let path = strip(within, &raw);
+        if is_ignored && path.ends_with('/') && rules.may_hold(&path) {
+            // A whole ignored folder is one entry: enter it only when it may hold compliance files.
+            let inside = statuses(repo, raw.trim_end_matches('/'), true)?;
+            ignored.extend(
+                inside
+                    .into_iter()
+                    .map(|(raw, _)| strip(within, &raw))
+                    .filter(|path| rules.judges(path)),
+            );
+        } else if rules.judges(&path) {
+            match is_ignored {
+                true => ignored.push(path),
+                false => changed.push(path),
+            }
         }
     }
     changed.sort();
     ignored.sort();
+    ignored.dedup();
     Ok((changed, ignored))
+}
+
+/// The untracked, changed and ignored paths under `pathspec` (from the top of the work tree), each
+/// with whether git ignores it; an ignored folder is one entry unless `enter_ignored` (so a
+/// `target/` costs one entry).
+fn statuses(
+    repo: &Repository,
+    pathspec: &str,
+    enter_ignored: bool,
+) -> Result<Vec<(String, bool)>, git2::Error> {
+    let mut options = StatusOptions::new();
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(true)
+        .recurse_ignored_dirs(enter_ignored);
+    if !pathspec.is_empty() {
+        options.pathspec(pathspec);
+    }
+    let statuses = repo.statuses(Some(&mut options))?;
+    Ok(statuses
+        .iter()
+        .filter_map(|entry| Some((entry.path().ok()?.to_string(), entry.status().is_ignored())))
+        .collect())
 }
 
 /// The top of the git work tree holding `root` and `root`'s path relative to it; `root` itself and

@@ -24,6 +24,8 @@ pub(super) struct Rules {
     pub(super) matcher: Matcher,
     /// Folders of evidence records: every file in them is evidence material (attachments).
     evidence_folders: Vec<String>,
+    /// Every folder a compliance file can be in (`""` when a layout pattern starts with a wildcard).
+    folders: Vec<String>,
     /// The first day of the judged window, if any.
     pub(super) window_start: Option<jiff::civil::Date>,
     /// Whether a merged pull request the forge made counts as an approval.
@@ -45,7 +47,10 @@ impl Rules {
             .filter(|folder| !folder.is_empty())
             .collect();
         let history = &config.history;
+        let mut folders = layout.folders();
+        folders.push(TEMPLATES_DIR.to_string());
         Some(Rules {
+            folders,
             people: People::new(&config),
             matcher: layout.matcher(),
             evidence_folders,
@@ -72,6 +77,17 @@ impl Rules {
                 .evidence_folders
                 .iter()
                 .any(|folder| super::tree_diff::is_within(path, folder))
+    }
+
+    /// Whether the folder `dir` (relative to the root) may hold compliance files: it lies inside a
+    /// folder of the layout or of templates, or holds one.
+    pub(super) fn may_hold(&self, dir: &str) -> bool {
+        let dir = dir.trim_end_matches('/');
+        self.folders.iter().any(|folder| {
+            folder.is_empty()
+                || super::tree_diff::is_within(dir, folder)
+                || super::tree_diff::is_within(folder, dir)
+        })
     }
 }
 
