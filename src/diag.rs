@@ -327,6 +327,25 @@ impl SourceFile {
         chars + self.text[at..offset].chars().count()
     }
 
+    /// The length in bytes of the longest line `span` touches, without its line break.
+    pub fn longest_line(&self, span: &Range<usize>) -> usize {
+        let line_of = |offset: usize| {
+            self.line_starts
+                .partition_point(|&start| start <= offset.min(self.text.len()))
+                - 1
+        };
+        (line_of(span.start)..=line_of(span.end))
+            .map(|line| {
+                let end = self
+                    .line_starts
+                    .get(line + 1)
+                    .map_or(self.text.len(), |next| next - 1);
+                end.saturating_sub(self.line_starts[line])
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Line and column of a byte offset (clamped to the text and to a character boundary).
     pub fn position(&self, offset: usize) -> Position {
         let mut offset = offset.min(self.text.len());

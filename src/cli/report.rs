@@ -108,17 +108,27 @@ pub fn write(
 ) -> std::io::Result<()> {
     match format {
         Format::Human => human(out, files, findings, summary),
-        Format::Json => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&to_json(files, findings, summary))?
-        ),
+        Format::Json => pretty(out, &to_json(files, findings, summary)),
         Format::Github => github(out, files, findings, summary),
-        Format::Sarif => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&sarif(files, findings))?
-        ),
+        Format::Sarif => pretty(out, &sarif(files, findings)),
+    }
+}
+
+/// Writes a JSON document, pretty-printed, straight to `out` (buffered): the findings are
+/// serialised one at a time as they are written, so 100,000 of them never sit in memory as JSON.
+fn pretty(out: &mut dyn Write, document: &impl serde::Serialize) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(out);
+    serde_json::to_writer_pretty(&mut out, document)?;
+    writeln!(out)?;
+    out.flush()
+}
+
+/// A JSON array whose items are made one at a time, while it is serialised.
+struct Each<'a, T, F>(&'a [T], F);
+
+impl<T, F: Fn(&T) -> Value> serde::Serialize for Each<'_, T, F> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(&self.1))
     }
 }
 
@@ -140,7 +150,7 @@ fn human(
     };
     let shown = Shown::of(findings);
     for finding in shown.findings() {
-        term::emit_to_write_style(&mut buffer, &config, files, &rendered(finding))
+        term::emit_to_write_style(&mut buffer, &config, files, &rendered(files, finding))
             .map_err(std::io::Error::other)?;
     }
     out.write_all(buffer.as_slice())?;
@@ -214,20 +224,49 @@ impl<'a> Shown<'a> {
     }
 }
 
-fn rendered(finding: &Diagnostic) -> Rendered<crate::diag::FileId> {
+/// The longest source excerpt the human format prints, in bytes: a finding on a longer line (a
+/// minified or generated file, 100,000 ids on one line) names its place in a note instead, so the
+/// output stays bounded by the number of findings, not by their lines' lengths.
+pub const SHOWN_LINE_BYTES: usize = 1_000;
+
+fn rendered(files: &Files, finding: &Diagnostic) -> Rendered<crate::diag::FileId> {
     let severity = match finding.severity() {
         Severity::Error => codespan_reporting::diagnostic::Severity::Error,
         Severity::Warning => codespan_reporting::diagnostic::Severity::Warning,
         Severity::Hint => codespan_reporting::diagnostic::Severity::Help,
     };
-    let mut labels = vec![Label::primary(finding.file, finding.span.clone())];
-    labels.extend(
-        finding
-            .related
-            .iter()
-            .map(|r| Label::secondary(r.file, r.span.clone()).with_message(r.message.clone())),
+    let mut labels = Vec::new();
+    let mut notes = Vec::new();
+    let mut place = |file, span: &std::ops::Range<usize>, label: Label<_>, message: &str| {
+        let long = files.get(file).longest_line(span);
+        if long <= SHOWN_LINE_BYTES {
+            labels.push(label);
+            return;
+        }
+        let (start, _) = files.range(file, span);
+        let what = if message.is_empty() {
+            String::new()
+        } else {
+            format!(": {message}")
+        };
+        notes.push(format!(
+            "at {}:{}:{}{what} (the line is {long} bytes long, too long to show)",
+            files.get(file).path,
+            start.line,
+            start.column
+        ));
+    };
+    place(
+        finding.file,
+        &finding.span,
+        Label::primary(finding.file, finding.span.clone()),
+        "",
     );
-    let notes = finding.help.iter().map(|h| format!("help: {h}")).collect();
+    for r in &finding.related {
+        let label = Label::secondary(r.file, r.span.clone()).with_message(r.message.clone());
+        place(r.file, &r.span, label, &r.message);
+    }
+    notes.extend(finding.help.iter().map(|h| format!("help: {h}")));
     Rendered::new(severity)
         .with_code(format!("{}/{}", finding.code.id(), finding.code.name()))
         .with_message(&finding.message)
@@ -246,37 +285,44 @@ fn location(files: &Files, finding: &Diagnostic) -> Value {
     })
 }
 
-fn to_json(files: &Files, findings: &[Diagnostic], summary: &Summary) -> Value {
-    let diagnostics: Vec<Value> = findings
+fn to_json(files: &Files, findings: &[Diagnostic], summary: &Summary) -> impl serde::Serialize {
+    #[derive(serde::Serialize)]
+    // Fields in the order `serde_json` writes an object's keys (sorted), as before streaming.
+    struct Report<D> {
+        accepted: usize,
+        as_of: String,
+        diagnostics: D,
+        errors: usize,
+        warnings: usize,
+    }
+    Report {
+        as_of: summary.as_of.to_string(),
+        errors: summary.errors,
+        warnings: summary.warnings,
+        accepted: summary.accepted,
+        diagnostics: Each(findings, move |f: &Diagnostic| json_finding(files, f)),
+    }
+}
+
+fn json_finding(files: &Files, f: &Diagnostic) -> Value {
+    let mut value = location(files, f);
+    value["code"] = json!(f.code.id());
+    value["name"] = json!(f.code.name());
+    value["severity"] = json!(f.severity());
+    value["message"] = json!(f.message);
+    value["help"] = json!(f.help);
+    if let Some(accepted) = &f.accepted {
+        value["accepted"] = json!(accepted);
+    }
+    value["related"] = f
+        .related
         .iter()
-        .map(|f| {
-            let mut value = location(files, f);
-            value["code"] = json!(f.code.id());
-            value["name"] = json!(f.code.name());
-            value["severity"] = json!(f.severity());
-            value["message"] = json!(f.message);
-            value["help"] = json!(f.help);
-            if let Some(accepted) = &f.accepted {
-                value["accepted"] = json!(accepted);
-            }
-            value["related"] = f
-                .related
-                .iter()
-                .map(|r| {
-                    let (start, _) = files.range(r.file, &r.span);
-                    json!({"file": files.get(r.file).path, "line": start.line, "column": start.column, "message": r.message})
-                })
-                .collect();
-            value
+        .map(|r| {
+            let (start, _) = files.range(r.file, &r.span);
+            json!({"file": files.get(r.file).path, "line": start.line, "column": start.column, "message": r.message})
         })
         .collect();
-    json!({
-        "as_of": summary.as_of.to_string(),
-        "errors": summary.errors,
-        "warnings": summary.warnings,
-        "accepted": summary.accepted,
-        "diagnostics": diagnostics,
-    })
+    value
 }
 
 /// GitHub workflow commands: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`.
@@ -338,8 +384,9 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// SARIF 2.1.0: one run, every code a rule, columns counted in Unicode code points.
-pub fn sarif(files: &Files, findings: &[Diagnostic]) -> Value {
+/// SARIF 2.1.0: one run, every code a rule, columns counted in Unicode code points; the results
+/// are made one at a time as the document is written.
+pub fn sarif<'a>(files: &'a Files, findings: &'a [Diagnostic]) -> impl serde::Serialize + 'a {
     let rules: Vec<Value> = Code::ALL
         .iter()
         .map(|code| {
@@ -351,21 +398,36 @@ pub fn sarif(files: &Files, findings: &[Diagnostic]) -> Value {
             })
         })
         .collect();
-    let results: Vec<Value> = findings.iter().map(|f| sarif_result(files, f)).collect();
-    json!({
-        "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    // Fields in the order `serde_json` writes an object's keys (sorted).
+    struct Run<R> {
+        column_kind: &'static str,
+        original_uri_base_ids: Value,
+        results: R,
+        tool: Value,
+    }
+    #[derive(serde::Serialize)]
+    struct Log<R> {
+        #[serde(rename = "$schema")]
+        schema: &'static str,
+        runs: [Run<R>; 1],
+        version: &'static str,
+    }
+    Log {
+        schema: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({ "driver": {
                 "name": "crosswalk",
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "The compliance repository root." } } },
-            "results": results,
-        }]
-    })
+            }}),
+            column_kind: "unicodeCodePoints",
+            original_uri_base_ids: json!({ "%SRCROOT%": { "description": { "text": "The compliance repository root." } } }),
+            results: Each(findings, move |f: &Diagnostic| sarif_result(files, f)),
+        }],
+    }
 }
 
 fn level(severity: Severity) -> &'static str {
