@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::references::{Suggestions, requirement};
+use super::references::{Suggestions, requirement_in};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::model::crosswalk::Crosswalk;
 use crate::model::{Doc, Framework, Model, Text};
@@ -18,15 +18,7 @@ pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
         for relation in &doc.data.relations {
             for (framework, id) in [(from, &relation.from), (to, &relation.to)] {
                 if let Some(framework) = framework {
-                    let span = doc.span(id);
-                    requirement(
-                        framework,
-                        doc.file,
-                        span,
-                        id.get_ref(),
-                        &mut suggestions,
-                        found,
-                    );
+                    requirement_in(doc, framework, id, &mut suggestions, found);
                 }
             }
             let pair = (

@@ -155,15 +155,7 @@ impl Checker<'_> {
                 );
             }
             for id in requirement_ids {
-                let span = doc.span(id);
-                requirement(
-                    framework,
-                    doc.file,
-                    span,
-                    id.get_ref(),
-                    &mut suggestions,
-                    found,
-                );
+                requirement_in(doc, framework, id, &mut suggestions, found);
             }
         }
     }
@@ -235,15 +227,7 @@ impl Checker<'_> {
                 }
             }
             for requirement_id in scope.excluded.keys().chain(scope.reasons.keys()) {
-                let span = config.span(requirement_id);
-                requirement(
-                    framework,
-                    config.file,
-                    span,
-                    requirement_id.get_ref(),
-                    &mut suggestions,
-                    found,
-                );
+                requirement_in(config, framework, requirement_id, &mut suggestions, found);
             }
         }
     }
@@ -271,8 +255,20 @@ impl Suggestions {
     }
 }
 
+/// Checks a requirement id written in `doc` against its framework's catalog.
+pub fn requirement_in<T>(
+    doc: &Doc<T>,
+    framework: &Framework,
+    id: &Text,
+    suggestions: &mut Suggestions,
+    found: &mut Vec<Diagnostic>,
+) {
+    let span = doc.span(id);
+    requirement(framework, doc.file, span, id.get_ref(), suggestions, found);
+}
+
 /// Checks one requirement id against its framework's catalog.
-pub fn requirement(
+fn requirement(
     framework: &Framework,
     file: FileId,
     span: Range<usize>,
