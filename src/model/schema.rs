@@ -148,26 +148,28 @@ fn diagnose(
     let node = locate(table, &path);
     let where_ = describe(&path, kind);
     match error.kind() {
-        jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
-            .iter()
-            .map(|key| {
-                let span = node
-                    .as_ref()
-                    .and_then(|n| n.key_span_of(key))
-                    .map_or_else(|| at.header.clone(), |s| at.shift(s));
-                let allowed = allowed_keys(schema, &path);
-                Diagnostic::new(
-                    Code::UnknownKey,
-                    at.file,
-                    span,
-                    format!("unknown key `{key}` in {where_}"),
-                )
-                .with_optional_help(
-                    did_you_mean(key, allowed.iter().map(String::as_str))
-                        .or_else(|| known_keys_help(&allowed)),
-                )
-            })
-            .collect(),
+        jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let allowed = allowed_keys(schema, &path);
+            unexpected
+                .iter()
+                .map(|key| {
+                    let span = node
+                        .as_ref()
+                        .and_then(|n| n.key_span_of(key))
+                        .map_or_else(|| at.header.clone(), |s| at.shift(s));
+                    Diagnostic::new(
+                        Code::UnknownKey,
+                        at.file,
+                        span,
+                        format!("unknown key `{key}` in {where_}"),
+                    )
+                    .with_optional_help(
+                        did_you_mean(key, allowed.iter().map(String::as_str))
+                            .or_else(|| known_keys_help(&allowed)),
+                    )
+                })
+                .collect()
+        }
         jsonschema::error::ValidationErrorKind::Required { property } => {
             let key = property.as_str().unwrap_or_default();
             let span = match (&node, path.is_empty()) {
@@ -244,10 +246,7 @@ struct Node<'a, 'i> {
 
 impl Node<'_, '_> {
     fn key_span_of(&self, name: &str) -> Option<Range<usize>> {
-        self.table?
-            .iter()
-            .find(|(k, _)| k.get_ref() == name)
-            .map(|(k, _)| k.span())
+        self.table?.get_key_value(name).map(|(k, _)| k.span())
     }
 }
 
@@ -278,10 +277,7 @@ fn locate<'a, 'i>(table: &'a Spanned<DeTable<'i>>, path: &[Segment]) -> Option<N
 type Entry<'a, 'i> = (Option<Range<usize>>, &'a Spanned<DeValue<'i>>);
 
 fn entry<'a, 'i>(table: &'a DeTable<'i>, name: &str) -> Option<Entry<'a, 'i>> {
-    table
-        .iter()
-        .find(|(k, _)| k.get_ref() == name)
-        .map(|(k, v)| (Some(k.span()), v))
+    table.get_key_value(name).map(|(k, v)| (Some(k.span()), v))
 }
 
 /// The property names the schema allows at a path (for "did you mean").
