@@ -463,7 +463,30 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
+    closest(word, candidates).map(|c| format!("did you mean `{c}`?{}", look_alikes(word, c)))
+}
+
+/// The characters of `word` that are not ASCII and not in `meant`, by code point: a Cyrillic `Р`
+/// or a zero-width space looks like nothing is wrong, so the help names what differs.
+fn look_alikes(word: &str, meant: &str) -> String {
+    let mut odd: Vec<String> = word
+        .chars()
+        .filter(|c| !c.is_ascii() && !meant.contains(*c))
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+        .collect();
+    odd.dedup();
+    match odd.as_slice() {
+        [] => String::new(),
+        [one] => format!(
+            " (`{}` has {one}, which is not the ASCII character it may look like)",
+            word.escape_debug()
+        ),
+        many => format!(
+            " (`{}` has {}, which are not the ASCII characters they may look like)",
+            word.escape_debug(),
+            many.join(", ")
+        ),
+    }
 }
 
 #[cfg(test)]
