@@ -288,9 +288,13 @@ pub(crate) fn decode(bytes: Vec<u8>) -> Result<String, String> {
         return Err("file is binary (it contains NUL bytes), not UTF-8 text".into());
     }
     let mut text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = &e.as_bytes()[..offset];
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
         format!(
-            "file is not valid UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
+            "file is not valid UTF-8: invalid byte at line {}, column {column} (offset {offset}); save it as UTF-8",
+            valid.iter().filter(|&&b| b == b'\n').count() + 1,
         )
     })?;
     if text.starts_with('\u{feff}') {
