@@ -268,3 +268,149 @@ fn the_layout_stays_inside_the_repository() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
+
+/// One hostile file added to the valid repository, and the finding it must give: its code, file
+/// and line, with the report bounded in time and size.
+struct Case {
+    name: &'static str,
+    path: &'static str,
+    bytes: Vec<u8>,
+    expect: Option<(crosswalk::diag::Code, usize, &'static str)>,
+}
+
+fn hostile_corpus() -> Vec<Case> {
+    use crosswalk::diag::Code;
+    let front = |body: &str| {
+        format!(
+            "+++\nid = \"C-9\"\ntitle = \"Hostile\"\npolicy = \"POL-A\"\nowner = \"alice\"\nfrequency = \"quarterly\"\nstatus = \"planned\"\n{body}\n+++\nBody.\n"
+        )
+    };
+    let keys: String = (0..10_000).map(|i| format!("k{i} = 1\n")).collect();
+    let deep = format!("x = {}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let mut big = front("").into_bytes();
+    big.extend(std::iter::repeat_n(b'a', 50 * 1024 * 1024));
+    vec![
+        Case {
+            name: "empty",
+            path: "policies/empty.md",
+            bytes: Vec::new(),
+            expect: Some((Code::FrontMatter, 1, "")),
+        },
+        Case {
+            name: "unclosed front matter",
+            path: "controls/unclosed.md",
+            bytes: b"+++\nid = \"C-9\"\ntitle = \"Unclosed\"\n".to_vec(),
+            expect: Some((Code::FrontMatter, 1, "")),
+        },
+        Case {
+            name: "+++ in a code fence of the body",
+            path: "controls/c-1.md",
+            bytes: format!(
+                "{}\n```toml\n+++\nid = \"C-2\"\n+++\n```\n",
+                common::CONTROL
+            )
+            .into_bytes(),
+            expect: None,
+        },
+        Case {
+            name: "invalid UTF-8",
+            path: "policies/latin1.md",
+            bytes: b"+++\nid = \"POL-\xe9\"\n+++\n".to_vec(),
+            expect: Some((
+                Code::UnreadableFile,
+                1,
+                "not valid UTF-8: invalid byte at line 2, column 11 (offset 14)",
+            )),
+        },
+        Case {
+            name: "NUL",
+            path: "controls/nul.md",
+            bytes: b"+++\nid = \"C-9\0\"\n+++\n".to_vec(),
+            expect: Some((Code::UnreadableFile, 1, "binary")),
+        },
+        Case {
+            name: "50 MB body",
+            path: "controls/big.md",
+            bytes: big,
+            expect: Some((Code::UnreadableFile, 1, "too large")),
+        },
+        Case {
+            name: "10,000 keys",
+            path: "controls/keys.md",
+            bytes: front(&keys).into_bytes(),
+            expect: Some((Code::UnknownKey, 8, "k0")),
+        },
+        Case {
+            name: "10,000-deep TOML",
+            path: "controls/deep.md",
+            bytes: front(&deep).into_bytes(),
+            expect: Some((Code::TomlSyntax, 8, "")),
+        },
+        Case {
+            name: "look-alike id (Cyrillic Р in POL-A)",
+            path: "controls/c-1.md",
+            bytes: common::CONTROL
+                .replace("\"POL-A\"", "\"\u{420}OL-A\"")
+                .into_bytes(),
+            expect: Some((Code::UnknownPolicy, 4, "U+0420")),
+        },
+    ]
+}
+
+#[test]
+fn the_hostile_corpus_is_reported_precisely_and_boundedly() {
+    for case in hostile_corpus() {
+        let f = Fixture::valid();
+        f.write(case.path, &case.bytes);
+        let started = std::time::Instant::now();
+        let human = f.run(&["check", "--no-history", "--as-of", AS_OF]);
+        let elapsed = started.elapsed();
+        let name = case.name;
+        assert!(
+            elapsed < std::time::Duration::from_secs(20),
+            "{name}: {elapsed:?}"
+        );
+        assert!(
+            human.stdout.len() < 64 * 1024 && human.stderr.len() < 4 * 1024,
+            "{name}: {} bytes of output",
+            human.stdout.len()
+        );
+        let findings = f.check();
+        let Some((code, line, text)) = case.expect else {
+            assert!(findings.is_empty(), "{name}: {findings:#?}");
+            assert_eq!(human.status.code(), Some(0), "{name}");
+            continue;
+        };
+        assert_eq!(human.status.code(), Some(1), "{name}");
+        let first = findings
+            .iter()
+            .find(|x| x.path == case.path)
+            .unwrap_or_else(|| panic!("{name}: nothing reported in {}: {findings:#?}", case.path));
+        assert_eq!((first.code, first.line), (code, line), "{name}: {first:#?}");
+        let said = format!("{} {}", first.message, first.help.as_deref().unwrap_or(""));
+        assert!(said.contains(text), "{name}: {first:#?}");
+    }
+}
+
+/// Symbolic links that loop (to their own folder, or to each other) are reported, never followed.
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_reported_not_followed() {
+    let f = Fixture::valid();
+    std::os::unix::fs::symlink(".", f.path("policies/self")).unwrap();
+    std::os::unix::fs::symlink("b.md", f.path("controls/a.md")).unwrap();
+    std::os::unix::fs::symlink("a.md", f.path("controls/b.md")).unwrap();
+    let started = std::time::Instant::now();
+    let findings = f.check();
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let links: Vec<&str> = findings
+        .iter()
+        .filter(|x| x.code == crosswalk::diag::Code::SymlinkInComplianceFolder)
+        .map(|x| x.path.as_str())
+        .collect();
+    assert_eq!(
+        links,
+        ["controls/a.md", "controls/b.md", "policies/self"],
+        "{findings:#?}"
+    );
+}
