@@ -42,20 +42,28 @@ pub fn markdown(data: &[u8]) {
 }
 
 /// Whether a link target of the HTML is one the sanitiser allows: `http`, `https`, `mailto`, an
-/// anchor, or a relative link (no scheme before the first `/`, `?` or `#`). Text such as
-/// `mailto:javascript:x` is a mail address, not a script.
+/// anchor, or a relative link. The target is read as a browser reads it (URL standard): tabs and
+/// line breaks removed, leading spaces and controls trimmed, and a scheme only when the text before
+/// the first `:` is one (a letter, then letters, digits, `+`, `-`, `.`). So `mailto:javascript:x`
+/// is a mail address and `javas%5dcript:x` a relative path, while `java<TAB>script:x` is a script.
 fn safe_target(target: &str) -> bool {
     // The serialiser writes `&amp;`, never a numeric reference, so `&#58;` would hide a colon.
     if target.contains("&#") {
         return false;
     }
-    let scheme_end = target.find(':');
-    let path_start = target.find(['/', '?', '#']);
-    match scheme_end {
-        None => true,
-        Some(colon) if path_start.is_some_and(|p| p < colon) => true,
-        Some(colon) => matches!(&target[..colon], "http" | "https" | "mailto"),
-    }
+    let read: String = target
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let Some((scheme, _)) = read.split_once(':') else {
+        return true;
+    };
+    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    !is_scheme || matches!(scheme, "http" | "https" | "mailto")
 }
 
 /// Markdown body → a typeset policy PDF: typst either typesets it or fails with an error (the build
@@ -260,6 +268,30 @@ mod tests {
             .iter()
             .map(|f| f.code)
             .collect()
+    }
+
+    #[test]
+    fn link_targets_are_read_as_a_browser_reads_them() {
+        for unsafe_target in [
+            "javascript:x",
+            " \u{1}java\tscript:x",
+            "data:text/html,x",
+            "vbscript:x",
+            "java&#58;script:x",
+        ] {
+            assert!(!safe_target(unsafe_target), "{unsafe_target}");
+        }
+        for safe in [
+            "https://a.example",
+            "mailto:javascript:x",
+            "javas%5dcript:x",
+            "#top",
+            "/a:b",
+            "a/b:c",
+            "http://x",
+        ] {
+            assert!(safe_target(safe), "{safe}");
+        }
     }
 
     #[test]
