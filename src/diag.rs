@@ -81,7 +81,7 @@ macro_rules! codes {
 }
 
 codes! {
-    UnreadableFile = "CW001", "unreadable-file", Error, ["load::load_config", "load::load_file", "load::load_documents"],
+    UnreadableFile = "CW001", "unreadable-file", Error, ["load::add_config", "load::load_file", "load::load_documents"],
         "A file or a layout folder could not be read: I/O failure or no permission, not UTF-8 text (binary), or larger than 8 MiB.";
     FrontMatter = "CW002", "front-matter", Error, ["load::load_file"],
         "A Markdown document lacks TOML front matter between two `+++` lines at its top.";
