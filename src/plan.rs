@@ -57,7 +57,7 @@ pub fn judging_date(
     judging::resolve(basis, inputs).map_err(PlanError::Refused)
 }
 
-/// Output format of a table.
+/// Output format of the mapping matrix (and of the SoA, with [`SoaFormat`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum TableFormat {
     /// Markdown.
@@ -66,8 +66,44 @@ pub enum TableFormat {
     Csv,
     /// An Excel workbook.
     Xlsx,
-    /// A PDF (the Statement of Applicability only).
+    /// JSON: the rows with every field typed, the headline, the judging date and the commit.
+    Json,
+}
+
+/// Output format of the Statement of Applicability: a table format, or PDF.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SoaFormat {
+    /// Markdown.
+    Md,
+    /// CSV.
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
+    /// JSON: the rows with every field typed, the headline, the judging date and the commit.
+    Json,
+    /// A typeset PDF.
     Pdf,
+}
+
+impl SoaFormat {
+    /// The table format, or `None` for PDF.
+    fn table(self) -> Option<TableFormat> {
+        match self {
+            SoaFormat::Md => Some(TableFormat::Md),
+            SoaFormat::Csv => Some(TableFormat::Csv),
+            SoaFormat::Xlsx => Some(TableFormat::Xlsx),
+            SoaFormat::Json => Some(TableFormat::Json),
+            SoaFormat::Pdf => None,
+        }
+    }
+}
+
+/// What a table is made into, by format.
+struct Table<'a> {
+    markdown: &'a dyn Fn() -> Result<String, render::RenderError>,
+    json: &'a dyn Fn() -> serde_json::Value,
+    title: &'a str,
+    sheets: &'a [(&'a str, &'a render::Table)],
 }
 
 /// Output format of the gap analysis.
@@ -142,7 +178,7 @@ impl Outputs {
     }
 
     /// The Statement of Applicability.
-    pub fn soa(&self, format: TableFormat) -> Result<Vec<u8>, PlanError> {
+    pub fn soa(&self, format: SoaFormat) -> Result<Vec<u8>, PlanError> {
         let rows = render::soa_rows(&self.operations());
         if rows.is_empty() {
             return Err(PlanError::Refused(
@@ -151,42 +187,45 @@ impl Outputs {
         }
         let organization = self.organization();
         let table = render::soa_table(&rows);
-        if format == TableFormat::Pdf {
-            let headline = render::soa_headline(&rows);
+        let headline = render::soa_headline(&rows);
+        let Some(format) = format.table() else {
             let source =
                 render::pdf::soa_source(organization, &table, &headline, &self.stamp.line());
             return Ok(render::pdf::typeset(source, "soa", self.stamp.as_of)?);
-        }
+        };
         let markdown = || render::soa_markdown(&self.templates, organization, &rows, &self.stamp);
+        let json = || serde_json::json!({ "headline": headline, "rows": rows });
         self.table_output(
             format,
-            markdown,
-            "Statement of Applicability",
-            &[("SoA", &table)],
+            Table {
+                markdown: &markdown,
+                json: &json,
+                title: "Statement of Applicability",
+                sheets: &[("SoA", &table)],
+            },
         )
     }
 
-    /// A table in Markdown (from its template), CSV (the first of `sheets`) or XLSX (a worksheet
-    /// per table of `sheets`, the workbook titled `title: organisation`).
-    fn table_output(
-        &self,
-        format: TableFormat,
-        markdown: impl FnOnce() -> Result<String, render::RenderError>,
-        title: &str,
-        sheets: &[(&str, &render::Table)],
-    ) -> Result<Vec<u8>, PlanError> {
+    /// A table in Markdown (from its template), CSV (the first sheet), XLSX (a worksheet per
+    /// sheet, the workbook titled `title: organisation`) or JSON (the typed rows, with the
+    /// organisation, the judging date and the commit).
+    fn table_output(&self, format: TableFormat, table: Table<'_>) -> Result<Vec<u8>, PlanError> {
         Ok(match format {
-            TableFormat::Md => markdown()?.into_bytes(),
-            TableFormat::Csv => render::csv::table(sheets[0].1).into_bytes(),
+            TableFormat::Md => (table.markdown)()?.into_bytes(),
+            TableFormat::Csv => render::csv::table(table.sheets[0].1).into_bytes(),
             TableFormat::Xlsx => {
-                let title = format!("{title}: {}", self.organization());
-                render::xlsx(sheets, &title, self.stamp.as_of)?
+                let title = format!("{}: {}", table.title, self.organization());
+                render::xlsx(table.sheets, &title, self.stamp.as_of)?
             }
-            TableFormat::Pdf => {
-                return Err(PlanError::Refused(format!(
-                    "the {} is rendered as md, csv or xlsx; PDF is for the SoA and the policies",
-                    title.to_lowercase()
-                )));
+            TableFormat::Json => {
+                let mut json = (table.json)();
+                json["title"] = table.title.into();
+                json["organization"] = self.organization().into();
+                json["as_of"] = self.stamp.as_of.to_string().into();
+                json["commit"] = self.stamp.commit.clone().into();
+                let mut text = serde_json::to_string_pretty(&json)?;
+                text.push('\n');
+                text.into_bytes()
             }
         })
     }
@@ -264,8 +303,23 @@ impl Outputs {
                 &self.stamp,
             )
         };
-        let sheets = [("Matrix", &table), ("Timeline", &timeline)];
-        self.table_output(format, markdown, "Mapping matrix", &sheets)
+        let json = || {
+            serde_json::json!({
+                "frameworks": titles,
+                "headline": headline,
+                "rows": rows,
+                "timeline": render::timeline_rows(&operations),
+            })
+        };
+        self.table_output(
+            format,
+            Table {
+                markdown: &markdown,
+                json: &json,
+                title: "Mapping matrix",
+                sheets: &[("Matrix", &table), ("Timeline", &timeline)],
+            },
+        )
     }
 
     /// Every file `crosswalk build` writes, by path relative to the output folder, in the order
@@ -281,10 +335,14 @@ impl Outputs {
             files.push((format!("matrix.{extension}"), self.matrix(format)?));
         }
         if !render::soa_rows(&self.operations()).is_empty() {
-            for (extension, format) in formats {
+            for (extension, format) in [
+                ("md", SoaFormat::Md),
+                ("csv", SoaFormat::Csv),
+                ("xlsx", SoaFormat::Xlsx),
+            ] {
                 files.push((format!("soa.{extension}"), self.soa(format)?));
             }
-            files.push(("soa.pdf".to_string(), self.soa(TableFormat::Pdf)?));
+            files.push(("soa.pdf".to_string(), self.soa(SoaFormat::Pdf)?));
         }
         files.push(("gaps.md".to_string(), self.gaps(GapsFormat::Md, None)?));
         progress(Progress::Start(self.workspace.model.policies.len()));

@@ -250,3 +250,115 @@ fn readme_points_to_the_diagnostics_page() {
     let readme = include_str!("../README.md");
     assert!(readme.contains("(docs/DIAGNOSTICS.md)"));
 }
+
+/// The possible values of `--format` that `crosswalk COMMAND --help` advertises.
+fn advertised_formats(command: &str) -> Vec<String> {
+    let help = stdout(
+        &std::process::Command::new(env!("CARGO_BIN_EXE_crosswalk"))
+            .args([command, "--help"])
+            .output()
+            .unwrap(),
+    );
+    let formats = help
+        .split("--format <FORMAT>")
+        .nth(1)
+        .expect("a --format option")
+        .split("[default:")
+        .next()
+        .unwrap();
+    formats
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("- "))
+        .map(|value| value.split(':').next().unwrap().trim().to_string())
+        .collect()
+}
+
+/// Every format a table command's help offers works on the example company (`matrix --help` once
+/// offered `pdf`, which failed), and each command has JSON.
+#[test]
+fn every_advertised_table_format_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = std::process::Command::new(env!("CARGO_BIN_EXE_crosswalk"))
+        .args(["init", "acme"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(init.status.code(), Some(0));
+    let acme = dir.path().join("acme");
+    for command in ["soa", "matrix", "gaps"] {
+        let formats = advertised_formats(command);
+        assert!(
+            formats.contains(&"json".to_string()),
+            "{command}: {formats:?}"
+        );
+        for format in &formats {
+            let out = acme.join(format!("{command}.{format}"));
+            let output = std::process::Command::new(env!("CARGO_BIN_EXE_crosswalk"))
+                .args([command, "--format", format, "--as-of", "2026-11-30"])
+                .args(if command == "gaps" {
+                    vec![]
+                } else {
+                    vec!["--out".to_string(), out.display().to_string()]
+                })
+                .current_dir(&acme)
+                .output()
+                .unwrap();
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{command} --format {format}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
+    let matrix: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(acme.join("matrix.json")).unwrap()).unwrap();
+    assert_eq!(matrix["as_of"], "2026-11-30");
+    assert!(matrix["rows"].as_array().unwrap().len() > 50);
+    assert!(matrix["timeline"].as_array().unwrap().len() > 50);
+    let soa: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(acme.join("soa.json")).unwrap()).unwrap();
+    assert_eq!(soa["rows"].as_array().unwrap().len(), 93);
+    assert_eq!(soa["rows"][0]["id"], "A.5.1");
+}
+
+#[test]
+fn completions_and_manual_pages() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_crosswalk"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = stdout(&run(&["completions", shell]));
+        assert!(
+            script.contains("crosswalk")
+                && script.contains("codeowners")
+                && script.contains("as-of"),
+            "{shell}: {}",
+            &script[..script.len().min(500)]
+        );
+    }
+    let page = stdout(&run(&["man"]));
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH crosswalk 1"),
+        "{page}"
+    );
+    for command in ["check", "gaps", "diff", "soa", "matrix", "completions"] {
+        assert!(
+            page.contains(command),
+            "{command} missing from the manual page"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("man1");
+    let wrote = run(&["man", "--out", folder.to_str().unwrap()]);
+    assert_eq!(wrote.status.code(), Some(0));
+    let check = std::fs::read_to_string(folder.join("crosswalk-check.1")).unwrap();
+    assert!(
+        check.contains(".TH crosswalk-check 1") && check.contains("no\\-history"),
+        "{check}"
+    );
+    assert!(!folder.join("crosswalk-help.1").exists());
+}

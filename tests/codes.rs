@@ -353,7 +353,10 @@ fn raising_sites() -> std::collections::BTreeMap<String, BTreeSet<String>> {
     for file in files.iter().filter(|f| !f.ends_with("diag.rs")) {
         let whole = std::fs::read_to_string(file).unwrap();
         // A module's unit tests name codes they expect, not codes they raise.
-        let text = whole.split("#[cfg(test)]\nmod tests").next().unwrap_or_default();
+        let text = whole
+            .split("#[cfg(test)]\nmod tests")
+            .next()
+            .unwrap_or_default();
         let module = module_path(file, &src);
         for code in Code::ALL {
             let needle = format!("Code::{code:?}");

@@ -157,13 +157,25 @@ enum Command {
         as_of: Option<jiff::civil::Date>,
     },
     /// The ISO 27001 Statement of Applicability: every Annex A control, applicable or excluded.
-    Soa(TableArgs),
+    Soa {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::plan::SoaFormat::Md)]
+        format: crate::plan::SoaFormat,
+        #[command(flatten)]
+        table: TableArgs,
+    },
     /// The mapping matrix: each control, the requirements it satisfies per framework, its evidence.
-    Matrix(TableArgs),
+    Matrix {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::plan::TableFormat::Md)]
+        format: crate::plan::TableFormat,
+        #[command(flatten)]
+        table: TableArgs,
+    },
     /// Print the JSON Schema of a front matter kind, of crosswalk.toml or of a catalog.
     Schema {
-        /// policy, control, evidence, risk, config, catalog, or model (of out/model.json); all of
-        /// them when omitted.
+        /// policy, control, evidence, risk, config, catalog, crosswalk, or model (of
+        /// out/model.json); all of them when omitted.
         #[arg(value_parser = schema_name)]
         kind: Option<String>,
     },
@@ -173,14 +185,23 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Print a shell completion script, e.g. `crosswalk completions bash > ~/.local/share/bash-completion/completions/crosswalk`.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff, for `man -l -`), or write one page per command into a folder.
+    Man {
+        /// Write `crosswalk.1` and `crosswalk-COMMAND.1` for every command into DIR (created if
+        /// missing; existing pages are replaced).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
-/// How `soa` and `matrix` write their table.
+/// When and where `soa` and `matrix` write their table.
 #[derive(Debug, clap::Args)]
 struct TableArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = crate::plan::TableFormat::Md)]
-    format: crate::plan::TableFormat,
     /// Judge evidence freshness as of this date; by default the HEAD commit's date.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     as_of: Option<jiff::civil::Date>,
@@ -326,11 +347,62 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => diff::run(&cli.directory, &base, &head, format, as_of, out.as_deref()),
         Command::Codeowners { out, check } => codeowners::run(&cli.directory, out, check),
         Command::Trace { id, format, as_of } => render::trace(&cli.directory, &id, format, as_of),
-        Command::Soa(args) => render::table(&cli.directory, render::Table::Soa, &args),
-        Command::Matrix(args) => render::table(&cli.directory, render::Table::Matrix, &args),
+        Command::Soa { format, table } => {
+            render::table(&cli.directory, render::Table::Soa(format), &table)
+        }
+        Command::Matrix { format, table } => {
+            render::table(&cli.directory, render::Table::Matrix(format), &table)
+        }
         Command::Schema { kind } => schema(kind),
         Command::Init { dir } => init::run(&cli.directory.join(dir)),
+        Command::Completions { shell } => completions(shell),
+        Command::Man { out } => man(&cli.directory, out.as_deref()),
     }
+}
+
+fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(shell, &mut command, "crosswalk", &mut out);
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The manual page of `command`, in roff.
+fn page(command: clap::Command) -> Result<Vec<u8>> {
+    let mut roff = Vec::new();
+    clap_mangen::Man::new(command).render(&mut roff)?;
+    Ok(roff)
+}
+
+fn man(directory: &std::path::Path, out: Option<&std::path::Path>) -> Result<ExitCode> {
+    let command = <Cli as clap::CommandFactory>::command();
+    let Some(out) = out else {
+        std::io::stdout().lock().write_all(&page(command)?)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let folder = directory.join(out);
+    let mut pages = vec![("crosswalk.1".to_string(), page(command.clone())?)];
+    for sub in command.get_subcommands().filter(|c| c.get_name() != "help") {
+        let name = format!("crosswalk-{}", sub.get_name());
+        let sub = sub
+            .clone()
+            .name(name.clone())
+            .bin_name(format!("crosswalk {}", sub.get_name()));
+        pages.push((format!("{name}.1"), page(sub)?));
+    }
+    for (name, roff) in &pages {
+        let path = folder.join(name);
+        crate::atomic::write(&path, roff)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    writeln!(
+        std::io::stdout().lock(),
+        "Wrote {} manual pages to {}.",
+        pages.len(),
+        folder.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(directory: &std::path::Path, args: &CheckArgs) -> Result<ExitCode> {

@@ -70,17 +70,17 @@ pub(super) fn emit(bytes: &[u8], out: Option<&Path>) -> Result<ExitCode> {
 #[derive(Clone, Copy, Debug)]
 pub enum Table {
     /// The Statement of Applicability.
-    Soa,
+    Soa(crate::plan::SoaFormat),
     /// The mapping matrix.
-    Matrix,
+    Matrix(crate::plan::TableFormat),
 }
 
 /// `crosswalk soa` and `crosswalk matrix`.
 pub fn table(directory: &Path, table: Table, args: &super::TableArgs) -> Result<ExitCode> {
     let outputs = Outputs::read(directory, args.as_of)?;
     let bytes = match table {
-        Table::Soa => outputs.soa(args.format)?,
-        Table::Matrix => outputs.matrix(args.format)?,
+        Table::Soa(format) => outputs.soa(format)?,
+        Table::Matrix(format) => outputs.matrix(format)?,
     };
     emit(&bytes, args.out.as_deref())
 }
