@@ -212,6 +212,20 @@ pub struct Diagnostic {
     /// When an `[[accepted]]` entry of `crosswalk.toml` signs the finding off: who accepted it and
     /// why. An accepted finding is still reported, and never fails a run.
     pub accepted: Option<String>,
+    /// For findings that come many to one place (every uncovered requirement of a framework, at
+    /// its `[frameworks.X]`): what the human format prints once for all of them, and this one's
+    /// line in the list. JSON and SARIF still list each finding.
+    pub group: Option<Group>,
+}
+
+/// How a finding reads as one line of a grouped finding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Group {
+    /// What all of them are, after their count: "requirements of SOC 2 are not covered by any
+    /// control".
+    pub title: String,
+    /// This one: "`CC1.1` COSO Principle 1".
+    pub item: String,
 }
 
 impl Diagnostic {
@@ -230,12 +244,22 @@ impl Diagnostic {
             help: None,
             related: Vec::new(),
             accepted: None,
+            group: None,
         }
     }
 
     /// Adds a help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Makes the finding one line (`item`) of a group the human format prints once (`title`).
+    pub fn in_group(mut self, title: impl Into<String>, item: impl Into<String>) -> Self {
+        self.group = Some(Group {
+            title: title.into(),
+            item: item.into(),
+        });
         self
     }
 

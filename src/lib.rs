@@ -121,7 +121,9 @@ pub fn check(
     Ok((workspace, findings))
 }
 
-/// Orders findings by file path, position and code, so output is deterministic.
+/// Orders findings by file path, position, code and message, so output is deterministic; the
+/// findings of one group (every uncovered requirement of a framework) keep the order they were
+/// found in, which is catalog order (`4.1` before `10.1`, `6.1` before `6.1.1`).
 pub fn sort(files: &Files, findings: &mut [Diagnostic]) {
     findings.sort_by(|a, b| {
         files
@@ -130,6 +132,10 @@ pub fn sort(files: &Files, findings: &mut [Diagnostic]) {
             .cmp(&files.get(b.file).path)
             .then(a.span.start.cmp(&b.span.start))
             .then(a.code.cmp(&b.code))
-            .then(a.message.cmp(&b.message))
+            .then_with(|| match (&a.group, &b.group) {
+                // The lines of one group stay in the order they were found (catalog order).
+                (Some(_), Some(_)) => std::cmp::Ordering::Equal,
+                (x, y) => (x.is_some(), &a.message).cmp(&(y.is_some(), &b.message)),
+            })
     });
 }

@@ -362,3 +362,33 @@ fn completions_and_manual_pages() {
     );
     assert!(!folder.join("crosswalk-help.1").exists());
 }
+
+/// Uncovered requirements are one finding per framework in the human format, listed in catalog
+/// order under the `[frameworks.X]` they belong to; JSON keeps one finding per requirement.
+#[test]
+fn uncovered_requirements_are_grouped_in_the_human_format() {
+    let f = Fixture::valid();
+    f.edit("controls/c-1.md", "mini = [\"M.1\", \"M.2\"]", "");
+    f.edit("policies/access.md", "mini = [\"M.1\"]", "");
+    let human = stdout(&f.run(&["check", "--no-history", "--as-of", AS_OF]));
+    assert_eq!(human.matches("error[CW020/").count(), 1, "{human}");
+    insta::assert_snapshot!(human);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&f.run(&[
+        "check",
+        "--no-history",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    let ids: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CW020")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(ids[0].contains("`M.1`") && ids[1].contains("`M.2`"), "{ids:?}");
+}

@@ -152,6 +152,13 @@ fn check_requirements(
                     format!("{described} is not covered by any control"),
                 )
                 .with_help(help)
+                .in_group(
+                    format!(
+                        "requirements of {} are not covered by any control",
+                        framework.title()
+                    ),
+                    format!("`{id}` {}", requirement.title),
+                )
         } else {
             config
                 .finding(

@@ -148,9 +148,20 @@ fn human(
     } else {
         termcolor::Buffer::no_color()
     };
-    let shown = Shown::of(findings);
-    for finding in shown.findings() {
-        term::emit_to_write_style(&mut buffer, &config, files, &rendered(files, finding))
+    let (groups, singles) = grouped(findings);
+    let shown = Shown::of(singles.iter().copied());
+    let mut entries: Vec<(usize, Rendered<crate::diag::FileId>)> = shown
+        .findings()
+        .map(|f| (index_of(findings, f), rendered(files, f)))
+        .collect();
+    entries.extend(
+        groups
+            .iter()
+            .map(|group| (index_of(findings, group[0]), rendered_group(files, group))),
+    );
+    entries.sort_by_key(|(index, _)| *index);
+    for (_, entry) in &entries {
+        term::emit_to_write_style(&mut buffer, &config, files, entry)
             .map_err(std::io::Error::other)?;
     }
     out.write_all(buffer.as_slice())?;
@@ -194,12 +205,12 @@ struct Shown<'a> {
 }
 
 impl<'a> Shown<'a> {
-    fn of(findings: &'a [Diagnostic]) -> Self {
+    fn of(findings: impl IntoIterator<Item = &'a Diagnostic>) -> Self {
         let mut counts: std::collections::HashMap<(Code, crate::diag::FileId), usize> =
             std::collections::HashMap::new();
         let mut shown = Vec::new();
         let mut capped = Vec::new();
-        for finding in findings.iter().filter(|f| f.accepted.is_none()) {
+        for finding in findings.into_iter().filter(|f| f.accepted.is_none()) {
             let key = (finding.code, finding.file);
             let count = counts.entry(key).or_default();
             *count += 1;
@@ -222,6 +233,66 @@ impl<'a> Shown<'a> {
     fn findings(&self) -> impl Iterator<Item = &'a Diagnostic> + '_ {
         self.findings.iter().copied()
     }
+}
+
+/// The unaccepted findings that share a [`Group`](crate::diag::Group) title, a code and a place,
+/// in groups of two or more (in the order of their first finding), and every other unaccepted
+/// finding.
+fn grouped(findings: &[Diagnostic]) -> (Vec<Vec<&Diagnostic>>, Vec<&Diagnostic>) {
+    type Key<'a> = (Code, crate::diag::FileId, usize, &'a str);
+    let mut groups: Vec<Vec<&Diagnostic>> = Vec::new();
+    let mut index: std::collections::HashMap<Key<'_>, usize> = std::collections::HashMap::new();
+    let mut singles = Vec::new();
+    for finding in findings.iter().filter(|f| f.accepted.is_none()) {
+        let Some(group) = &finding.group else {
+            singles.push(finding);
+            continue;
+        };
+        let key = (
+            finding.code,
+            finding.file,
+            finding.span.start,
+            group.title.as_str(),
+        );
+        let at = *index.entry(key).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[at].push(finding);
+    }
+    let (groups, lone): (Vec<_>, Vec<_>) = groups.into_iter().partition(|g| g.len() > 1);
+    singles.extend(lone.into_iter().flatten());
+    singles.sort_by_key(|f| index_of(findings, f));
+    (groups, singles)
+}
+
+/// The position of `finding` in `findings` (it is one of them).
+fn index_of(findings: &[Diagnostic], finding: &Diagnostic) -> usize {
+    let size = std::mem::size_of::<Diagnostic>();
+    (finding as *const Diagnostic as usize - findings.as_ptr() as usize) / size
+}
+
+/// A group of findings as one: its count and title, the place they share, and the list of them
+/// (each line its item), with their distinct helps.
+fn rendered_group(files: &Files, group: &[&Diagnostic]) -> Rendered<crate::diag::FileId> {
+    let first = group[0];
+    let title = first.group.as_ref().map_or("", |g| g.title.as_str());
+    let mut rendered = rendered(files, first);
+    rendered.message = format!("{} {title}", group.len());
+    let items: Vec<String> = group
+        .iter()
+        .filter_map(|f| f.group.as_ref().map(|g| g.item.clone()))
+        .collect();
+    let mut helps: Vec<&str> = Vec::new();
+    for help in group.iter().filter_map(|f| f.help.as_deref()) {
+        if !helps.contains(&help) {
+            helps.push(help);
+        }
+    }
+    rendered.notes = std::iter::once(items.join("\n"))
+        .chain(helps.iter().map(|h| format!("help: {h}")))
+        .collect();
+    rendered
 }
 
 /// The longest source excerpt the human format prints, in bytes: a finding on a longer line (a
