@@ -390,5 +390,123 @@ fn uncovered_requirements_are_grouped_in_the_human_format() {
         .map(|d| d["message"].as_str().unwrap())
         .collect();
     assert_eq!(ids.len(), 2, "{ids:?}");
-    assert!(ids[0].contains("`M.1`") && ids[1].contains("`M.2`"), "{ids:?}");
+    assert!(
+        ids[0].contains("`M.1`") && ids[1].contains("`M.2`"),
+        "{ids:?}"
+    );
+}
+
+fn crosswalk_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_crosswalk"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// `init --minimal` writes a skeleton for one company whose first check is a short, ordered list:
+/// what is missing per framework, and nothing about the skeleton's own documents.
+#[test]
+fn init_minimal_checks_with_a_short_ordered_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let wrote = crosswalk_in(dir.path(), &["init", "--minimal", "acme"]);
+    assert_eq!(
+        wrote.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&wrote.stderr)
+    );
+    let acme = dir.path().join("acme");
+    for file in [
+        "crosswalk.toml",
+        "README.md",
+        "policies/information-security.md",
+        "controls/gov-01.md",
+        "risks/r-01.md",
+    ] {
+        assert!(acme.join(file).is_file(), "{file}");
+    }
+    assert!(
+        std::fs::read_to_string(acme.join("crosswalk.toml"))
+            .unwrap()
+            .contains("CHANGE ME")
+    );
+    assert!(acme.join(".git").is_dir());
+    let check = crosswalk_in(&acme, &["check", "--no-history"]);
+    let text = stdout(&check);
+    assert_eq!(check.status.code(), Some(1));
+    let headlines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("error") || l.starts_with("warning"))
+        .collect();
+    assert_eq!(
+        headlines,
+        [
+            "error[CW020/requirement-uncovered]: 126 requirements of ISO/IEC 27001:2022 are not covered by any control",
+            "error[CW020/requirement-uncovered]: 32 requirements of SOC 2 Trust Services Criteria (2017) are not covered by any control",
+        ],
+        "{text}"
+    );
+    assert!(text.lines().count() < 120, "{text}");
+    let first = text.find("`4.1` Understanding").unwrap();
+    assert!(
+        first < text.find("`10.1` Continual").unwrap(),
+        "catalog order"
+    );
+    assert!(text.contains("… and 86 more"), "{text}");
+    // Never over what is there.
+    let again = crosswalk_in(dir.path(), &["init", "--minimal", "acme"]);
+    assert_eq!(again.status.code(), Some(2));
+}
+
+/// `new KIND ID` writes a document with every required key where the layout keeps that kind; it
+/// refuses an id that exists or that is not an id, and uses the repository's own template.
+#[test]
+fn new_writes_each_kind_with_every_required_key() {
+    let f = Fixture::valid();
+    for (kind, id, path) in [
+        ("policy", "POL-NEW", "policies/pol-new.md"),
+        ("control", "C-NEW", "controls/c-new.md"),
+        ("risk", "R-NEW", "risks/r-new.md"),
+    ] {
+        let output = f.run(&["new", kind, id, "--title", "A \"quoted\" \\ title"]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let text = f.read(path);
+        assert!(text.contains(&format!("id = \"{id}\"")), "{text}");
+    }
+    let evidence = f.run(&["new", "evidence", "EV-NEW"]);
+    assert_eq!(evidence.status.code(), Some(0));
+    assert!(
+        stdout(&evidence).contains("wrote evidence/20"),
+        "{}",
+        stdout(&evidence)
+    );
+    // Every new document types: no schema, TOML or front matter finding in them.
+    let findings = f.check();
+    let broken: Vec<_> = findings
+        .iter()
+        .filter(|x| {
+            x.path.contains("-new")
+                && matches!(x.code.id(), "CW002" | "CW003" | "CW004" | "CW005" | "CW006")
+        })
+        .collect();
+    assert!(broken.is_empty(), "{broken:#?}");
+    let exists = f.run(&["new", "control", "C-1"]);
+    assert_eq!(exists.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&exists.stderr).contains("already exists (controls/c-1.md)"));
+    let bad = f.run(&["new", "risk", "../escape"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a valid id"));
+    f.write(
+        "templates/new/risk.md",
+        "+++\nid = {{ id | toml }}\ntitle = \"House style\"\n+++\n",
+    );
+    assert_eq!(f.run(&["new", "risk", "R-HOUSE"]).status.code(), Some(0));
+    assert!(f.read("risks/r-house.md").contains("House style"));
 }

@@ -1,7 +1,10 @@
-//! `crosswalk init DIR`: write the example company as a starter repository.
+//! `crosswalk init DIR`: write the example company as a starter repository, or with `--minimal` a
+//! skeleton for one company.
 //!
-//! The content is the project's own example (`crosswalk.toml`, `policies/`, `controls/`, `evidence/`,
-//! `risks/`), embedded in the binary. Nothing that exists is overwritten: if any file would be,
+//! The example is the project's own (`crosswalk.toml`, `policies/`, `controls/`, `evidence/`,
+//! `risks/`), embedded in the binary. The skeleton is `data/minimal/` (a `crosswalk.toml` with
+//! placeholders and a README of next steps) and one policy, control, evidence record and risk made
+//! from `crosswalk new`'s templates. Nothing that exists is overwritten: if any file would be,
 //! nothing is written at all.
 
 use std::io::Write;
@@ -41,9 +44,86 @@ fn collect(prefix: &Path, dir: &'static Dir<'static>, files: &mut Vec<(PathBuf, 
     }
 }
 
-/// Writes the starter repository into `target`.
-pub fn run(target: &Path) -> Result<ExitCode> {
-    let files = starter_files();
+/// The skeleton of `init --minimal`, dated `today`, as (path, content), sorted.
+pub fn minimal_files(today: jiff::civil::Date) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    use super::new::{Claim, Fields, NewKind, document};
+    let year = today.year().to_string();
+    let config = include_str!("../../data/minimal/crosswalk.toml").replace("{{ year }}", &year);
+    let readme = include_str!("../../data/minimal/README.md");
+    let claims = || {
+        vec![
+            Claim {
+                framework: "iso27001".into(),
+                ids: vec!["A.5.1".into()],
+            },
+            Claim {
+                framework: "soc2".into(),
+                ids: vec!["CC5.3".into()],
+            },
+        ]
+    };
+    let fields = |id: &str, title: &str| Fields {
+        id: id.into(),
+        title: title.into(),
+        owner: "security-lead".into(),
+        owner_name: "the Information Security Lead".into(),
+        approver: "ceo".into(),
+        policy: "POL-ISMS".into(),
+        control: "GOV-01".into(),
+        today: today.to_string(),
+        frequency: "annual".into(),
+        status: "implemented".into(),
+        satisfies: Vec::new(),
+    };
+    let policy = Fields {
+        satisfies: claims(),
+        ..fields("POL-ISMS", "Information Security Policy")
+    };
+    let control = Fields {
+        satisfies: claims(),
+        ..fields("GOV-01", "Annual review of the information security policy")
+    };
+    let evidence = fields(
+        &format!("EV-{year}-POLICY-REVIEW"),
+        &format!("{year} review of the information security policy"),
+    );
+    let risk = fields(
+        "R-01",
+        "Security responsibilities are unclear, so controls are not operated",
+    );
+    let mut files = vec![
+        (PathBuf::from(crate::load::CONFIG_FILE), config.into_bytes()),
+        (PathBuf::from("README.md"), readme.as_bytes().to_vec()),
+        (
+            PathBuf::from("policies/information-security.md"),
+            document(NewKind::Policy, &policy, None)?.into_bytes(),
+        ),
+        (
+            PathBuf::from("controls/gov-01.md"),
+            document(NewKind::Control, &control, None)?.into_bytes(),
+        ),
+        (
+            PathBuf::from(format!("evidence/{year}/policy-review.md")),
+            document(NewKind::Evidence, &evidence, None)?.into_bytes(),
+        ),
+        (
+            PathBuf::from("risks/r-01.md"),
+            document(NewKind::Risk, &risk, None)?.into_bytes(),
+        ),
+    ];
+    files.sort();
+    Ok(files)
+}
+
+/// Writes the starter repository (the example company, or the skeleton) into `target`.
+pub fn run(target: &Path, minimal: bool) -> Result<ExitCode> {
+    let files: Vec<(PathBuf, Vec<u8>)> = match minimal {
+        true => minimal_files(jiff::ZonedDateTime::now().date())?,
+        false => starter_files()
+            .into_iter()
+            .map(|(path, bytes)| (path, bytes.to_vec()))
+            .collect(),
+    };
     let existing: Vec<String> = files
         .iter()
         .filter(|(path, _)| target.join(path).exists())
@@ -71,9 +151,13 @@ pub fn run(target: &Path) -> Result<ExitCode> {
     let created_repository = crate::history::init_repository(target)?;
     let mut out = std::io::stdout().lock();
     let count = files.len();
+    let what = match minimal {
+        true => "a minimal repository (one policy, control, evidence record and risk)",
+        false => "the example company",
+    };
     writeln!(
         out,
-        "Wrote {count} files of the example company to {}.",
+        "Wrote {count} files of {what} to {}.",
         target.display()
     )?;
     if created_repository {
@@ -82,17 +166,23 @@ pub fn run(target: &Path) -> Result<ExitCode> {
             "Initialised a git repository there: its history is the evidence of approval."
         )?;
     }
-    writeln!(
-        out,
-        "Next: edit crosswalk.toml (organisation, people, scope), then run `crosswalk check`."
-    )?;
+    let next = match minimal {
+        true => {
+            "Next: replace every CHANGE ME in crosswalk.toml, then run `crosswalk check`; README.md says what follows."
+        }
+        false => {
+            "Next: edit crosswalk.toml (organisation, people, scope), then run `crosswalk check`."
+        }
+    };
+    writeln!(out, "{next}")?;
     writeln!(
         out,
         "Commit with a trailer naming an approver who is not the author, for example:"
     )?;
-    writeln!(
-        out,
-        "  git commit -m \"Adopt the ISMS\" -m \"Approved-by: Priya Natarajan <priya.natarajan@acme.example>\""
-    )?;
+    let example = match minimal {
+        true => "Approved-by: Jane Doe <ceo@example.com>",
+        false => "Approved-by: Priya Natarajan <priya.natarajan@acme.example>",
+    };
+    writeln!(out, "  git commit -m \"Adopt the ISMS\" -m \"{example}\"")?;
     Ok(ExitCode::SUCCESS)
 }

@@ -12,6 +12,7 @@ mod diff;
 mod frameworks;
 mod history;
 mod init;
+mod new;
 mod render;
 mod report;
 
@@ -179,11 +180,28 @@ enum Command {
         #[arg(value_parser = schema_name)]
         kind: Option<String>,
     },
-    /// Write a starter repository (the example company) into DIR.
+    /// Write a starter repository into DIR: the example company, or with --minimal a skeleton to
+    /// make your own.
     Init {
         /// Where to write it; created if missing. Existing files are never overwritten.
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// A skeleton for one company instead of the example: crosswalk.toml with placeholders,
+        /// one policy, control, evidence record and risk, and a README of next steps.
+        #[arg(long)]
+        minimal: bool,
+    },
+    /// Write a new policy, control, evidence record or risk with every required key, from
+    /// `templates/new/KIND.md` when the repository has one.
+    New {
+        /// What to write.
+        #[arg(value_enum)]
+        kind: new::NewKind,
+        /// Its id, e.g. AC-03 (letters, digits, `.`, `_`, `-`); the file is named after it.
+        id: String,
+        /// Its title.
+        #[arg(long)]
+        title: Option<String>,
     },
     /// Print a shell completion script, e.g. `crosswalk completions bash > ~/.local/share/bash-completion/completions/crosswalk`.
     Completions {
@@ -354,7 +372,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             render::table(&cli.directory, render::Table::Matrix(format), &table)
         }
         Command::Schema { kind } => schema(kind),
-        Command::Init { dir } => init::run(&cli.directory.join(dir)),
+        Command::Init { dir, minimal } => init::run(&cli.directory.join(dir), minimal),
+        Command::New { kind, id, title } => new::run(&cli.directory, kind, &id, title.as_deref()),
         Command::Completions { shell } => completions(shell),
         Command::Man { out } => man(&cli.directory, out.as_deref()),
     }

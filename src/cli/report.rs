@@ -272,6 +272,9 @@ fn index_of(findings: &[Diagnostic], finding: &Diagnostic) -> usize {
     (finding as *const Diagnostic as usize - findings.as_ptr() as usize) / size
 }
 
+/// The most lines of a group the human format lists; the count says how many there are.
+pub const SHOWN_PER_GROUP: usize = 40;
+
 /// A group of findings as one: its count and title, the place they share, and the list of them
 /// (each line its item), with their distinct helps.
 fn rendered_group(files: &Files, group: &[&Diagnostic]) -> Rendered<crate::diag::FileId> {
@@ -279,10 +282,17 @@ fn rendered_group(files: &Files, group: &[&Diagnostic]) -> Rendered<crate::diag:
     let title = first.group.as_ref().map_or("", |g| g.title.as_str());
     let mut rendered = rendered(files, first);
     rendered.message = format!("{} {title}", group.len());
-    let items: Vec<String> = group
+    let mut items: Vec<String> = group
         .iter()
         .filter_map(|f| f.group.as_ref().map(|g| g.item.clone()))
+        .take(SHOWN_PER_GROUP)
         .collect();
+    if group.len() > SHOWN_PER_GROUP {
+        items.push(format!(
+            "… and {} more (`--format json` lists every one; `crosswalk gaps` too, for coverage)",
+            group.len() - SHOWN_PER_GROUP
+        ));
+    }
     let mut helps: Vec<&str> = Vec::new();
     for help in group.iter().filter_map(|f| f.help.as_deref()) {
         if !helps.contains(&help) {
