@@ -48,6 +48,7 @@ macro_rules! codes {
         }
 
         impl Code {
+
             /// Every code, in id order.
             pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
 
@@ -177,6 +178,21 @@ codes! {
         "In signed mode, an approval whose commit (or note commit) is not signed by a key the allowed-signers file lists for the approver.";
     NoIndependentApprover = "CW064", "no-independent-approver", Error, ["check::references::independence"],
         "A document whose only possible approver is its owner: every change its owner makes would be self-approved.";
+}
+
+impl Code {
+    /// Whether the finding keeps a file out of the model (it could not be read, split or typed).
+    pub fn is_load_or_typing(self) -> bool {
+        matches!(
+            self,
+            Code::UnreadableFile
+                | Code::FrontMatter
+                | Code::TomlSyntax
+                | Code::UnknownKey
+                | Code::InvalidValue
+                | Code::MissingKey
+        )
+    }
 }
 
 /// Index of a file in [`Files`].
@@ -461,6 +477,8 @@ impl<'a> codespan_reporting::files::Files<'a> for Files {
 /// deletions, substitutions and adjacent transpositions), if it is close enough to be a plausible
 /// typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Spaces around a word are a slip, not a difference: `A.5.1 ` is `A.5.1`, not `A.5.10`.
+    let word = word.trim();
     let length = word.chars().count();
     let limit = (length / 3).max(1);
     let word = word.to_lowercase();
@@ -487,7 +505,16 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    closest(word, candidates).map(|c| format!("did you mean `{c}`?{}", look_alikes(word, c)))
+    closest(word, candidates).map(|c| {
+        let slip = if c == word.trim() {
+            " (without the spaces around it)".to_string()
+        } else if c.eq_ignore_ascii_case(word.trim()) {
+            " (it differs only in upper and lower case)".to_string()
+        } else {
+            look_alikes(word, c)
+        };
+        format!("did you mean `{c}`?{slip}")
+    })
 }
 
 /// The characters of `word` that are not ASCII and not in `meant`, by code point: a Cyrillic `Р`

@@ -1077,3 +1077,142 @@ fn every_code_has_a_test_here_or_in_the_history_tests() {
         );
     }
 }
+
+/// Bad values are said in the schema's words: the allowed values, the nearest one, and a case or
+/// whitespace slip named on its own (not "not valid under any of the schemas listed in 'oneOf'",
+/// not a regex).
+#[test]
+fn cw005_names_the_allowed_values_and_the_slip() {
+    let f = Fixture::valid();
+    f.edit(
+        "controls/c-1.md",
+        "status = \"implemented\"",
+        "status = \"Implemented\"",
+    );
+    f.only(Code::InvalidValue)
+        .at("controls/c-1.md", 7, 10)
+        .message_contains("`Implemented` is not a valid `status`: expected one of `implemented`, `partial`, `planned`")
+        .help_contains("write it in lower case: `implemented`");
+    f.edit(
+        "controls/c-1.md",
+        "status = \"Implemented\"",
+        "status = \"implemented\"",
+    );
+    f.edit(
+        "controls/c-1.md",
+        "frequency = \"quarterly\"",
+        "frequency = \"quartely\"",
+    );
+    let finding = f.only(Code::InvalidValue);
+    finding
+        .message_contains("expected continuous, daily, weekly")
+        .help_contains("did you mean `quarterly`?");
+    assert!(!finding.message.contains('^'), "no regex: {finding:#?}");
+    f.edit(
+        "controls/c-1.md",
+        "frequency = \"quartely\"",
+        "frequency = \" quarterly\"",
+    );
+    f.only(Code::InvalidValue)
+        .help_contains("write it without the spaces around it: `quarterly`");
+    f.edit(
+        "controls/c-1.md",
+        "frequency = \" quarterly\"",
+        "frequency = \"quarterly\"",
+    );
+    let upper = common::sha256_hex(common::ATTACHMENT.as_bytes()).to_uppercase();
+    f.write("evidence/2026/review.md", common::evidence(&upper));
+    f.only(Code::InvalidValue)
+        .message_contains("expected lower-case hex SHA-256")
+        .help_contains("write it in lower case");
+}
+
+#[test]
+fn cw006_missing_key_says_what_to_write() {
+    let f = Fixture::valid();
+    f.edit("policies/access.md", "classification = \"internal\"\n", "");
+    f.only(Code::MissingKey)
+        .at("policies/access.md", 1, 1)
+        .help_contains("add `classification = …`")
+        .help_contains("`public`, `internal`, `confidential`, `restricted`");
+}
+
+#[test]
+fn cw002_yaml_front_matter_is_named() {
+    let f = Fixture::valid();
+    f.write("policies/yaml.md", "---\ntitle: Access\n---\n# Access\n");
+    f.only(Code::FrontMatter)
+        .at("policies/yaml.md", 1, 1)
+        .message_contains("that is YAML front matter")
+        .help_contains("replace both `---` lines with `+++`");
+}
+
+/// `"A.5.1 "` is `A.5.1` with a trailing space, not a typo of `A.5.10`; `m.1` differs only in case.
+#[test]
+fn cw012_whitespace_and_case_slips_get_their_own_help() {
+    let f = Fixture::valid();
+    f.edit(
+        "controls/c-1.md",
+        "mini = [\"M.1\", \"M.2\"]",
+        "mini = [\"M.1 \", \"m.2\"]",
+    );
+    let findings = f.check();
+    let unknown: Vec<_> = findings
+        .iter()
+        .filter(|x| x.code == Code::UnknownRequirement)
+        .collect();
+    assert_eq!(unknown.len(), 2, "{findings:#?}");
+    unknown[0].help_contains("did you mean `M.1`? (without the spaces around it)");
+    unknown[1].help_contains("did you mean `M.2`? (it differs only in upper and lower case)");
+}
+
+/// A file that does not type keeps coverage from being judged: the summary says so, in every
+/// format, instead of a short list that looks like a near pass.
+#[test]
+fn the_summary_says_which_checks_waited() {
+    let f = Fixture::valid();
+    f.edit(
+        "controls/c-1.md",
+        "status = \"implemented\"",
+        "status = \"done\"",
+    );
+    let human = common::output_text(&f.run(&["check", "--no-history", "--as-of", common::AS_OF]));
+    assert!(
+        human.contains("note: coverage, evidence of operation, crosswalk hints and CODEOWNERS were not checked: 1 file did not load or type"),
+        "{human}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&common::output_text(&f.run(&[
+        "check",
+        "--no-history",
+        "--as-of",
+        common::AS_OF,
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert!(
+        json["waited"]
+            .as_str()
+            .unwrap()
+            .contains("were not checked")
+    );
+    let github = common::output_text(&f.run(&[
+        "check",
+        "--no-history",
+        "--as-of",
+        common::AS_OF,
+        "--format",
+        "github",
+    ]));
+    assert!(
+        github.contains("::warning title=checks not run::"),
+        "{github}"
+    );
+    let clean = common::output_text(&Fixture::valid().run(&[
+        "check",
+        "--no-history",
+        "--as-of",
+        common::AS_OF,
+    ]));
+    assert!(!clean.contains("were not checked"), "{clean}");
+}

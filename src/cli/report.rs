@@ -31,6 +31,8 @@ pub struct Summary {
     hints: usize,
     counts: [(usize, &'static str, &'static str); 4],
     as_of: jiff::civil::Date,
+    /// Why checks that need every document typed did not run, when they did not.
+    waited: Option<String>,
 }
 
 impl Summary {
@@ -59,10 +61,15 @@ impl Summary {
                 (model.risks.len(), "risk", "risks"),
             ],
             as_of,
+            waited: waited(model, &findings),
         }
     }
 
     fn line(&self) -> String {
+        let waited = self
+            .waited
+            .as_ref()
+            .map_or_else(String::new, |why| format!("note: {why}\n"));
         let checked: Vec<String> = self
             .counts
             .iter()
@@ -91,11 +98,30 @@ impl Summary {
             ),
         };
         format!(
-            "{result}{accepted} in {}; evidence judged as of {}",
+            "{waited}{result}{accepted} in {}; evidence judged as of {}",
             checked.join(", "),
             self.as_of
         )
     }
+}
+
+/// The checks that wait for every document to type (coverage, evidence of operation, crosswalk
+/// hints, CODEOWNERS), and why, when some did not: a gap must not look like a pass.
+fn waited(model: &Model, findings: &[&Diagnostic]) -> Option<String> {
+    if !model.incomplete || model.config.is_none() {
+        return None;
+    }
+    let mut files: Vec<crate::diag::FileId> = findings
+        .iter()
+        .filter(|f| f.code.is_load_or_typing())
+        .map(|f| f.file)
+        .collect();
+    files.sort();
+    files.dedup();
+    Some(format!(
+        "coverage, evidence of operation, crosswalk hints and CODEOWNERS were not checked: {} did not load or type (the errors above), so any figure would be wrong; fix them and run again",
+        count(files.len().max(1), "file", "files")
+    ))
 }
 
 /// Writes the findings in a format.
@@ -369,16 +395,18 @@ fn location(files: &Files, finding: &Diagnostic) -> Value {
 fn to_json(files: &Files, findings: &[Diagnostic], summary: &Summary) -> impl serde::Serialize {
     #[derive(serde::Serialize)]
     // Fields in the order `serde_json` writes an object's keys (sorted), as before streaming.
-    struct Report<D> {
+    struct Report<'a, D> {
         accepted: usize,
         as_of: String,
         diagnostics: D,
         errors: usize,
+        waited: Option<&'a str>,
         warnings: usize,
     }
     Report {
         as_of: summary.as_of.to_string(),
         errors: summary.errors,
+        waited: summary.waited.as_deref(),
         warnings: summary.warnings,
         accepted: summary.accepted,
         diagnostics: Each(findings, move |f: &Diagnostic| json_finding(files, f)),
@@ -451,6 +479,9 @@ fn github(
                 code.id()
             ))
         )?;
+    }
+    if let Some(why) = &summary.waited {
+        writeln!(out, "::warning title=checks not run::{}", escape_data(why))?;
     }
     writeln!(out, "{}", summary.line())
 }

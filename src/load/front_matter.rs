@@ -9,7 +9,12 @@ pub struct FrontMatterProblem {
     pub message: String,
     /// Where (the first line, or the unclosed opening delimiter).
     pub span: Range<usize>,
+    /// What to do about it.
+    pub help: &'static str,
 }
+
+const START_WITH_TOML: &str =
+    "start the file with a line `+++`, the TOML front matter, and another line `+++`";
 
 /// Splits a document into the byte range of its TOML front matter and that of its body.
 ///
@@ -21,14 +26,24 @@ pub fn split_front_matter(text: &str) -> Result<(Range<usize>, Range<usize>), Fr
         return Err(FrontMatterProblem {
             message: "file is empty: a document needs TOML front matter".into(),
             span: 0..0,
+            help: START_WITH_TOML,
         });
     };
     if !is_delimiter(&text[first.clone()]) {
-        let line_end = first.start + text[first.clone()].trim_end_matches(['\r', '\n']).len();
+        let line = text[first.clone()].trim_end_matches(['\r', '\n']);
+        let span = first.start..first.start + line.len();
+        if line.trim_end() == "---" {
+            return Err(FrontMatterProblem {
+                message: "document starts with `---`: that is YAML front matter, and crosswalk reads TOML front matter between `+++` lines".into(),
+                span,
+                help: "replace both `---` lines with `+++`, and write each `key: value` as TOML: `key = \"value\"`, lists as `[\"a\", \"b\"]`",
+            });
+        }
         return Err(FrontMatterProblem {
             message: "document does not start with a `+++` line: TOML front matter is missing"
                 .into(),
-            span: first.start..line_end,
+            span,
+            help: START_WITH_TOML,
         });
     }
     let toml_start = first.end;
@@ -40,6 +55,7 @@ pub fn split_front_matter(text: &str) -> Result<(Range<usize>, Range<usize>), Fr
     Err(FrontMatterProblem {
         message: "front matter is not closed: no second `+++` line".into(),
         span: first.start..first.start + 3,
+        help: "end the front matter with a line of exactly `+++`, before the Markdown body",
     })
 }
 

@@ -250,9 +250,8 @@ pub(crate) fn load_file(
             body,
         }),
         Err(problem) => loaded.diagnostics.push(
-            Diagnostic::new(Code::FrontMatter, file, problem.span, problem.message).with_help(
-                "start the file with a line `+++`, the TOML front matter, and another line `+++`",
-            ),
+            Diagnostic::new(Code::FrontMatter, file, problem.span, problem.message)
+                .with_help(problem.help),
         ),
     }
 }

@@ -176,21 +176,29 @@ fn diagnose(
                 (_, true) | (None, _) => at.header.clone(),
                 (Some(n), false) => at.shift(n.key.clone().unwrap_or(n.value.clone())),
             };
-            vec![Diagnostic::new(
-                Code::MissingKey,
-                at.file,
-                span,
-                format!("missing key `{key}` in {where_}"),
-            )]
+            vec![
+                Diagnostic::new(
+                    Code::MissingKey,
+                    at.file,
+                    span,
+                    format!("missing key `{key}` in {where_}"),
+                )
+                .with_help(missing_key_help(schema, &path, key)),
+            ]
         }
         _ => {
             let span = node.map_or_else(|| at.header.clone(), |n| at.shift(n.value));
-            vec![Diagnostic::new(
-                Code::InvalidValue,
-                at.file,
-                span,
-                format!("invalid value for `{}`: {}", dotted(&path), error),
-            )]
+            let (message, help) = match value_problem(schema, &path, error.instance().as_ref()) {
+                Some((message, help)) => (message, Some(help)),
+                None => (
+                    format!("invalid value for `{}`: {}", dotted(&path), error),
+                    None,
+                ),
+            };
+            vec![
+                Diagnostic::new(Code::InvalidValue, at.file, span, message)
+                    .with_optional_help(help),
+            ]
         }
     }
 }
@@ -282,6 +290,15 @@ fn entry<'a, 'i>(table: &'a DeTable<'i>, name: &str) -> Option<Entry<'a, 'i>> {
 
 /// The property names the schema allows at a path (for "did you mean").
 fn allowed_keys(schema: &Value, path: &[Segment]) -> Vec<String> {
+    node_at(schema, path)
+        .and_then(|node| node.get("properties"))
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// The schema of the value at `path`, references followed.
+fn node_at<'a>(schema: &'a Value, path: &[Segment]) -> Option<&'a Value> {
     let mut node = resolve(schema, schema);
     for segment in path {
         let next = match segment {
@@ -291,15 +308,127 @@ fn allowed_keys(schema: &Value, path: &[Segment]) -> Vec<String> {
                 .or_else(|| node.get("additionalProperties").filter(|a| a.is_object())),
             Segment::Index(_) => node.get("items"),
         };
-        match next {
-            Some(next) => node = resolve(schema, next),
-            None => return Vec::new(),
-        }
+        node = resolve(schema, next?);
     }
-    node.get("properties")
-        .and_then(Value::as_object)
-        .map(|p| p.keys().cloned().collect())
-        .unwrap_or_default()
+    Some(node)
+}
+
+/// What to write for a missing key: its description in the schema, and the values it allows.
+fn missing_key_help(schema: &Value, path: &[Segment], key: &str) -> String {
+    let property = node_at(schema, path)
+        .and_then(|node| node.get("properties"))
+        .and_then(|p| p.get(key));
+    let description = property
+        .and_then(|p| {
+            p.get("description")
+                .or_else(|| resolve(schema, p).get("description"))
+        })
+        .and_then(Value::as_str)
+        .map(|d| {
+            format!(
+                ": {}",
+                sentence_case(d.replace('\n', " ").trim_end_matches('.'))
+            )
+        })
+        .unwrap_or_default();
+    let allowed = property.map_or_else(Vec::new, |p| allowed_values(schema, resolve(schema, p)));
+    let values = match allowed.as_slice() {
+        [] => String::new(),
+        values => {
+            let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+            format!(" (one of {})", listed.join(", "))
+        }
+    };
+    format!("add `{key} = …`{description}{values}")
+}
+
+/// The values a schema node allows when it lists them (`enum`, or `const` branches of a `oneOf`).
+fn allowed_values(schema: &Value, node: &Value) -> Vec<String> {
+    let listed = node
+        .get("enum")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    let branches = node
+        .get("oneOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    listed
+        .chain(branches.filter_map(|b| resolve(schema, b).get("const")))
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+/// A value the schema refuses, said in the schema's words: the values it allows (and the nearest
+/// one), or what the pattern means; the help names a case or whitespace slip on its own.
+fn value_problem(schema: &Value, path: &[Segment], instance: &Value) -> Option<(String, String)> {
+    let node = node_at(schema, path)?;
+    let text = instance.as_str()?;
+    let key = dotted(path);
+    let allowed = allowed_values(schema, node);
+    let fixed = text.trim().to_lowercase();
+    let accepts = |candidate: &str| match allowed.is_empty() {
+        true => jsonschema::validator_for(node).is_ok_and(|v| v.is_valid(&Value::from(candidate))),
+        false => allowed.iter().any(|a| a == candidate),
+    };
+    let slip = (fixed != text && accepts(&fixed)).then(|| {
+        let how = match (
+            text.trim() != text,
+            text.trim().to_lowercase() != text.trim(),
+        ) {
+            (true, true) => "in lower case, without the spaces around it",
+            (true, false) => "without the spaces around it",
+            _ => "in lower case",
+        };
+        format!("write it {how}: `{fixed}`")
+    });
+    if !allowed.is_empty() {
+        let listed: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+        let message = format!(
+            "`{}` is not a valid `{key}`: expected one of {}",
+            text.escape_debug(),
+            listed.join(", ")
+        );
+        let help = slip
+            .or_else(|| did_you_mean(text, allowed.iter().map(String::as_str)))
+            .unwrap_or_else(|| format!("use one of {}", listed.join(", ")));
+        return Some((message, help));
+    }
+    let meaning = node.get("description").and_then(Value::as_str)?;
+    let pattern = node.get("pattern").and_then(Value::as_str)?;
+    let message = format!(
+        "`{}` is not a valid `{key}`: expected {}",
+        text.escape_debug(),
+        sentence_case(meaning.trim_end_matches('.'))
+    );
+    let words = pattern_words(pattern);
+    let help = slip
+        .or_else(|| did_you_mean(text, words.iter().copied()))
+        .unwrap_or_else(|| format!("`crosswalk schema` describes `{key}` and every other key"));
+    Some((message, help))
+}
+
+/// The literal words of a pattern's alternation, `^(daily|weekly|P[1-9]…)$` → daily, weekly.
+fn pattern_words(pattern: &str) -> Vec<&str> {
+    let inner = pattern.trim_start_matches("^(").trim_end_matches(")$");
+    inner
+        .split('|')
+        .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .collect()
+}
+
+/// A description as it reads inside a sentence: its first letter in lower case, unless the first
+/// word is an acronym (`ISO`, `SHA`).
+fn sentence_case(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => first
+            .to_lowercase()
+            .chain(text[first.len_utf8()..].chars())
+            .collect(),
+        _ => text.to_string(),
+    }
 }
 
 /// Follows a local `$ref`, and the first non-null branch of an `anyOf` (an optional value).
