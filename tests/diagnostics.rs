@@ -1216,3 +1216,46 @@ fn the_summary_says_which_checks_waited() {
     ]));
     assert!(!clean.contains("were not checked"), "{clean}");
 }
+
+/// One schema error in a file never hides the other checks its parsed parts allow: a policy
+/// missing `classification` that also cites a requirement that does not exist gets both findings
+/// in one run, and so does a control with a bad status and a dangling policy.
+#[test]
+fn a_schema_error_does_not_hide_the_reference_checks_of_the_same_file() {
+    let f = Fixture::valid();
+    f.edit("policies/access.md", "classification = \"internal\"\n", "");
+    f.edit(
+        "policies/access.md",
+        "mini = [\"M.1\"]",
+        "mini = [\"M.1\", \"M.9\"]",
+    );
+    f.edit(
+        "controls/c-1.md",
+        "status = \"implemented\"",
+        "status = \"done\"",
+    );
+    f.edit(
+        "controls/c-1.md",
+        "policy = \"POL-A\"",
+        "policy = \"POL-NOPE\"",
+    );
+    f.edit("controls/c-1.md", "owner = \"alice\"", "owner = \"alcie\"");
+    let findings = f.check();
+    let mut got: Vec<(Code, String, usize)> = findings
+        .iter()
+        .map(|x| (x.code, x.path.clone(), x.line))
+        .collect();
+    got.sort();
+    for expected in [
+        (Code::MissingKey, "policies/access.md", 1),
+        (Code::UnknownRequirement, "policies/access.md", 8),
+        (Code::InvalidValue, "controls/c-1.md", 7),
+        (Code::UnknownPolicy, "controls/c-1.md", 4),
+        (Code::UnknownPerson, "controls/c-1.md", 5),
+    ] {
+        assert!(
+            got.iter().any(|(c, p, l)| (*c, p.as_str(), *l) == expected),
+            "{expected:?} missing from {got:#?}"
+        );
+    }
+}

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::diag::{Code, Diagnostic, FileId, did_you_mean};
 use crate::load::Kind;
-use crate::model::{Config, Doc, Framework, Model, PersonList, Satisfies, Text};
+use crate::model::{Config, Doc, Framework, Model, PersonList, References, Satisfies, Text};
 
 /// Runs the reference rules. Needs a valid configuration.
 pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
@@ -57,6 +57,9 @@ pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
         checker.people(doc, doc.data.approvers.get_ref(), found);
         checker.controls(doc, &doc.data.controls, "risk", found);
     }
+    for (kind, doc) in &model.partial {
+        checker.partial(*kind, doc, found);
+    }
 }
 
 struct Checker<'a> {
@@ -66,6 +69,27 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// The references of a document that did not type, as far as they could be read: its other
+    /// errors are found in the same run, not the next.
+    fn partial(&self, kind: Kind, doc: &Doc<References>, found: &mut Vec<Diagnostic>) {
+        let refs = &doc.data;
+        for person in refs
+            .owner
+            .iter()
+            .chain(&refs.collector)
+            .chain(&refs.approvers)
+        {
+            self.person(doc, person, found);
+        }
+        if let Some(policy) = &refs.policy {
+            self.policy(doc, policy, found);
+        }
+        self.controls(doc, &refs.controls, kind.name(), found);
+        if matches!(kind, Kind::Policy | Kind::Control) {
+            self.satisfies(doc, &refs.satisfies, found);
+        }
+    }
+
     fn person<T>(&self, doc: &Doc<T>, key: &Text, found: &mut Vec<Diagnostic>) {
         let name = key.get_ref();
         if self.people.contains(name.as_str()) {

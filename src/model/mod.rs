@@ -90,6 +90,9 @@ pub struct Model {
     /// Ids of documents that have errors and so are not in the model, so that references to them
     /// are not reported as dangling too.
     pub unparsed: Vec<(Kind, String)>,
+    /// The references of documents that did not type (a missing key, a bad value elsewhere), read
+    /// key by key, so that one error in a file never hides the reference checks of the rest of it.
+    pub partial: Vec<(Kind, Doc<References>)>,
     /// Whether some file could not be read or typed: rules that need the whole repository
     /// (coverage, freshness) would then report consequences, not causes, and are skipped.
     pub incomplete: bool,
@@ -505,8 +508,14 @@ pub fn build(
                     .map(|doc| model.crosswalks.push(doc)),
                 Kind::Config => Ok(()),
             };
+        let failed = unparsed.is_err();
         if let Err(Some(id)) = unparsed {
             model.unparsed.push((source.kind, id));
+        }
+        if failed && Kind::DOCUMENTS.contains(&source.kind) {
+            if let Some(doc) = references_of(files, source) {
+                model.partial.push((source.kind, doc));
+            }
         }
     }
     model.incomplete = diagnostics.len() > before || !loaded.diagnostics.is_empty();
@@ -561,6 +570,67 @@ fn parse<T: DeserializeOwned>(
             Err(id)
         }
     }
+}
+
+/// The names a document refers to (people, policy, controls, requirements), each key read on its
+/// own: a key of the wrong type is left out, the others are kept.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct References {
+    /// The owner.
+    #[serde(default)]
+    pub owner: Option<Text>,
+    /// The approvers.
+    #[serde(default)]
+    pub approvers: Vec<Text>,
+    /// A control's policy.
+    #[serde(default)]
+    pub policy: Option<Text>,
+    /// The controls an evidence record or a risk names.
+    #[serde(default)]
+    pub controls: Vec<Text>,
+    /// An evidence record's collector.
+    #[serde(default)]
+    pub collector: Option<Text>,
+    /// The requirements claimed.
+    #[serde(default)]
+    pub satisfies: Satisfies,
+}
+
+/// The references of a document that did not type, if its TOML parses at all.
+fn references_of(files: &Files, source: &Source) -> Option<Doc<References>> {
+    let text = &files.get(source.file).text;
+    let (table, errors) = DeTable::parse_recoverable(&text[source.toml.clone()]);
+    if !errors.is_empty() {
+        return None;
+    }
+    let span = table.span();
+    let mut references = References::default();
+    for (key, value) in table.into_inner() {
+        let name = key.get_ref().to_string();
+        let mut single = DeTable::new();
+        single.insert(key, value);
+        let Ok(one) = <References as serde::Deserialize>::deserialize(toml::Deserializer::from(
+            Spanned::new(span.clone(), single),
+        )) else {
+            continue;
+        };
+        match name.as_str() {
+            "owner" => references.owner = one.owner,
+            "approvers" => references.approvers = one.approvers,
+            "policy" => references.policy = one.policy,
+            "controls" => references.controls = one.controls,
+            "collector" => references.collector = one.collector,
+            "satisfies" => references.satisfies = one.satisfies,
+            _ => {}
+        }
+    }
+    Some(Doc {
+        file: source.file,
+        path: files.get(source.file).path.clone(),
+        offset: source.toml.start,
+        body: String::new(),
+        data: references,
+    })
 }
 
 fn toml_message(what: &str, error: &toml::de::Error) -> String {
