@@ -1259,3 +1259,42 @@ fn a_schema_error_does_not_hide_the_reference_checks_of_the_same_file() {
         );
     }
 }
+
+/// A typo in `crosswalk.toml` (`email =`) does not hide every document's errors: requirement,
+/// policy and control references are still checked, and the summary says what waited.
+#[test]
+fn a_broken_configuration_still_lets_documents_be_checked() {
+    let f = Fixture::valid();
+    f.edit(
+        "crosswalk.toml",
+        "emails = [\"bob@test.example\"]",
+        "email = \"bob@test.example\"",
+    );
+    f.edit(
+        "controls/c-1.md",
+        "mini = [\"M.1\", \"M.2\"]",
+        "mini = [\"M.1\", \"M.9\"]",
+    );
+    f.edit(
+        "controls/c-1.md",
+        "policy = \"POL-A\"",
+        "policy = \"POL-NOPE\"",
+    );
+    let findings = f.check();
+    let codes: Vec<(Code, &str)> = findings.iter().map(|x| (x.code, x.path.as_str())).collect();
+    for expected in [
+        (Code::UnknownKey, "crosswalk.toml"),
+        (Code::UnknownRequirement, "controls/c-1.md"),
+        (Code::UnknownPolicy, "controls/c-1.md"),
+    ] {
+        assert!(
+            codes.contains(&expected),
+            "{expected:?} missing from {codes:?}"
+        );
+    }
+    let human = common::output_text(&f.run(&["check", "--no-history", "--as-of", common::AS_OF]));
+    assert!(
+        human.contains("note: crosswalk.toml did not load or type (the errors above), so people, scope, coverage"),
+        "{human}"
+    );
+}

@@ -73,10 +73,10 @@ fn model_rules(model: &Model, options: &Options) -> Vec<Diagnostic> {
     ids::check(model, &mut found);
     crosswalks::check(model, &mut found);
     evidence::check_attachments(model, &mut found);
+    references::check(model, &mut found);
     if model.config.is_none() {
         return found;
     }
-    references::check(model, &mut found);
     codeowners::check_entries(model, &mut found);
     evidence::check_periods(model, &mut found);
     evidence::check_future(model, options.as_of, &mut found);

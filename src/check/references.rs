@@ -8,34 +8,33 @@ use crate::diag::{Code, Diagnostic, FileId, did_you_mean};
 use crate::load::Kind;
 use crate::model::{Config, Doc, Framework, Model, PersonList, References, Satisfies, Text};
 
-/// Runs the reference rules. Needs a valid configuration.
+/// Runs the reference rules. Without a configuration that types, people and scope are unknown:
+/// those checks wait (the summary says so), and every other name is still checked.
 pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
-    let Some(config) = &model.config else { return };
-    let people: BTreeSet<&str> = config
-        .data
-        .people
-        .keys()
-        .map(|k| k.get_ref().as_str())
-        .collect();
-    let scope: BTreeSet<&str> = config
-        .data
-        .frameworks
-        .keys()
-        .map(|k| k.get_ref().as_str())
-        .collect();
+    let config = model.config.as_ref();
+    let people = config.map(|c| c.data.people.keys().map(|k| k.get_ref().as_str()).collect());
+    let scope = config.map(|c| {
+        c.data
+            .frameworks
+            .keys()
+            .map(|k| k.get_ref().as_str())
+            .collect()
+    });
     let checker = Checker {
         model,
         people,
         scope,
     };
-    checker.config(found);
-    for entry in &config.data.accepted {
-        checker.person(config, &entry.accepted_by, found);
-    }
-    shared_emails(config, found);
-    if !model.incomplete {
-        // Documents left out of the model would make others look approvable by their owner alone.
-        independence(model, found);
+    if let Some(config) = config {
+        checker.config(found);
+        for entry in &config.data.accepted {
+            checker.person(config, &entry.accepted_by, found);
+        }
+        shared_emails(config, found);
+        if !model.incomplete {
+            // Documents left out of the model would make others look approvable by their owner alone.
+            independence(model, found);
+        }
     }
     for doc in &model.policies {
         checker.person(doc, &doc.data.owner, found);
@@ -64,8 +63,10 @@ pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
 
 struct Checker<'a> {
     model: &'a Model,
-    people: BTreeSet<&'a str>,
-    scope: BTreeSet<&'a str>,
+    /// The people of `crosswalk.toml`; `None` when it did not type (person checks wait).
+    people: Option<BTreeSet<&'a str>>,
+    /// The frameworks in scope; `None` when `crosswalk.toml` did not type.
+    scope: Option<BTreeSet<&'a str>>,
 }
 
 impl Checker<'_> {
@@ -92,10 +93,11 @@ impl Checker<'_> {
 
     fn person<T>(&self, doc: &Doc<T>, key: &Text, found: &mut Vec<Diagnostic>) {
         let name = key.get_ref();
-        if self.people.contains(name.as_str()) {
+        let Some(people) = &self.people else { return };
+        if people.contains(name.as_str()) {
             return;
         }
-        let help = did_you_mean(name, self.people.iter().copied()).unwrap_or_else(|| {
+        let help = did_you_mean(name, people.iter().copied()).unwrap_or_else(|| {
             format!("add `[people.{name}]` with a name and emails to crosswalk.toml")
         });
         found.push(
@@ -165,7 +167,11 @@ impl Checker<'_> {
             else {
                 continue;
             };
-            if !self.scope.contains(framework_id.get_ref().as_str()) {
+            if self
+                .scope
+                .as_ref()
+                .is_some_and(|scope| !scope.contains(framework_id.get_ref().as_str()))
+            {
                 found.push(
                     doc.finding(
                         Code::FrameworkNotInScope,

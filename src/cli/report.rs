@@ -108,7 +108,10 @@ impl Summary {
 /// The checks that wait for every document to type (coverage, evidence of operation, crosswalk
 /// hints, CODEOWNERS), and why, when some did not: a gap must not look like a pass.
 fn waited(model: &Model, findings: &[&Diagnostic]) -> Option<String> {
-    if !model.incomplete || model.config.is_none() {
+    if model.config.is_none() {
+        return Some("crosswalk.toml did not load or type (the errors above), so people, scope, coverage, evidence of operation, crosswalk hints and CODEOWNERS were not checked; every other reference was; fix it and run again".into());
+    }
+    if !model.incomplete {
         return None;
     }
     let mut files: Vec<crate::diag::FileId> = findings
