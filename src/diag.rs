@@ -517,6 +517,32 @@ pub fn did_you_mean<'a>(
     })
 }
 
+/// "did you mean `x`?" for the closest candidate; failing that, the candidates that share the
+/// word's prefix up to its last `-`, `.` or `_` (`AC-9` → the `AC-` ids), at most ten of them.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    if let Some(help) = did_you_mean(word, candidates.iter().copied()) {
+        return Some(help);
+    }
+    let prefix = &word.trim()[..word.trim().rfind(['-', '.', '_'])? + 1];
+    let mut same: Vec<&str> = candidates
+        .into_iter()
+        .filter(|c| c.len() > prefix.len() && c[..prefix.len()].eq_ignore_ascii_case(prefix))
+        .collect();
+    same.sort_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)));
+    same.dedup();
+    let more = same.len().saturating_sub(10);
+    let shown: Vec<String> = same.iter().take(10).map(|c| format!("`{c}`")).collect();
+    (!shown.is_empty()).then(|| {
+        let tail = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        format!("the `{prefix}` ids there are: {}{tail}", shown.join(", "))
+    })
+}
+
 /// The characters of `word` that are not ASCII and not in `meant`, by code point: a Cyrillic `Р`
 /// or a zero-width space looks like nothing is wrong, so the help names what differs.
 fn look_alikes(word: &str, meant: &str) -> String {

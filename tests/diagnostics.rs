@@ -1298,3 +1298,35 @@ fn a_broken_configuration_still_lets_documents_be_checked() {
         "{human}"
     );
 }
+
+/// Suggestions reach further: a dangling policy lists the ids of its kind, an attachment whose
+/// name differs only in case is named, `trace` of a 2013 id names what replaced it.
+#[test]
+fn suggestions_for_dangling_policies_attachments_and_old_ids() {
+    let f = Fixture::valid();
+    f.edit(
+        "controls/c-1.md",
+        "policy = \"POL-A\"",
+        "policy = \"POL-OPERATIONS\"",
+    );
+    f.only(Code::UnknownPolicy)
+        .help_contains("the `POL-` ids there are: `POL-A`");
+    f.edit(
+        "controls/c-1.md",
+        "policy = \"POL-OPERATIONS\"",
+        "policy = \"POL-A\"",
+    );
+    f.remove("evidence/2026/review.csv");
+    f.write("evidence/2026/Review.CSV", common::ATTACHMENT);
+    f.only(Code::AttachmentMissing)
+        .help_contains("did you mean `Review.CSV`? (it differs only in upper and lower case");
+    let trace = f.run(&["trace", "A.9.2.3"]);
+    assert_eq!(trace.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&trace.stderr);
+    assert!(
+        said.contains("`A.9.2.3` is the 2013 numbering (Management of privileged access rights), not a requirement of ISO/IEC 27001:2022: it became `A.8.2`"),
+        "{said}"
+    );
+    let trace = f.run(&["trace", "C-99"]);
+    assert!(String::from_utf8_lossy(&trace.stderr).contains("the `C-` ids there are: `C-1`"));
+}

@@ -28,6 +28,47 @@ pub fn check_attachments(model: &Model, found: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The help for an attachment that is not there: the file of its folder it most likely means (a
+/// name that differs in case or by a typo), else where paths are relative to.
+fn missing_attachment_help(path: &Path, written: &str) -> String {
+    let names: Vec<String> = path
+        .parent()
+        .and_then(|dir| std::fs::read_dir(dir).ok())
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .collect();
+    let asked = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    // Records are not what an attachment meant, unless it names a Markdown file itself.
+    let is_record = |name: &str| name.to_lowercase().ends_with(".md");
+    let names = names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| is_record(asked) || !is_record(n));
+    match crate::diag::closest(asked, names) {
+        Some(name) => {
+            let folder = written.rsplit_once('/').map_or("", |(folder, _)| folder);
+            let meant = if folder.is_empty() {
+                name.to_string()
+            } else {
+                format!("{folder}/{name}")
+            };
+            let how = if name.eq_ignore_ascii_case(asked) {
+                " (it differs only in upper and lower case, which matters on Linux and in git)"
+            } else {
+                ""
+            };
+            format!("did you mean `{meant}`?{how}")
+        }
+        None => {
+            "paths are relative to the record's folder; commit the file beside the record".into()
+        }
+    }
+}
+
 fn check_attachment(
     root: &Path,
     folder: &Path,
@@ -61,9 +102,7 @@ fn check_attachment(
                     slash(&relative)
                 ),
             )
-            .with_help(
-                "paths are relative to the record's folder; commit the file beside the record",
-            ),
+            .with_help(missing_attachment_help(&path, written)),
         );
         return;
     }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use crate::diag::{Code, Diagnostic, FileId, did_you_mean};
+use crate::diag::{Code, Diagnostic, FileId, did_you_mean, suggest};
 use crate::load::Kind;
 use crate::model::{Config, Doc, Framework, Model, PersonList, References, Satisfies, Text};
 
@@ -131,7 +131,7 @@ impl Checker<'_> {
                 id,
                 format!("policy `{}` does not exist", id.get_ref()),
             )
-            .with_optional_help(did_you_mean(id.get_ref(), ids)),
+            .with_optional_help(suggest(id.get_ref(), ids)),
         );
     }
 
@@ -154,7 +154,7 @@ impl Checker<'_> {
                         id.get_ref()
                     ),
                 )
-                .with_optional_help(did_you_mean(id.get_ref(), known)),
+                .with_optional_help(suggest(id.get_ref(), known)),
             );
         }
     }

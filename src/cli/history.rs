@@ -55,8 +55,10 @@ pub fn history(
 ) -> Result<ExitCode> {
     let (workspace, trail) = open_trail(directory, reviews)?;
     let Some(path) = resolve(&workspace, &trail, document) else {
+        let hint = crate::diag::suggest(document, workspace.model.document_ids())
+            .map_or_else(String::new, |h| format!("; {h}"));
         bail!(
-            "no document `{document}`: give a document id (e.g. POL-ACCESS) or a path relative to the repository root"
+            "no document `{document}`: give a document id (e.g. POL-ACCESS) or a path relative to the repository root{hint}"
         );
     };
     let rows = trail_rows(&workspace.model, &trail, |p| p == path, |_| true);

@@ -234,6 +234,16 @@ impl Model {
         ids.controls.get(id).map(|&i| &self.controls[i])
     }
 
+    /// The id of every typed document, of every kind.
+    pub fn document_ids(&self) -> impl Iterator<Item = &str> {
+        self.policies
+            .iter()
+            .map(|d| d.data.id.get_ref().as_str())
+            .chain(self.controls.iter().map(|d| d.data.id.get_ref().as_str()))
+            .chain(self.evidence.iter().map(|d| d.data.id.get_ref().as_str()))
+            .chain(self.risks.iter().map(|d| d.data.id.get_ref().as_str()))
+    }
+
     /// The path of the document with this id, of any kind.
     pub fn document_path(&self, id: &str) -> Option<String> {
         let paths = self

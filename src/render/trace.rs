@@ -8,7 +8,6 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::diag::closest;
 use crate::model::crosswalk::RelationType;
 use crate::model::{Coverage, Doc, Model, Operation, Operations, Status, names_requirement};
 
@@ -151,12 +150,24 @@ pub struct Trace {
 #[derive(Debug, thiserror::Error)]
 pub enum TraceError {
     /// Nothing has that id.
-    #[error("no requirement or document has the id `{id}`{}", .suggestion.as_ref().map_or(String::new(), |s| format!(": did you mean `{s}`?")))]
+    #[error("no requirement or document has the id `{id}`{}", .suggestion.as_ref().map_or(String::new(), |s| format!(": {s}")))]
     NotFound {
         /// The id asked for.
         id: String,
-        /// The closest id there is.
+        /// The closest id there is, or the ids that share its prefix.
         suggestion: Option<String>,
+    },
+    /// The id is an earlier version's numbering.
+    #[error("`{id}` is {old}, not a requirement of {current}: it became {}; trace that instead", .replaced_by.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(" and "))]
+    Superseded {
+        /// The id asked for.
+        id: String,
+        /// Where it comes from: "the 2013 numbering (Management of privileged access rights)".
+        old: String,
+        /// The current catalog's title.
+        current: String,
+        /// The ids that replaced it.
+        replaced_by: Vec<String>,
     },
     /// Several requirements have that id.
     #[error("`{id}` is a requirement of several catalogs: say which, e.g. {}", .candidates.join(" or "))]
@@ -309,13 +320,24 @@ fn resolve_requirement(model: &Model, id: &str) -> Result<(String, String), Trac
 }
 
 fn not_found(model: &Model, id: &str) -> TraceError {
-    let documents = model
-        .policies
+    // The same superseded-id map `check` uses: an old number names its successors, not a look-alike.
+    if let Some((framework, old)) = model
+        .frameworks
         .iter()
-        .map(|d| d.data.id.get_ref().as_str())
-        .chain(model.controls.iter().map(|d| d.data.id.get_ref().as_str()))
-        .chain(model.evidence.iter().map(|d| d.data.id.get_ref().as_str()))
-        .chain(model.risks.iter().map(|d| d.data.id.get_ref().as_str()));
+        .find_map(|f| f.superseded(id.trim()).map(|old| (f, old)))
+    {
+        return TraceError::Superseded {
+            id: id.to_string(),
+            old: format!("the {} numbering ({})", old.version, old.title),
+            current: framework.title().to_string(),
+            replaced_by: old
+                .replaced_by
+                .iter()
+                .map(|r| r.get_ref().clone())
+                .collect(),
+        };
+    }
+    let documents = model.document_ids();
     let requirements = model.frameworks.iter().flat_map(|f| {
         f.catalog
             .requirements
@@ -324,7 +346,7 @@ fn not_found(model: &Model, id: &str) -> TraceError {
     });
     TraceError::NotFound {
         id: id.to_string(),
-        suggestion: closest(id, documents.chain(requirements)).map(str::to_string),
+        suggestion: crate::diag::suggest(id, documents.chain(requirements)),
     }
 }
 
