@@ -468,3 +468,42 @@ fn an_accepted_finding_stays_visible_and_no_longer_fails_the_run() {
         (Some(0), Some(1))
     );
 }
+
+/// A brand-new policy whose only change nobody approved is told to get that change approved, not
+/// to record a review (a review cannot stand in for an approval); one never committed, to commit.
+#[test]
+fn cw043_a_never_approved_policy_is_sent_to_approval_not_review() {
+    let git = Git::new();
+    git.commit(
+        common::git::ALICE,
+        "2026-11-02",
+        "Add the documents without approval",
+    );
+    let findings = git.fixture.check_history(None);
+    let review = findings
+        .iter()
+        .find(|f| f.code == Code::ReviewOverdue)
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    review
+        .message_contains("it was never approved")
+        .help_contains("the CW044 findings name each change");
+    assert!(
+        !review
+            .help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("crosswalk review"),
+        "{review:#?}"
+    );
+    git.fixture.write(
+        "policies/new.md",
+        common::POLICY.replace("POL-A", "POL-NEW"),
+    );
+    let findings = git.fixture.check_history(None);
+    let new = findings
+        .iter()
+        .find(|f| f.code == Code::ReviewOverdue && f.path == "policies/new.md")
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    new.message_contains("has never been committed")
+        .help_contains("commit it with an `Approved-by: Name <email>` trailer");
+}

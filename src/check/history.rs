@@ -80,9 +80,14 @@ fn check_reviews(
                 format!("policy `{id}` was last reviewed {date}: its {cadence} review is overdue as of {as_of}"),
                 format!("review it and record the review: `crosswalk review {id} --approved-by PERSON`"),
             ),
+            // Never approved: a review cannot stand in for the approval its changes lack.
+            (None, _) if trail.changes.get(&policy.path).is_none_or(|c| c.is_empty()) => (
+                format!("policy `{id}` has never been committed: it has no approval and no review yet"),
+                "commit it with an `Approved-by: Name <email>` trailer naming one of its approvers".to_string(),
+            ),
             (None, _) => (
-                format!("policy `{id}` has no approved change in its history: it was never reviewed"),
-                "get its latest change approved by one of its approvers (an `Approved-by:` trailer or note), or record a review with `crosswalk review`".to_string(),
+                format!("policy `{id}` has no approved change in its history: it was never approved, so it was never reviewed"),
+                "get its changes approved by one of its approvers (an `Approved-by:` trailer, a reviewed pull request, or a `crosswalk` note on the commit); the CW044 findings name each change".to_string(),
             ),
         };
         found.push(
