@@ -510,3 +510,92 @@ fn new_writes_each_kind_with_every_required_key() {
     assert_eq!(f.run(&["new", "risk", "R-HOUSE"]).status.code(), Some(0));
     assert!(f.read("risks/r-house.md").contains("House style"));
 }
+
+/// `import csv` reads the references people write (semicolons, commas, slashes, a 2013 id) and
+/// reports every row it cannot take by its row number, writing only new files.
+#[test]
+fn import_csv_reads_messy_references_and_reports_bad_rows() {
+    let f = Fixture::valid();
+    f.write(
+        "frameworks/mini.toml",
+        format!("{}\n[[superseded]]\nid = \"M.0\"\ntitle = \"Old policy\"\nversion = \"0\"\nreplaced_by = [\"M.1\"]\n", common::CATALOG),
+    );
+    let sheet = f.path("controls.csv");
+    std::fs::write(
+        &sheet,
+        "Control ID,Name,Mini refs,Owner\nC-10,Reviews,\"M.1; M.2\",bob\nC-11,Old,M.0 / M.2,\nbad id,Broken,M.1,\nC-12,Typo,M.7,\nC-1,Exists,M.1,\n",
+    )
+    .unwrap();
+    let output = f.run(&[
+        "import",
+        "csv",
+        sheet.to_str().unwrap(),
+        "--map",
+        "Control ID=id",
+        "--map",
+        "Name=title",
+        "--map",
+        "Mini refs=mini",
+    ]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("row 3: `M.0` (0 numbering: Old policy) became `M.1` in Mini Standard"),
+        "{text}"
+    );
+    assert!(text.contains("row 4: `bad id` is not a valid id"), "{text}");
+    assert!(
+        text.contains("row 5: `M.7` is not a requirement of Mini Standard"),
+        "{text}"
+    );
+    assert!(
+        text.contains("row 6: a document with id `C-1` already exists (controls/c-1.md); left out"),
+        "{text}"
+    );
+    assert!(text.contains("imported 2 of 5 rows"), "{text}");
+    assert!(
+        f.read("controls/c-10.md")
+            .contains("mini = [\"M.1\", \"M.2\"]")
+    );
+    assert!(f.read("controls/c-10.md").contains("owner = \"bob\""));
+    let migrated = f.read("controls/c-11.md");
+    assert!(
+        migrated.contains("mini = [\"M.1\", \"M.2\"]") && migrated.contains("## Imported"),
+        "{migrated}"
+    );
+    assert_eq!(
+        f.read("controls/c-1.md"),
+        common::CONTROL,
+        "never overwritten"
+    );
+    let bad_map = f.run(&["import", "csv", sheet.to_str().unwrap(), "--map", "Nope=id"]);
+    assert_eq!(bad_map.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_map.stderr).contains("the sheet has no column `Nope`"));
+}
+
+/// `import xlsx` reads the first sheet of a workbook by its header names.
+#[test]
+fn import_xlsx_reads_a_workbook_by_its_headers() {
+    let f = Fixture::valid();
+    let path = f.path("controls.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (column, text) in ["id", "title", "mini", "status"].iter().enumerate() {
+        sheet.write_string(0, column as u16, *text).unwrap();
+    }
+    for (column, text) in ["C-20", "From Excel", "M.1,\nM.2", "Planned"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, column as u16, *text).unwrap();
+    }
+    workbook.save(&path).unwrap();
+    let output = f.run(&["import", "xlsx", path.to_str().unwrap()]);
+    let text = stdout(&output);
+    assert!(text.contains("imported 1 of 1 rows"), "{text}");
+    let control = f.read("controls/c-20.md");
+    assert!(
+        control.contains("mini = [\"M.1\", \"M.2\"]") && control.contains("status = \"planned\""),
+        "{control}"
+    );
+}

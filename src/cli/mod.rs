@@ -11,6 +11,7 @@ mod codeowners;
 mod diff;
 mod frameworks;
 mod history;
+mod import;
 mod init;
 mod new;
 mod render;
@@ -203,6 +204,23 @@ enum Command {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Import a control spreadsheet, one row per control, into controls/: never overwrites, ends
+    /// with a check.
+    Import {
+        /// The spreadsheet's format.
+        #[arg(value_enum)]
+        format: import::ImportFormat,
+        /// The spreadsheet, with a header row.
+        file: PathBuf,
+        /// Which column fills which field, e.g. --map "Control ID=id" --map "ISO 27001=iso27001";
+        /// without it, columns named after a field (id, title, owner, policy, frequency, status,
+        /// description, or a framework id) are used.
+        #[arg(long, value_name = "COLUMN=FIELD")]
+        map: Vec<String>,
+        /// The sheet of a workbook to read; the first by default.
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+    },
     /// Print a shell completion script, e.g. `crosswalk completions bash > ~/.local/share/bash-completion/completions/crosswalk`.
     Completions {
         /// The shell to complete in.
@@ -374,6 +392,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Schema { kind } => schema(kind),
         Command::Init { dir, minimal } => init::run(&cli.directory.join(dir), minimal),
         Command::New { kind, id, title } => new::run(&cli.directory, kind, &id, title.as_deref()),
+        Command::Import {
+            format,
+            file,
+            map,
+            sheet,
+        } => import::run(&cli.directory, format, &file, &map, sheet.as_deref()),
         Command::Completions { shell } => completions(shell),
         Command::Man { out } => man(&cli.directory, out.as_deref()),
     }

@@ -127,7 +127,7 @@ fn path_for(layout: &crate::load::Layout, kind: NewKind, id: &str, year: i16) ->
 }
 
 /// An id as the schema allows it: a letter or digit, then letters, digits, `.`, `_` or `-`.
-fn valid_id(id: &str) -> bool {
+pub(super) fn valid_id(id: &str) -> bool {
     id.starts_with(|c: char| c.is_ascii_alphanumeric())
         && id
             .chars()

@@ -1,0 +1,346 @@
+//! `crosswalk import csv|xlsx FILE`: a control spreadsheet, one row per control, into
+//! `controls/`.
+//!
+//! Columns map to fields by `--map COLUMN=FIELD` or, without one, by a header that names the field
+//! (`id`, `title`, `owner`, `policy`, `frequency`, `status`, `description`, or a framework id such
+//! as `iso27001` or `soc2`). Requirement references are read in the free forms people write
+//! (`A.9.2.3; A.5.15`, `CC6.1, CC6.2`, one per line); an id of an earlier numbering is migrated
+//! to its successors with a note in the control. Every row that cannot be read is reported with its
+//! row number and left out; no file that exists is overwritten. The import ends with a check of
+//! the repository.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+use super::new::{Claim, Fields, NewKind, document};
+use crate::model::Model;
+
+/// The spreadsheet formats `import` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFormat {
+    /// Comma-separated values, with a header row.
+    Csv,
+    /// An Excel workbook: the first sheet (or `--sheet`), with a header row.
+    Xlsx,
+}
+
+/// The fields a column can fill, besides framework ids.
+const FIELDS: [&str; 7] = [
+    "id",
+    "title",
+    "owner",
+    "policy",
+    "frequency",
+    "status",
+    "description",
+];
+
+/// A header row and the rows below it, each cell as text.
+struct Sheet {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+/// `crosswalk import`.
+pub fn run(
+    directory: &Path,
+    format: ImportFormat,
+    file: &Path,
+    maps: &[String],
+    sheet: Option<&str>,
+) -> Result<ExitCode> {
+    let workspace = crate::open(directory)?;
+    let model = &workspace.model;
+    let sheet = match format {
+        ImportFormat::Csv => read_csv(file)?,
+        ImportFormat::Xlsx => read_xlsx(file, sheet)?,
+    };
+    let columns = columns(&sheet.header, maps, model)?;
+    let mut problems = Vec::new();
+    let mut written = Vec::new();
+    let year = jiff::ZonedDateTime::now().date();
+    for (index, row) in sheet.rows.iter().enumerate() {
+        // Row numbers as the spreadsheet shows them: the header is row 1.
+        let number = index + 2;
+        if row.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        match control(model, &columns, row, &year.to_string()) {
+            Err(why) => problems.push(format!("row {number}: {why}; left out")),
+            Ok((id, text, notes)) => {
+                let relative = PathBuf::from("controls").join(format!("{}.md", id.to_lowercase()));
+                let path = model.root.join(&relative);
+                match crate::atomic::create_new(&path, text.as_bytes()) {
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        problems.push(format!(
+                            "row {number}: {} already exists; left as it is",
+                            relative.display()
+                        ))
+                    }
+                    Err(e) => {
+                        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+                    }
+                    Ok(()) => {
+                        problems.extend(notes.into_iter().map(|n| format!("row {number}: {n}")));
+                        written.push(relative);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    for problem in &problems {
+        writeln!(out, "{problem}")?;
+    }
+    writeln!(
+        out,
+        "imported {} of {} rows into controls/ ({} reported above)",
+        written.len(),
+        sheet.rows.len(),
+        problems.len()
+    )?;
+    drop(out);
+    // The result, checked as the user will check it next.
+    let code = super::check(
+        directory,
+        &super::CheckArgs {
+            format: super::report::Format::Human,
+            deny: super::Deny::Error,
+            as_of: None,
+            no_history: true,
+            no_hints: true,
+            reviews: None,
+        },
+    )?;
+    Ok(if problems.is_empty() {
+        code
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Which column fills which field: `--map COLUMN=FIELD`, else the headers that name a field.
+fn columns(header: &[String], maps: &[String], model: &Model) -> Result<BTreeMap<String, usize>> {
+    let frameworks: Vec<&str> = model.frameworks.iter().map(|f| f.id()).collect();
+    let known = |field: &str| FIELDS.contains(&field) || frameworks.contains(&field);
+    let find = |column: &str| {
+        header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(column.trim()))
+    };
+    let mut columns = BTreeMap::new();
+    for map in maps {
+        let Some((column, field)) = map.rsplit_once('=') else {
+            bail!("--map {map}: write COLUMN=FIELD, e.g. --map \"Control ID=id\"");
+        };
+        let field = field.trim().to_lowercase();
+        if !known(&field) {
+            bail!(
+                "--map {map}: `{field}` is not a field; fields are {} and the framework ids {}",
+                FIELDS.join(", "),
+                frameworks.join(", ")
+            );
+        }
+        let Some(index) = find(column) else {
+            bail!(
+                "--map {map}: the sheet has no column `{column}`; its columns are {}",
+                header.join(", ")
+            );
+        };
+        columns.insert(field, index);
+    }
+    for (index, name) in header.iter().enumerate() {
+        let field = name.trim().to_lowercase();
+        if known(&field) && !columns.contains_key(&field) {
+            columns.insert(field, index);
+        }
+    }
+    if !columns.contains_key("id") {
+        bail!(
+            "no column gives the control id: name one `id` or map it with --map \"COLUMN=id\" (the columns are {})",
+            header.join(", ")
+        );
+    }
+    Ok(columns)
+}
+
+/// One row as a control document: its id, its text, and notes on what was migrated.
+fn control(
+    model: &Model,
+    columns: &BTreeMap<String, usize>,
+    row: &[String],
+    today: &str,
+) -> Result<(String, String, Vec<String>), String> {
+    let cell = |field: &str| {
+        columns
+            .get(field)
+            .and_then(|&i| row.get(i))
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+    };
+    let id = cell("id").ok_or("no control id")?;
+    if !super::new::valid_id(&id) {
+        return Err(format!(
+            "`{id}` is not a valid id (letters, digits, `.`, `_`, `-`)"
+        ));
+    }
+    if let Some(path) = model.document_path(&id) {
+        return Err(format!("a document with id `{id}` already exists ({path})"));
+    }
+    let people: Vec<&str> = model
+        .config
+        .iter()
+        .flat_map(|c| c.data.people.keys())
+        .map(|k| k.get_ref().as_str())
+        .collect();
+    let owner =
+        cell("owner").unwrap_or_else(|| people.first().copied().unwrap_or("CHANGE-ME").to_string());
+    let mut notes = Vec::new();
+    let mut satisfies = Vec::new();
+    for framework in &model.frameworks {
+        let Some(text) = cell(framework.id()) else {
+            continue;
+        };
+        let (ids, more) = references(framework, &text)?;
+        notes.extend(more);
+        if !ids.is_empty() {
+            satisfies.push(Claim {
+                framework: framework.id().to_string(),
+                ids,
+            });
+        }
+    }
+    let status = cell("status").map_or("planned".to_string(), |s| s.to_lowercase());
+    let frequency = cell("frequency").map_or("quarterly".to_string(), |s| s.to_lowercase());
+    let fields = Fields {
+        title: cell("title").unwrap_or_else(|| format!("CHANGE ME: the title of {id}")),
+        owner: owner.clone(),
+        owner_name: model.person_name(&owner),
+        approver: String::new(),
+        policy: cell("policy").unwrap_or_else(|| {
+            model
+                .policies
+                .first()
+                .map_or("CHANGE-ME".into(), |p| p.data.id.get_ref().clone())
+        }),
+        control: String::new(),
+        today: today.to_string(),
+        frequency,
+        status,
+        satisfies,
+        id: id.clone(),
+    };
+    let mut text =
+        document(NewKind::Control, &fields, Some(&model.root)).map_err(|e| e.to_string())?;
+    if let Some(description) = cell("description") {
+        text = text.replacen(
+            "What is done, by whom, how often, with which tool, and what record it leaves.",
+            &description,
+            1,
+        );
+    }
+    let migrated: Vec<&String> = notes.iter().filter(|n| n.contains(" became ")).collect();
+    if !migrated.is_empty() {
+        text.push_str("\n## Imported\n\n");
+        for note in migrated {
+            text.push_str(&format!("- {note}\n"));
+        }
+    }
+    Ok((id, text, notes))
+}
+
+/// The requirement ids of a cell in the forms people write: separated by commas, semicolons,
+/// slashes, spaces or lines, with an earlier numbering migrated (and noted). An id the catalog
+/// does not have fails the row.
+fn references(
+    framework: &crate::model::Framework,
+    text: &str,
+) -> Result<(Vec<String>, Vec<String>), String> {
+    let mut ids = Vec::new();
+    let mut notes = Vec::new();
+    for token in text
+        .split([',', ';', '/', '\n', '\r', '\t', ' '])
+        .map(|t| t.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace()))
+        .filter(|t| !t.is_empty())
+    {
+        if let Some(requirement) = framework.requirement(token) {
+            ids.push(requirement.id.get_ref().clone());
+        } else if let Some(old) = framework.superseded(token) {
+            let new: Vec<String> = old
+                .replaced_by
+                .iter()
+                .map(|r| r.get_ref().clone())
+                .collect();
+            notes.push(format!(
+                "`{token}` ({} numbering: {}) became {} in {}",
+                old.version,
+                old.title,
+                new.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+                framework.title()
+            ));
+            ids.extend(new);
+        } else {
+            let help = crate::diag::did_you_mean(token, framework.requirement_ids())
+                .map_or_else(String::new, |h| format!(" ({h})"));
+            return Err(format!(
+                "`{token}` is not a requirement of {}{help}",
+                framework.title()
+            ));
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
+    Ok((ids, notes))
+}
+
+fn read_csv(file: &Path) -> Result<Sheet> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(file)
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    let header = reader
+        .headers()
+        .with_context(|| format!("{}: no header row", file.display()))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let mut rows = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let record = record
+            .with_context(|| format!("{}: row {} cannot be read", file.display(), index + 2))?;
+        rows.push(record.iter().map(str::to_string).collect());
+    }
+    Ok(Sheet { header, rows })
+}
+
+fn read_xlsx(file: &Path, sheet: Option<&str>) -> Result<Sheet> {
+    use calamine::Reader;
+    let mut workbook = calamine::open_workbook_auto(file)
+        .with_context(|| format!("cannot read {} as a workbook", file.display()))?;
+    let range = match sheet {
+        Some(name) => workbook
+            .worksheet_range(name)
+            .with_context(|| format!("{}: no sheet `{name}`", file.display()))?,
+        None => workbook
+            .worksheet_range_at(0)
+            .with_context(|| format!("{}: the workbook has no sheet", file.display()))?
+            .with_context(|| format!("cannot read the first sheet of {}", file.display()))?,
+    };
+    let mut rows = range
+        .rows()
+        .map(|row| row.iter().map(|c| c.to_string()).collect::<Vec<_>>());
+    let header = rows
+        .next()
+        .with_context(|| format!("{}: the sheet is empty", file.display()))?;
+    Ok(Sheet {
+        header,
+        rows: rows.collect(),
+    })
+}
