@@ -191,12 +191,7 @@ fn control(
     if let Some(path) = model.document_path(&id) {
         return Err(format!("a document with id `{id}` already exists ({path})"));
     }
-    let people: Vec<&str> = model
-        .config
-        .iter()
-        .flat_map(|c| c.data.people.keys())
-        .map(|k| k.get_ref().as_str())
-        .collect();
+    let people = model.person_keys();
     let owner =
         cell("owner").unwrap_or_else(|| people.first().copied().unwrap_or("CHANGE-ME").to_string());
     let mut notes = Vec::new();

@@ -148,12 +148,7 @@ pub fn run(directory: &Path, kind: NewKind, id: &str, title: Option<&str>) -> Re
         bail!("a document with id `{id}` already exists ({path}); nothing was written");
     }
     let today = jiff::ZonedDateTime::now().date();
-    let people: Vec<&str> = model
-        .config
-        .iter()
-        .flat_map(|c| c.data.people.keys())
-        .map(|k| k.get_ref().as_str())
-        .collect();
+    let people = model.person_keys();
     let owner = people.first().copied().unwrap_or("CHANGE-ME");
     let approver = people.get(1).copied().unwrap_or(owner);
     let fields = Fields {

@@ -234,6 +234,15 @@ impl Model {
         ids.controls.get(id).map(|&i| &self.controls[i])
     }
 
+    /// The keys of `[people]`, in order; none without a configuration.
+    pub fn person_keys(&self) -> Vec<&str> {
+        self.config
+            .iter()
+            .flat_map(|c| c.data.people.keys())
+            .map(|k| k.get_ref().as_str())
+            .collect()
+    }
+
     /// The id of every typed document, of every kind.
     pub fn document_ids(&self) -> impl Iterator<Item = &str> {
         self.policies
