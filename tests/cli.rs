@@ -599,3 +599,142 @@ fn import_xlsx_reads_a_workbook_by_its_headers() {
         "{control}"
     );
 }
+
+/// `import comply DIR` brings a strongdm/comply repository's policies, narratives and procedures
+/// in as policies and controls: claims under `TSC` read as SOC 2, an unknown standard written as a
+/// catalog, bodies made crosswalk Markdown, every file it cannot take named, nothing overwritten.
+#[test]
+fn import_comply_brings_policies_narratives_and_procedures() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        crosswalk_in(dir.path(), &["init", "--minimal", "acme"])
+            .status
+            .success()
+    );
+    let acme = dir.path().join("acme");
+    let ours = std::fs::read_to_string(acme.join("policies/information-security.md")).unwrap();
+    let comply = dir.path().join("comply");
+    let files = [
+        ("comply.yml", "name: \"Globex\"\nfilePrefix: \"Globex\"\n"),
+        ("policies/README.md", "# Policies\n"),
+        (
+            "policies/access.md",
+            "name: Access Onboarding and Termination Policy\nacronym: AOTP\nsatisfies:\n  TSC:\n    - CC6.1\n    - CC6.2\n    - CC9.9\nmajorRevisions:\n  - date: Jun 1 2018\n    comment: Initial document\n---\n# Policy\n\na. {{.Name}} grants access by role.\n\n    i. HR tells IT.\n",
+        ),
+        (
+            "policies/dupe.md",
+            "name: Another\nacronym: AOTP\n---\nText.\n",
+        ),
+        ("policies/broken.md", "name: [unclosed\n---\nText.\n"),
+        (
+            "policies/information-security.md",
+            "name: Information Security Policy\nacronym: ISP\n---\nTheirs.\n",
+        ),
+        (
+            "policies/custom.md",
+            "name: Security Rules\nacronym: SEC\nsatisfies:\n  ACME-SEC: [S-1, S-9]\n---\nRules.\n",
+        ),
+        (
+            "narratives/system.md",
+            "---\nname: System Narrative\nacronym: SYS\nsatisfies:\n  TSC: CC2.1\n---\n# System\n\n{{.Name}} runs one product.\n",
+        ),
+        (
+            "procedures/onboard.md",
+            "id: \"onboard\"\nname: \"Onboard New User\"\n---\n- [ ] Add the user\n",
+        ),
+        (
+            "procedures/patch.md",
+            "id: \"patch\"\nname: \"Apply OS patches\"\ncron: \"0 0 0 15 * *\"\nsatisfies:\n  TSC: [CC6.1]\n---\n# OS Patch Procedure\n\n- [ ] Patch staging\n",
+        ),
+        (
+            "procedures/bomb.md",
+            "id: bomb\nname: &a [x, x]\nmore: [*a, *a]\n---\nBoom.\n",
+        ),
+        (
+            "standards/TSC-2017.yml",
+            "name: TSC\nCC6.1:\n  family: CC6\n  name: Logical access\n  description: x\nCC6.2:\n  family: CC6\n  name: Registration\n  description: y\n",
+        ),
+        (
+            "standards/acme.yml",
+            "name: ACME-SEC\nS-1:\n  family: Access\n  name: Access rules\nS-2:\n  family: Access\n  name: Keys\n",
+        ),
+    ];
+    for (path, text) in files {
+        let path = comply.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let output = crosswalk_in(&acme, &["import", "comply", comply.to_str().unwrap()]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    for expected in [
+        "claims under `TSC` are read as `soc2`",
+        "policies/access.md: `CC9.9` is not a requirement of SOC 2 Trust Services Criteria (2017) (did you mean `CC9.1`?); left out of its claims",
+        "policies/dupe.md: its id would be `POL-AOTP`, which another document has; left out",
+        "policies/broken.md: line 2, column 1: the YAML metadata cannot be read",
+        "procedures/bomb.md: line 3, column 8",
+        "an alias (`*name`) is not read",
+        "policies/information-security.md: policies/information-security.md already exists; left as it is",
+        "policies/custom.md: `S-9` is not a control of the standard `ACME-SEC`; left out of its claims",
+        "standards/acme.yml: `ACME-SEC` is not a catalog crosswalk knows; written as frameworks/acme-sec.toml (2 requirements)",
+        "add `[frameworks.acme-sec]` to crosswalk.toml",
+        "procedures/onboard.md: no `cron` schedule; its frequency is set to `annual`",
+        "procedures/patch.md: PRO-PATCH implements `POL-AOTP` (it shares 1 claims with Access Onboarding and Termination Policy)",
+        "imported 5 of the 9 comply documents",
+    ] {
+        assert!(text.contains(expected), "{expected}\n---\n{text}");
+    }
+    // The check at the end found nothing wrong in what was written but what the notes said: the
+    // written catalog is not in scope until crosswalk.toml names it.
+    assert!(text.contains("evidence judged as of"), "{text}");
+    assert!(text.contains("┌─ policies/custom.md:9:1"), "{text}");
+    assert_eq!(text.matches("┌─ policies/").count(), 1, "{text}");
+    for place in ["┌─ frameworks/", "CW00"] {
+        assert!(!text.contains(place), "{place}\n---\n{text}");
+    }
+    let read = |path: &str| std::fs::read_to_string(acme.join(path)).unwrap();
+    assert_eq!(
+        read("policies/information-security.md"),
+        ours,
+        "never overwritten"
+    );
+    let access = read("policies/access.md");
+    for expected in [
+        "id = \"POL-AOTP\"",
+        "soc2 = [\"CC6.1\", \"CC6.2\"]",
+        "## Policy\n\n1. Globex grants access by role.\n\n   1. HR tells IT.\n",
+        "| Jun 1 2018 | Initial document |",
+        "Imported from comply's `policies/access.md`",
+    ] {
+        assert!(access.contains(expected), "{expected}\n---\n{access}");
+    }
+    let narrative = read("policies/narrative-system.md");
+    assert!(
+        narrative.contains("id = \"NAR-SYS\"")
+            && narrative.contains("soc2 = [\"CC2.1\"]")
+            && narrative.contains("## System\n\nGlobex runs one product."),
+        "{narrative}"
+    );
+    let patch = read("controls/procedure-patch.md");
+    assert!(
+        patch.contains("frequency = \"monthly\"")
+            && patch.contains("policy = \"POL-AOTP\"")
+            && patch.contains("status = \"planned\"")
+            && patch.contains("## Description\n\n### OS Patch Procedure"),
+        "{patch}"
+    );
+    assert!(read("controls/procedure-onboard.md").contains("frequency = \"annual\""));
+    assert!(read("policies/custom.md").contains("acme-sec = [\"S-1\"]"));
+    let catalog = read("frameworks/acme-sec.toml");
+    assert!(
+        catalog.contains("title = \"ACME-SEC\"") && catalog.contains("id = \"S-2\""),
+        "{catalog}"
+    );
+    let not_a_folder = crosswalk_in(&acme, &["import", "comply", "crosswalk.toml"]);
+    assert_eq!(not_a_folder.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&not_a_folder.stderr).contains("is not a folder"),
+        "{}",
+        String::from_utf8_lossy(&not_a_folder.stderr)
+    );
+}

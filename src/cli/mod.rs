@@ -204,13 +204,14 @@ enum Command {
         #[arg(long)]
         title: Option<String>,
     },
-    /// Import a control spreadsheet, one row per control, into controls/: never overwrites, ends
-    /// with a check.
+    /// Import a control spreadsheet (one row per control, into controls/) or a strongdm/comply
+    /// repository (policies, narratives and procedures): never overwrites, ends with a check.
     Import {
-        /// The spreadsheet's format.
+        /// What to import.
         #[arg(value_enum)]
         format: import::ImportFormat,
-        /// The spreadsheet, with a header row.
+        /// The spreadsheet (with a header row), or the comply repository's folder.
+        #[arg(value_name = "SOURCE")]
         file: PathBuf,
         /// Which column fills which field, e.g. --map "Control ID=id" --map "ISO 27001=iso27001";
         /// without it, columns named after a field (id, title, owner, policy, frequency, status,

@@ -110,20 +110,27 @@ pub fn document(kind: NewKind, fields: &Fields, root: Option<&Path>) -> Result<S
 /// Where a new document of `kind` with `id` goes: the first folder of its layout patterns (and
 /// the year, for evidence), the id in lower case as the file name.
 fn path_for(layout: &crate::load::Layout, kind: NewKind, id: &str, year: i16) -> PathBuf {
-    let folder_in = |layout: &crate::load::Layout| {
-        crate::load::walk_prefixes(layout.patterns(kind.kind()))
-            .into_iter()
-            .find(|f| !f.is_empty())
-    };
-    let folder = folder_in(layout)
-        .or_else(|| folder_in(&crate::load::Layout::default()))
-        .unwrap_or_default();
-    let mut path = PathBuf::from(folder);
+    let mut path = folder_for(layout, kind);
     if kind == NewKind::Evidence {
         path.push(year.to_string());
     }
     path.push(format!("{}.md", id.to_lowercase()));
     path
+}
+
+/// The folder new documents of `kind` go in: the first literal folder of its layout patterns
+/// (of the default layout when the repository's has none).
+pub(super) fn folder_for(layout: &crate::load::Layout, kind: NewKind) -> PathBuf {
+    let folder_in = |layout: &crate::load::Layout| {
+        crate::load::walk_prefixes(layout.patterns(kind.kind()))
+            .into_iter()
+            .find(|f| !f.is_empty())
+    };
+    PathBuf::from(
+        folder_in(layout)
+            .or_else(|| folder_in(&crate::load::Layout::default()))
+            .unwrap_or_default(),
+    )
 }
 
 /// An id as the schema allows it: a letter or digit, then letters, digits, `.`, `_` or `-`.

@@ -1,13 +1,14 @@
-//! `crosswalk import csv|xlsx FILE`: a control spreadsheet, one row per control, into
-//! `controls/`.
+//! `crosswalk import`: bringing in what a company already has, without overwriting anything.
 //!
+//! `import csv|xlsx FILE` reads a control spreadsheet, one row per control, into `controls/`.
 //! Columns map to fields by `--map COLUMN=FIELD` or, without one, by a header that names the field
 //! (`id`, `title`, `owner`, `policy`, `frequency`, `status`, `description`, or a framework id such
 //! as `iso27001` or `soc2`). Requirement references are read in the free forms people write
 //! (`A.9.2.3; A.5.15`, `CC6.1, CC6.2`, one per line); an id of an earlier numbering is migrated
 //! to its successors with a note in the control. Every row that cannot be read is reported with its
-//! row number and left out; no file that exists is overwritten. The import ends with a check of
-//! the repository.
+//! row number and left out. `import comply DIR` reads a strongdm/comply repository ([`comply`]).
+//!
+//! No file that exists is overwritten; each import ends with a check of the repository.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -19,6 +20,8 @@ use anyhow::{Context, Result, bail};
 use super::new::{Claim, Fields, NewKind, document};
 use crate::model::Model;
 
+mod comply;
+
 /// The spreadsheet formats `import` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportFormat {
@@ -26,6 +29,10 @@ pub enum ImportFormat {
     Csv,
     /// An Excel workbook: the first sheet (or `--sheet`), with a header row.
     Xlsx,
+    /// A strongdm/comply repository (the folder holding `policies/`, `procedures/`,
+    /// `narratives/` and `standards/`): policies and narratives become policies, procedures
+    /// become controls.
+    Comply,
 }
 
 /// The fields a column can fill, besides framework ids.
@@ -45,7 +52,7 @@ struct Sheet {
     rows: Vec<Vec<String>>,
 }
 
-/// `crosswalk import`.
+/// `crosswalk import csv|xlsx FILE`.
 pub fn run(
     directory: &Path,
     format: ImportFormat,
@@ -53,16 +60,19 @@ pub fn run(
     maps: &[String],
     sheet: Option<&str>,
 ) -> Result<ExitCode> {
+    if format == ImportFormat::Comply {
+        return comply::run(directory, file);
+    }
     let workspace = crate::open(directory)?;
     let model = &workspace.model;
     let sheet = match format {
-        ImportFormat::Csv => read_csv(file)?,
         ImportFormat::Xlsx => read_xlsx(file, sheet)?,
+        ImportFormat::Csv | ImportFormat::Comply => read_csv(file)?,
     };
     let columns = columns(&sheet.header, maps, model)?;
-    let mut problems = Vec::new();
-    let mut written = Vec::new();
+    let mut report = Report::default();
     let year = jiff::ZonedDateTime::now().date();
+    let folder = super::new::folder_for(&workspace.layout, NewKind::Control);
     for (index, row) in sheet.rows.iter().enumerate() {
         // Row numbers as the spreadsheet shows them: the header is row 1.
         let number = index + 2;
@@ -70,57 +80,94 @@ pub fn run(
             continue;
         }
         match control(model, &columns, row, &year.to_string()) {
-            Err(why) => problems.push(format!("row {number}: {why}; left out")),
+            Err(why) => report
+                .problems
+                .push(format!("row {number}: {why}; left out")),
             Ok((id, text, notes)) => {
-                let relative = PathBuf::from("controls").join(format!("{}.md", id.to_lowercase()));
-                let path = model.root.join(&relative);
-                match crate::atomic::create_new(&path, text.as_bytes()) {
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                        problems.push(format!(
-                            "row {number}: {} already exists; left as it is",
-                            relative.display()
-                        ))
-                    }
-                    Err(e) => {
-                        return Err(e).with_context(|| format!("cannot write {}", path.display()));
-                    }
-                    Ok(()) => {
-                        problems.extend(notes.into_iter().map(|n| format!("row {number}: {n}")));
-                        written.push(relative);
-                    }
+                let relative = folder.join(format!("{}.md", id.to_lowercase()));
+                if report.create(&model.root, &relative, &text, &format!("row {number}"))? {
+                    report
+                        .notes
+                        .extend(notes.into_iter().map(|n| format!("row {number}: {n}")));
                 }
             }
         }
     }
-    let mut out = std::io::stdout().lock();
-    for problem in &problems {
-        writeln!(out, "{problem}")?;
-    }
-    writeln!(
-        out,
-        "imported {} of {} rows into controls/ ({} reported above)",
-        written.len(),
+    let summary = format!(
+        "imported {} of {} rows into {}/",
+        report.written.len(),
         sheet.rows.len(),
-        problems.len()
-    )?;
-    drop(out);
-    // The result, checked as the user will check it next.
-    let code = super::check(
-        directory,
-        &super::CheckArgs {
-            format: super::report::Format::Human,
-            deny: super::Deny::Error,
-            as_of: None,
-            no_history: true,
-            no_hints: true,
-            reviews: None,
-        },
-    )?;
-    Ok(if problems.is_empty() {
-        code
-    } else {
-        ExitCode::from(1)
-    })
+        folder.display()
+    );
+    report.finish(directory, &summary)
+}
+
+/// What an import wrote, what it noted, and what it could not bring in.
+#[derive(Default)]
+struct Report {
+    /// The files written, relative to the repository root.
+    written: Vec<PathBuf>,
+    /// What was changed on the way in (a migrated id, a chosen default); the import still succeeds.
+    notes: Vec<String>,
+    /// What was left out or could not be read; the import exits with 1.
+    problems: Vec<String>,
+}
+
+impl Report {
+    /// Writes `text` to `relative` under `root` unless a file is there already; an existing file
+    /// is reported (as coming from `source`) and left as it is. Whether it was written.
+    fn create(&mut self, root: &Path, relative: &Path, text: &str, source: &str) -> Result<bool> {
+        let path = root.join(relative);
+        match crate::atomic::create_new(&path, text.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                self.problems.push(format!(
+                    "{source}: {} already exists; left as it is",
+                    relative.display()
+                ));
+                Ok(false)
+            }
+            Err(e) => Err(e).with_context(|| format!("cannot write {}", path.display())),
+            Ok(()) => {
+                self.written.push(relative.to_path_buf());
+                Ok(true)
+            }
+        }
+    }
+
+    /// Prints the notes, the problems and `summary`, then checks the repository as the user will
+    /// check it next. Exits with 1 when anything was left out, else with the check's code.
+    fn finish(&self, directory: &Path, summary: &str) -> Result<ExitCode> {
+        let mut out = std::io::stdout().lock();
+        for note in &self.notes {
+            writeln!(out, "note: {note}")?;
+        }
+        for problem in &self.problems {
+            writeln!(out, "{problem}")?;
+        }
+        writeln!(
+            out,
+            "{summary} ({} noted, {} left out or not read: see above)",
+            self.notes.len(),
+            self.problems.len()
+        )?;
+        drop(out);
+        let code = super::check(
+            directory,
+            &super::CheckArgs {
+                format: super::report::Format::Human,
+                deny: super::Deny::Error,
+                as_of: None,
+                no_history: true,
+                no_hints: true,
+                reviews: None,
+            },
+        )?;
+        Ok(if self.problems.is_empty() {
+            code
+        } else {
+            ExitCode::from(1)
+        })
+    }
 }
 
 /// Which column fills which field: `--map COLUMN=FIELD`, else the headers that name a field.
@@ -262,37 +309,49 @@ fn references(
         .map(|t| t.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace()))
         .filter(|t| !t.is_empty())
     {
-        if let Some(requirement) = framework.requirement(token) {
-            ids.push(requirement.id.get_ref().clone());
-        } else if let Some(old) = framework.superseded(token) {
-            let new: Vec<String> = old
-                .replaced_by
-                .iter()
-                .map(|r| r.get_ref().clone())
-                .collect();
-            notes.push(format!(
-                "`{token}` ({} numbering: {}) became {} in {}",
-                old.version,
-                old.title,
-                new.iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(" and "),
-                framework.title()
-            ));
-            ids.extend(new);
-        } else {
-            let help = crate::diag::did_you_mean(token, framework.requirement_ids())
-                .map_or_else(String::new, |h| format!(" ({h})"));
-            return Err(format!(
-                "`{token}` is not a requirement of {}{help}",
-                framework.title()
-            ));
-        }
+        let (new, note) = reference(framework, token)?;
+        ids.extend(new);
+        notes.extend(note);
     }
     let mut seen = std::collections::BTreeSet::new();
     ids.retain(|id| seen.insert(id.clone()));
     Ok((ids, notes))
+}
+
+/// The requirement ids one written id stands for: itself when the catalog has it, its successors
+/// (with a note saying so) when it is an id of an earlier numbering, else an error naming the
+/// nearest id.
+fn reference(
+    framework: &crate::model::Framework,
+    token: &str,
+) -> Result<(Vec<String>, Option<String>), String> {
+    if let Some(requirement) = framework.requirement(token) {
+        return Ok((vec![requirement.id.get_ref().clone()], None));
+    }
+    if let Some(old) = framework.superseded(token) {
+        let new: Vec<String> = old
+            .replaced_by
+            .iter()
+            .map(|r| r.get_ref().clone())
+            .collect();
+        let note = format!(
+            "`{token}` ({} numbering: {}) became {} in {}",
+            old.version,
+            old.title,
+            new.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" and "),
+            framework.title()
+        );
+        return Ok((new, Some(note)));
+    }
+    let help = crate::diag::did_you_mean(token, framework.requirement_ids())
+        .map_or_else(String::new, |h| format!(" ({h})"));
+    Err(format!(
+        "`{token}` is not a requirement of {}{help}",
+        framework.title()
+    ))
 }
 
 fn read_csv(file: &Path) -> Result<Sheet> {
