@@ -90,15 +90,15 @@ codes! {
         "Front matter or a configuration file is not valid TOML.";
     UnknownKey = "CW004", "unknown-key", Error, ["model::schema::diagnose"],
         "A key that the format does not define (typos must not pass silently).";
-    InvalidValue = "CW005", "invalid-value", Error, ["model::schema::diagnose", "model::parse", "model::layout"],
-        "A value of the wrong type, out of range, not one of the allowed values, or an invalid layout glob.";
+    InvalidValue = "CW005", "invalid-value", Error, ["model::schema::diagnose", "model::parse", "model::layout", "check::ids::check_hierarchy"],
+        "A value of the wrong type, out of range, not one of the allowed values, an invalid layout glob, or a catalog requirement that is its own ancestor.";
     MissingKey = "CW006", "missing-key", Error, ["model::schema::diagnose"],
         "A required key is missing.";
-    DuplicateId = "CW010", "duplicate-id", Error, ["check::ids::report_duplicate", "check::ids::check_catalog_ids", "check::crosswalks::check"],
-        "Two documents, catalogs or catalog requirements share one id.";
+    DuplicateId = "CW010", "duplicate-id", Error, ["check::ids::report_duplicate", "check::ids::check_catalog_ids", "check::ids::check_aliases", "check::crosswalks::check"],
+        "Two documents, catalogs or catalog requirements share one id, or a requirement's alias is another requirement's id or alias.";
     UnknownFramework = "CW011", "unknown-framework", Error, ["check::references::framework", "check::crosswalks::catalog"],
         "A framework id that is neither a built-in catalog nor one in `frameworks/` (in a document, `crosswalk.toml` or a crosswalk).";
-    UnknownRequirement = "CW012", "unknown-requirement", Error, ["check::references::requirement", "check::ids::check_catalog"],
+    UnknownRequirement = "CW012", "unknown-requirement", Error, ["check::references::requirement", "check::ids::check_catalog", "check::ids::check_hierarchy"],
         "A requirement id that the framework's catalog does not contain.";
     SupersededRequirement = "CW013", "superseded-requirement", Error, ["check::references::requirement"],
         "A requirement id in the numbering of an older version of the framework; the help names the id that replaced it.";
@@ -123,11 +123,13 @@ codes! {
     RequirementNotExcludable = "CW023", "requirement-not-excludable", Error, ["check::coverage::check_exclusions"],
         "An exclusion of a requirement that cannot be excluded, such as an ISO 27001 clause.";
     RequirementPartiallyCovered = "CW024", "requirement-partially-covered", Warning, ["check::coverage::check_requirements"],
-        "An in-scope requirement claimed only by controls that are partial or planned.";
+        "An in-scope requirement claimed only by controls that are partial or planned, or a parent requirement only some of whose items are covered.";
     ControlPlanned = "CW025", "control-planned", Warning, ["check::coverage::check"],
         "A control that is planned, not implemented: a gap until it operates.";
     CrosswalkSuggestion = "CW026", "crosswalk-suggestion", Hint, ["check::suggestions::hint"],
         "A requirement no control claims that the crosswalk relates to one a control claims: that control may also satisfy it (hints never fail a run).";
+    RequirementAlias = "CW027", "requirement-alias", Warning, ["check::references::requirement"],
+        "A requirement id written as an alias or another spelling of the catalog's id (ISO 27002's `5.15` for `A.5.15`, `6.1.3(c)` for `6.1.3.c`): counted as the catalog's id, and reported so that one spelling is used.";
     AttachmentMissing = "CW030", "attachment-missing", Error, ["check::evidence::check_attachment"],
         "An evidence attachment that does not exist.";
     AttachmentOutsideRepository = "CW031", "attachment-outside-repository", Error, ["check::evidence::check_attachment"],

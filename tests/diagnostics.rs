@@ -252,6 +252,31 @@ fn cw012_unknown_requirement_with_suggestion() {
 }
 
 #[test]
+fn cw027_an_alias_is_counted_and_warned() {
+    let f = Fixture::valid();
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n[frameworks.iso27001]\n",
+    );
+    f.edit(
+        "policies/access.md",
+        "mini = [\"M.1\"]",
+        "mini = [\"M.1\"]\niso27001 = [\"8.24\"]",
+    );
+    let findings = f.check();
+    let alias = findings
+        .iter()
+        .find(|x| x.code == Code::RequirementAlias)
+        .expect("alias");
+    alias
+        .at("policies/access.md", 10, 13)
+        .message_contains("`8.24` is written for `A.8.24` (Use of cryptography)")
+        .help_contains("write `A.8.24`");
+    assert!(findings.iter().all(|x| x.code != Code::UnknownRequirement));
+}
+
+#[test]
 fn cw013_superseded_iso_2013_id() {
     let f = Fixture::valid();
     f.edit(

@@ -132,6 +132,19 @@ fn check_requirements(
         if !matches!(coverage, Coverage::Uncovered | Coverage::Partial) {
             continue;
         }
+        // An uncovered item of an uncovered parent is the parent's finding: claiming the parent
+        // covers it.
+        let parent_uncovered = requirement.parent.as_ref().is_some_and(|p| {
+            operations.coverage(framework_id.get_ref(), p.get_ref()) == Coverage::Uncovered
+        });
+        if coverage == Coverage::Uncovered && parent_uncovered {
+            continue;
+        }
+        let items: Vec<&str> = framework
+            .children(id)
+            .filter(|item| model.requirement_in_scope(framework_id.get_ref(), item.id.get_ref()))
+            .map(|item| item.id.get_ref().as_str())
+            .collect();
         let described = format!("{} `{id}` ({})", framework.title(), requirement.title);
         let diagnostic = if coverage == Coverage::Uncovered {
             let excludable = framework
@@ -149,7 +162,12 @@ fn check_requirements(
                 .finding(
                     Code::RequirementUncovered,
                     framework_id,
-                    format!("{described} is not covered by any control"),
+                    match items.len() {
+                        0 => format!("{described} is not covered by any control"),
+                        n => format!(
+                            "{described} is not covered by any control, nor are its {n} items"
+                        ),
+                    },
                 )
                 .with_help(help)
                 .in_group(
@@ -157,7 +175,31 @@ fn check_requirements(
                         "requirements of {} are not covered by any control",
                         framework.title()
                     ),
-                    format!("`{id}` {}", requirement.title),
+                    match items.len() {
+                        0 => format!("`{id}` {}", requirement.title),
+                        n => format!("`{id}` {} (and its {n} items)", requirement.title),
+                    },
+                )
+        } else if !items.is_empty() && model.claiming(framework_id.get_ref(), id).is_empty() {
+            let open: Vec<String> = items
+                .iter()
+                .filter(|item| operations.coverage(framework_id.get_ref(), item).is_gap())
+                .map(|item| format!("`{item}`"))
+                .collect();
+            config
+                .finding(
+                    Code::RequirementPartiallyCovered,
+                    framework_id,
+                    format!(
+                        "{described} is covered only in part: {} of its {} items {} not ({})",
+                        open.len(),
+                        items.len(),
+                        if open.len() == 1 { "is" } else { "are" },
+                        open.join(", ")
+                    ),
+                )
+                .with_help(
+                    "it is covered when it is claimed itself or when every one of its items is",
                 )
         } else {
             config

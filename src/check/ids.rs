@@ -111,6 +111,8 @@ fn check_catalog(framework: &Framework, file: FileId, found: &mut Vec<Diagnostic
             );
         }
     }
+    check_hierarchy(framework, file, found);
+    check_aliases(framework, file, found);
     for superseded in &catalog.superseded {
         for replacement in &superseded.replaced_by {
             if framework.requirement(replacement.get_ref()).is_none() {
@@ -125,6 +127,90 @@ fn check_catalog(framework: &Framework, file: FileId, found: &mut Vec<Diagnostic
                         framework.id()
                     ),
                 ));
+            }
+        }
+    }
+}
+
+/// Each `parent` names a requirement of the catalog, and no requirement is its own ancestor.
+fn check_hierarchy(framework: &Framework, file: FileId, found: &mut Vec<Diagnostic>) {
+    for requirement in &framework.catalog.requirements {
+        let Some(parent) = &requirement.parent else {
+            continue;
+        };
+        let id = requirement.id.get_ref();
+        let span = shift(framework, parent.span());
+        if framework.requirement(parent.get_ref()).is_none() {
+            found.push(
+                Diagnostic::new(
+                    Code::UnknownRequirement,
+                    file,
+                    span,
+                    format!(
+                        "requirement `{id}` has the parent `{}`, which is not a requirement of `{}`",
+                        parent.get_ref(),
+                        framework.id()
+                    ),
+                )
+                .with_optional_help(did_you_mean(parent.get_ref(), framework.requirement_ids())),
+            );
+            continue;
+        }
+        let mut seen: Vec<&str> = vec![id.as_str()];
+        let mut current = parent.get_ref().as_str();
+        while let Some(next) = framework
+            .requirement(current)
+            .and_then(|r| r.parent.as_ref())
+        {
+            seen.push(current);
+            if seen.contains(&next.get_ref().as_str()) {
+                if next.get_ref() == id {
+                    found.push(
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            file,
+                            span,
+                            format!(
+                                "requirement `{id}` is its own ancestor: {} → {id}",
+                                seen.join(" → ")
+                            ),
+                        )
+                        .with_help("a requirement's `parent` chain must end at one with no parent"),
+                    );
+                }
+                break;
+            }
+            current = next.get_ref();
+        }
+    }
+}
+
+/// No alias is another requirement's id, and no two requirements share an alias.
+fn check_aliases(framework: &Framework, file: FileId, found: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for requirement in &framework.catalog.requirements {
+        let id = requirement.id.get_ref().as_str();
+        for alias in &requirement.aliases {
+            let span = shift(framework, alias.span());
+            let taken = match framework.requirement(alias.get_ref()) {
+                Some(other) => Some(other.id.get_ref().as_str()),
+                None => seen
+                    .insert(alias.get_ref(), id)
+                    .filter(|first| *first != id),
+            };
+            if let Some(other) = taken {
+                found.push(
+                    Diagnostic::new(
+                        Code::DuplicateId,
+                        file,
+                        span,
+                        format!(
+                            "alias `{}` of `{id}` already stands for `{other}`",
+                            alias.get_ref()
+                        ),
+                    )
+                    .with_help("an alias must name one requirement: remove it from one of them"),
+                );
             }
         }
     }

@@ -6,7 +6,9 @@ use std::ops::Range;
 
 use crate::diag::{Code, Diagnostic, FileId, did_you_mean, suggest};
 use crate::load::Kind;
-use crate::model::{Config, Doc, Framework, Model, PersonList, References, Satisfies, Text};
+use crate::model::{
+    Config, Doc, Framework, Lookup, Model, PersonList, References, Satisfies, Text,
+};
 
 /// Runs the reference rules. Without a configuration that types, people and scope are unknown:
 /// those checks wait (the summary says so), and every other name is still checked.
@@ -306,10 +308,31 @@ fn requirement(
     suggestions: &mut Suggestions,
     found: &mut Vec<Diagnostic>,
 ) {
-    if framework.requirement(id).is_some() {
-        return;
-    }
-    if let Some(old) = framework.superseded(id) {
+    let old = match framework.lookup(id) {
+        Lookup::Exact(_) => return,
+        Lookup::Alias(requirement) => {
+            let canonical = requirement.id.get_ref();
+            found.push(
+                Diagnostic::new(
+                    Code::RequirementAlias,
+                    file,
+                    span,
+                    format!(
+                        "`{id}` is written for `{canonical}` ({}) of {}",
+                        requirement.title,
+                        framework.title()
+                    ),
+                )
+                .with_help(format!(
+                    "it counts as `{canonical}`; write `{canonical}`, the catalog's id, so that every document spells it one way"
+                )),
+            );
+            return;
+        }
+        Lookup::Superseded(old) => Some(old),
+        Lookup::Unknown => None,
+    };
+    if let Some(old) = old {
         let replacements: Vec<String> = old
             .replaced_by
             .iter()

@@ -153,7 +153,17 @@ fn show(out: &mut dyn Write, framework: &Framework, source: &str) -> std::io::Re
             .iter()
             .filter(|r| r.group.get_ref() == group.id.get_ref())
         {
-            writeln!(out, "  {:<8} {}", r.id.get_ref(), r.title)?;
+            // Items sit under the requirement they belong to, two spaces deeper per level.
+            let depth = framework.ancestors(r.id.get_ref()).len();
+            let indent = "  ".repeat(depth + 1);
+            let aliases: Vec<&str> = r.aliases.iter().map(|a| a.get_ref().as_str()).collect();
+            let aliases = if aliases.is_empty() {
+                String::new()
+            } else {
+                format!(" (also written {})", aliases.join(", "))
+            };
+            let id = format!("{indent}{}", r.id.get_ref());
+            writeln!(out, "{id:<18} {}{aliases}", r.title)?;
         }
     }
     Ok(())
@@ -182,7 +192,16 @@ fn detail(framework: &Framework, source: &str) -> Value {
     value["requirements"] = c
         .requirements
         .iter()
-        .map(|r| json!({"id": r.id.get_ref(), "title": r.title, "group": r.group.get_ref()}))
+        .map(|r| {
+            let aliases: Vec<&str> = r.aliases.iter().map(|a| a.get_ref().as_str()).collect();
+            json!({
+                "id": r.id.get_ref(),
+                "title": r.title,
+                "group": r.group.get_ref(),
+                "parent": r.parent.as_ref().map(|p| p.get_ref()),
+                "aliases": aliases,
+            })
+        })
         .collect();
     value["superseded"] = c
         .superseded

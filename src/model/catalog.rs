@@ -3,6 +3,13 @@
 //! A catalog has an id, a version, a title, requirement groups and requirements; it may list the ids
 //! of an older version it supersedes, so that `A.9.2.3` is answered with the 2022 control that
 //! replaced it.
+//!
+//! Requirements nest: one may name a `parent` (ISO 27001 clause `6.1.3` has the items `6.1.3.a` to
+//! `6.1.3.f`; a NIST CSF category has subcategories). A requirement may also be written other ways:
+//! its `aliases` (ISO 27002 numbering, `5.15` for `A.5.15`), and any spelling with the same
+//! letters and digits in the same order (`6.1.3(c)`, `6.1.3 c)` for `6.1.3.c`;
+//! `164.308.a.1` for `164.308(a)(1)`), unless two requirements share that spelling.
+//! [`Framework::lookup`] is the one place a written id is read.
 
 use std::collections::HashMap;
 
@@ -58,6 +65,48 @@ pub struct Requirement {
     /// Where the expected cadence comes from, in one line.
     #[serde(default)]
     pub cadence_basis: Option<String>,
+    /// The id of the requirement it is an item of (`6.1.3` for `6.1.3.c`). A parent is covered
+    /// when it is claimed itself or when all its in-scope items are; claiming a parent covers its
+    /// items.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub parent: Option<Text>,
+    /// Other ids it is written as (`5.15` for `A.5.15`): accepted, with a warning naming this id.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub aliases: Vec<Text>,
+}
+
+/// What a written requirement id is, in one catalog.
+#[derive(Clone, Copy, Debug)]
+pub enum Lookup<'f> {
+    /// The catalog's own id.
+    Exact(&'f Requirement),
+    /// An alias, or another spelling, of this requirement.
+    Alias(&'f Requirement),
+    /// An id of an older version.
+    Superseded(&'f Superseded),
+    /// Not an id of this catalog.
+    Unknown,
+}
+
+impl<'f> Lookup<'f> {
+    /// The requirement meant, written exactly or as an alias.
+    pub fn requirement(self) -> Option<&'f Requirement> {
+        match self {
+            Lookup::Exact(r) | Lookup::Alias(r) => Some(r),
+            Lookup::Superseded(_) | Lookup::Unknown => None,
+        }
+    }
+}
+
+/// The letters and digits of an id in order, each run one part: `6.1.3(c)`, `6.1.3 c)` and
+/// `6.1.3.c` are all `6.1.3.c`.
+pub fn spelling(id: &str) -> String {
+    id.split(|c: char| !c.is_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// An id of an older version and what replaced it.
@@ -110,6 +159,10 @@ pub struct Framework {
     pub offset: usize,
     requirement_index: HashMap<String, usize>,
     superseded_index: HashMap<String, usize>,
+    /// Aliases and spellings, to the requirement they stand for (`None`: two share it).
+    alias_index: HashMap<String, Option<usize>>,
+    /// The items of each requirement that has some, in catalog order.
+    children: HashMap<String, Vec<usize>>,
 }
 
 impl Framework {
@@ -127,13 +180,88 @@ impl Framework {
             .enumerate()
             .map(|(i, s)| (s.id.clone(), i))
             .collect();
+        let mut alias_index: HashMap<String, Option<usize>> = HashMap::new();
+        let mut children: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, requirement) in catalog.requirements.iter().enumerate() {
+            let written = requirement
+                .aliases
+                .iter()
+                .map(|a| a.get_ref().clone())
+                .chain(std::iter::once(requirement.id.get_ref().clone()));
+            for alias in written.flat_map(|a| [spelling(&a), a]) {
+                let entry = alias_index.entry(alias).or_insert(Some(i));
+                if *entry != Some(i) {
+                    *entry = None;
+                }
+            }
+            if let Some(parent) = &requirement.parent {
+                children
+                    .entry(parent.get_ref().clone())
+                    .or_default()
+                    .push(i);
+            }
+        }
         Framework {
             catalog,
             file,
             offset,
             requirement_index,
             superseded_index,
+            alias_index,
+            children,
         }
+    }
+
+    /// What a written id is: the catalog's own id, an alias or other spelling of one, an id of an
+    /// older version, or none of these.
+    pub fn lookup(&self, id: &str) -> Lookup<'_> {
+        if let Some(requirement) = self.requirement(id) {
+            return Lookup::Exact(requirement);
+        }
+        let alias = |key: &str| self.alias_index.get(key).copied().flatten();
+        // Space around an id is a slip, not a way of writing it: `check` says so.
+        let spelled = || (id.trim() == id).then(|| alias(&spelling(id))).flatten();
+        if let Some(i) = alias(id).or_else(spelled) {
+            return Lookup::Alias(&self.catalog.requirements[i]);
+        }
+        match self.superseded(id) {
+            Some(old) => Lookup::Superseded(old),
+            None => Lookup::Unknown,
+        }
+    }
+
+    /// The catalog's id for a written id (itself, or what its alias stands for).
+    pub fn canonical<'a>(&'a self, id: &'a str) -> Option<&'a str> {
+        self.lookup(id)
+            .requirement()
+            .map(|r| r.id.get_ref().as_str())
+    }
+
+    /// The items of a requirement, in catalog order.
+    pub fn children(&self, id: &str) -> impl Iterator<Item = &Requirement> {
+        self.children
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.catalog.requirements[i])
+    }
+
+    /// The requirements a requirement is an item of, nearest first; stops at an unknown parent or
+    /// a cycle (both reported by `check`).
+    pub fn ancestors(&self, id: &str) -> Vec<&Requirement> {
+        let mut out: Vec<&Requirement> = Vec::new();
+        let mut current = self.requirement(id);
+        while let Some(parent) = current
+            .and_then(|r| r.parent.as_ref())
+            .and_then(|p| self.requirement(p.get_ref()))
+        {
+            if parent.id.get_ref() == id || out.iter().any(|r| std::ptr::eq(*r, parent)) {
+                break;
+            }
+            out.push(parent);
+            current = Some(parent);
+        }
+        out
     }
 
     /// The catalog id.
@@ -202,7 +330,7 @@ mod tests {
             .filter(|r| r.id.get_ref().starts_with("A."))
             .count();
         assert_eq!(annex_a, 93);
-        assert_eq!(iso.catalog.requirements.len(), 127);
+        assert_eq!(iso.catalog.requirements.len(), 247);
         assert_eq!(
             iso.superseded("A.9.2.3").unwrap().replaced_by[0].get_ref(),
             "A.8.2"

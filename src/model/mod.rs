@@ -23,7 +23,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::DeTable;
 
-pub use catalog::Framework;
+pub use catalog::{Framework, Lookup};
 pub use coverage::{Coverage, Implementation};
 pub use freshness::Freshness;
 pub use operation::{CellState, Operation, Operations};

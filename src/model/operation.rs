@@ -223,8 +223,64 @@ impl<'m> Operations<'m> {
         self.index.get(control_id).map(|&i| &self.by_control[i])
     }
 
-    /// A requirement's coverage state.
+    /// A requirement's coverage state, with its hierarchy: the best of its own claims, the claims
+    /// of the requirements it is an item of (claiming a parent covers its items), and what its
+    /// in-scope items add up to (all evidenced: evidenced; some covered: at best partial).
     pub fn coverage(&self, framework_id: &str, requirement_id: &str) -> Coverage {
+        let Some(framework) = self.model.framework(framework_id) else {
+            return self.direct_coverage(framework_id, requirement_id);
+        };
+        let own = self.subtree_coverage(framework, requirement_id, 0);
+        if !own.is_gap() {
+            return own;
+        }
+        framework
+            .ancestors(requirement_id)
+            .into_iter()
+            .map(|a| self.direct_coverage(framework_id, a.id.get_ref()))
+            .filter(|c| {
+                matches!(
+                    c,
+                    Coverage::Evidenced | Coverage::Claimed | Coverage::Partial
+                )
+            })
+            .fold(own, better)
+    }
+
+    /// A requirement's state from its own claims and those of its items, not its parents'.
+    fn subtree_coverage(
+        &self,
+        framework: &super::Framework,
+        requirement_id: &str,
+        depth: usize,
+    ) -> Coverage {
+        let own = self.direct_coverage(framework.id(), requirement_id);
+        // A parent chain that loops is reported by `check`; here it only stops the descent.
+        if matches!(
+            own,
+            Coverage::Evidenced | Coverage::Excluded | Coverage::OutOfScope
+        ) || depth > 32
+        {
+            return own;
+        }
+        let items: Vec<Coverage> = framework
+            .children(requirement_id)
+            .map(|item| self.subtree_coverage(framework, item.id.get_ref(), depth + 1))
+            .filter(|c| !matches!(c, Coverage::Excluded | Coverage::OutOfScope))
+            .collect();
+        let Some(weakest) = items.iter().copied().reduce(weaker) else {
+            return own;
+        };
+        let rolled = if weakest == Coverage::Uncovered && items.iter().any(|c| *c != weakest) {
+            Coverage::Partial
+        } else {
+            weakest
+        };
+        better(own, rolled)
+    }
+
+    /// A requirement's state from the controls that claim it, alone.
+    fn direct_coverage(&self, framework_id: &str, requirement_id: &str) -> Coverage {
         let claims = self
             .model
             .claiming(framework_id, requirement_id)
@@ -544,6 +600,26 @@ fn days_between(start: Day, end: Day) -> i64 {
     start
         .until((jiff::Unit::Day, end))
         .map_or(0, |span| i64::from(span.get_days()))
+}
+
+/// How far a state is from a gap: evidenced, claimed, partial, uncovered.
+fn rank(coverage: Coverage) -> u8 {
+    match coverage {
+        Coverage::Evidenced | Coverage::Excluded | Coverage::OutOfScope => 3,
+        Coverage::Claimed => 2,
+        Coverage::Partial => 1,
+        Coverage::Uncovered => 0,
+    }
+}
+
+/// The better of two states.
+fn better(a: Coverage, b: Coverage) -> Coverage {
+    if rank(b) > rank(a) { b } else { a }
+}
+
+/// The weaker of two states.
+fn weaker(a: Coverage, b: Coverage) -> Coverage {
+    if rank(b) < rank(a) { b } else { a }
 }
 
 #[cfg(test)]
