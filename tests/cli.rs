@@ -757,3 +757,64 @@ fn import_comply_brings_policies_narratives_and_procedures() {
         String::from_utf8_lossy(&not_a_folder.stderr)
     );
 }
+
+/// `migrate iso27001-2013` shows every 2013 reference rewritten to its 2022 control(s) as a diff,
+/// writes only with `--write`, and then changes only those references: comments, spacing, order and
+/// the body stay byte for byte.
+#[test]
+fn migrate_iso27001_2013_rewrites_only_the_references() {
+    let f = Fixture::valid();
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n\n[frameworks.iso27001]\n\n[frameworks.iso27001.excluded]\n# no premises of our own\n\"A.11.1.4\"   =  \"We hold no premises.\"   # reviewed 2026\n\n[frameworks.iso27001.reasons]\n\"A.9.2.5\" = [ \"contractual\" ]\n",
+    );
+    let control = "+++\n# The access review, still in the 2013 numbering.\nid = \"C-2\"   # kept\ntitle = \"Old numbering\"\npolicy = \"POL-A\"\nowner = \"alice\"\nfrequency = \"quarterly\"\nstatus = \"planned\"\n\n[satisfies]\nmini = [ \"M.1\" ]     # mini stays\niso27001 = [\n    \"A.9.2.5\",\n    \"A.5.15\",   # access control\n  \"A.18.2.3\" ,\n    \"A.12.4.1\", \"A.5.18\",\n]\n+++\n## Description\n\nThe body names A.9.2.5 and stays as it is.\n";
+    f.write("controls/c-2.md", control);
+    let config = f.read("crosswalk.toml");
+    let shown = f.run(&["migrate", "iso27001-2013"]);
+    let text = stdout(&shown);
+    assert_eq!(
+        f.read("controls/c-2.md"),
+        control,
+        "nothing written without --write"
+    );
+    for expected in [
+        "--- a/controls/c-2.md\n+++ b/controls/c-2.md\n",
+        "-    \"A.9.2.5\",\n",
+        "# controls/c-2.md: `A.18.2.3` (Technical compliance review, 2013) became `A.5.36` and `A.8.8`: one 2013 control is 2 in ISO/IEC 27001:2022",
+        "# controls/c-2.md: `A.9.2.5` (Review of user access rights, 2013) became `A.5.18` (already there, so the old id is removed)",
+        "# crosswalk.toml: `A.11.1.4` (Protecting against external and environmental threats, 2013) became `A.7.5`",
+        "2 files would change",
+    ] {
+        assert!(text.contains(expected), "{expected}\n---\n{text}");
+    }
+    let written = f.run(&["migrate", "iso27001-2013", "--write"]);
+    assert!(stdout(&written).contains("rewrote 2 files"));
+    let after = f.read("controls/c-2.md");
+    assert_eq!(
+        after,
+        control
+            .replace("    \"A.9.2.5\",\n", "")
+            .replace("  \"A.18.2.3\" ,", "  \"A.5.36\" , \"A.8.8\",")
+            .replace("\"A.12.4.1\"", "\"A.8.15\""),
+        "only the references changed"
+    );
+    assert_eq!(
+        f.read("crosswalk.toml"),
+        config
+            .replace("\"A.11.1.4\"   =", "\"A.7.5\"   =")
+            .replace("\"A.9.2.5\" = [", "\"A.5.18\" = ["),
+    );
+    let again = stdout(&f.run(&["migrate", "iso27001-2013"]));
+    assert!(again.contains("nothing to migrate"), "{again}");
+    let check = f.run(&[
+        "check",
+        "--no-history",
+        "--as-of",
+        common::AS_OF,
+        "--format",
+        "json",
+    ]);
+    assert!(!common::output_text(&check).contains("CW013"));
+}

@@ -13,6 +13,7 @@ mod frameworks;
 mod history;
 mod import;
 mod init;
+mod migrate;
 mod new;
 mod render;
 mod report;
@@ -204,13 +205,15 @@ enum Command {
         #[arg(long)]
         title: Option<String>,
     },
-    /// Import a control spreadsheet (one row per control, into controls/) or a strongdm/comply
-    /// repository (policies, narratives and procedures): never overwrites, ends with a check.
+    /// Import a control spreadsheet (one row per control, into controls/), a strongdm/comply
+    /// repository (policies, narratives and procedures), an OSCAL catalog (into frameworks/ID.toml)
+    /// or an OSCAL mapping (into a crosswalk): never overwrites, ends with a check.
     Import {
         /// What to import.
         #[arg(value_enum)]
         format: import::ImportFormat,
-        /// The spreadsheet (with a header row), or the comply repository's folder.
+        /// The spreadsheet (with a header row), the comply repository's folder, or the OSCAL JSON
+        /// file.
         #[arg(value_name = "SOURCE")]
         file: PathBuf,
         /// Which column fills which field, e.g. --map "Control ID=id" --map "ISO 27001=iso27001";
@@ -221,6 +224,39 @@ enum Command {
         /// The sheet of a workbook to read; the first by default.
         #[arg(long, value_name = "NAME")]
         sheet: Option<String>,
+        /// The id of the catalog or crosswalk an OSCAL import writes (a slug of its title, or
+        /// FROM-TO, by default).
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+        /// For oscal-mapping: the catalog its sources are requirements of.
+        #[arg(long, value_name = "ID", required_if_eq("format", "oscal-mapping"))]
+        from: Option<String>,
+        /// For oscal-mapping: the catalog its targets are requirements of.
+        #[arg(long, value_name = "ID", required_if_eq("format", "oscal-mapping"))]
+        to: Option<String>,
+    },
+    /// Export the repository in a standard format: OSCAL 1.2.1 JSON, a component definition (each
+    /// control and the requirements it implements) or a system security plan.
+    Export {
+        /// The format.
+        #[arg(value_enum)]
+        format: render::ExportFormat,
+        /// Which OSCAL model.
+        #[arg(long, value_enum)]
+        model: crate::plan::OscalModel,
+        #[command(flatten)]
+        table: TableArgs,
+    },
+    /// Rewrite references of an older numbering to the current one (ISO/IEC 27001:2013 Annex A ids
+    /// to their 2022 successors), as a unified diff; only with --write are files changed, and then
+    /// only those references.
+    Migrate {
+        /// Which numbering to migrate from.
+        #[arg(value_enum)]
+        from: migrate::Migration,
+        /// Rewrite the files (atomically) instead of printing the diff only.
+        #[arg(long)]
+        write: bool,
     },
     /// Print a shell completion script, e.g. `crosswalk completions bash > ~/.local/share/bash-completion/completions/crosswalk`.
     Completions {
@@ -238,7 +274,7 @@ enum Command {
 
 /// When and where `soa` and `matrix` write their table.
 #[derive(Debug, clap::Args)]
-struct TableArgs {
+pub(super) struct TableArgs {
     /// Judge evidence freshness as of this date; by default the HEAD commit's date.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     as_of: Option<jiff::civil::Date>,
@@ -398,7 +434,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
             file,
             map,
             sheet,
-        } => import::run(&cli.directory, format, &file, &map, sheet.as_deref()),
+            id,
+            from,
+            to,
+        } => import::run(
+            &cli.directory,
+            format,
+            &file,
+            &import::Options {
+                maps: &map,
+                sheet: sheet.as_deref(),
+                id: id.as_deref(),
+                from: from.as_deref(),
+                to: to.as_deref(),
+            },
+        ),
+        Command::Export {
+            format: render::ExportFormat::Oscal,
+            model,
+            table,
+        } => render::export(&cli.directory, model, &table),
+        Command::Migrate { from, write } => migrate::run(&cli.directory, from, write),
         Command::Completions { shell } => completions(shell),
         Command::Man { out } => man(&cli.directory, out.as_deref()),
     }
