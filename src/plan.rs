@@ -117,6 +117,15 @@ pub enum GapsFormat {
     Csv,
 }
 
+/// The OSCAL models `crosswalk export oscal` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OscalModel {
+    /// A component definition: each control and the requirements it implements.
+    ComponentDefinition,
+    /// A system security plan: the ISMS as the system, the controls as its components.
+    Ssp,
+}
+
 /// Everything the renderers need, read once.
 pub struct Outputs {
     /// The repository.
@@ -175,6 +184,21 @@ impl Outputs {
             .config
             .as_ref()
             .map_or("", |c| c.data.organization.name.as_str())
+    }
+
+    /// An OSCAL export.
+    pub fn oscal(&self, model: OscalModel) -> Result<Vec<u8>, PlanError> {
+        let operations = self.operations();
+        let organization = self.organization();
+        let value = match model {
+            OscalModel::ComponentDefinition => {
+                render::oscal::component_definition(&operations, &self.stamp, organization)
+            }
+            OscalModel::Ssp => render::oscal::ssp(&operations, &self.stamp, organization),
+        };
+        let mut text = serde_json::to_string_pretty(&value)?;
+        text.push('\n');
+        Ok(text.into_bytes())
     }
 
     /// The Statement of Applicability.

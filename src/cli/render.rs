@@ -75,6 +75,23 @@ pub enum Table {
     Matrix(crate::plan::TableFormat),
 }
 
+/// The formats `crosswalk export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// NIST OSCAL 1.2.1 JSON.
+    Oscal,
+}
+
+/// `crosswalk export oscal --model MODEL`.
+pub fn export(
+    directory: &Path,
+    model: crate::plan::OscalModel,
+    args: &super::TableArgs,
+) -> Result<ExitCode> {
+    let outputs = Outputs::read(directory, args.as_of)?;
+    emit(&outputs.oscal(model)?, args.out.as_deref())
+}
+
 /// `crosswalk soa` and `crosswalk matrix`.
 pub fn table(directory: &Path, table: Table, args: &super::TableArgs) -> Result<ExitCode> {
     let outputs = Outputs::read(directory, args.as_of)?;

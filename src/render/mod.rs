@@ -11,6 +11,7 @@ pub mod diff;
 pub mod export;
 pub mod gaps;
 pub mod markdown;
+pub mod oscal;
 pub mod pdf;
 pub mod site;
 pub mod trace;

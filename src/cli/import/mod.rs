@@ -6,7 +6,8 @@
 //! as `iso27001` or `soc2`). Requirement references are read in the free forms people write
 //! (`A.9.2.3; A.5.15`, `CC6.1, CC6.2`, one per line); an id of an earlier numbering is migrated
 //! to its successors with a note in the control. Every row that cannot be read is reported with its
-//! row number and left out. `import comply DIR` reads a strongdm/comply repository ([`comply`]).
+//! row number and left out. `import comply DIR` reads a strongdm/comply repository ([`comply`]);
+//! `import oscal-catalog FILE` and `import oscal-mapping FILE` read NIST OSCAL JSON ([`oscal`]).
 //!
 //! No file that exists is overwritten; each import ends with a check of the repository.
 
@@ -21,6 +22,7 @@ use super::new::{Claim, Fields, NewKind, document};
 use crate::model::Model;
 
 mod comply;
+mod oscal;
 
 /// The spreadsheet formats `import` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -33,6 +35,12 @@ pub enum ImportFormat {
     /// `narratives/` and `standards/`): policies and narratives become policies, procedures
     /// become controls.
     Comply,
+    /// An OSCAL 1.x catalog in JSON (NIST SP 800-53, CSF 2.0 as NIST publishes them), into
+    /// `frameworks/ID.toml` with its groups and hierarchy.
+    OscalCatalog,
+    /// An OSCAL 1.x control mapping in JSON, into `frameworks/ID.crosswalk.toml` (with --from and
+    /// --to naming the catalogs).
+    OscalMapping,
 }
 
 /// The fields a column can fill, besides framework ids.
@@ -52,23 +60,47 @@ struct Sheet {
     rows: Vec<Vec<String>>,
 }
 
-/// `crosswalk import csv|xlsx FILE`.
+/// What `import` is told besides the format and the source.
+pub struct Options<'a> {
+    /// `--map COLUMN=FIELD` of a spreadsheet import.
+    pub maps: &'a [String],
+    /// `--sheet` of a workbook.
+    pub sheet: Option<&'a str>,
+    /// `--id` of the catalog or crosswalk an OSCAL import writes.
+    pub id: Option<&'a str>,
+    /// `--from` and `--to`: the catalogs of an OSCAL mapping's sources and targets.
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+}
+
+/// `crosswalk import FORMAT SOURCE`.
 pub fn run(
     directory: &Path,
     format: ImportFormat,
     file: &Path,
-    maps: &[String],
-    sheet: Option<&str>,
+    options: &Options,
 ) -> Result<ExitCode> {
-    if format == ImportFormat::Comply {
-        return comply::run(directory, file);
-    }
+    let sheet = match format {
+        ImportFormat::Comply => return comply::run(directory, file),
+        ImportFormat::OscalCatalog => return oscal::catalog(directory, file, options.id),
+        ImportFormat::OscalMapping => {
+            let (Some(from), Some(to)) = (options.from, options.to) else {
+                bail!(
+                    "import oscal-mapping needs --from ID and --to ID: the catalogs of its sources and targets"
+                );
+            };
+            return oscal::mapping(directory, file, from, to, options.id);
+        }
+        ImportFormat::Xlsx => read_xlsx(file, options.sheet)?,
+        ImportFormat::Csv => read_csv(file)?,
+    };
+    spreadsheet(directory, &sheet, options.maps)
+}
+
+/// A control spreadsheet into `controls/`.
+fn spreadsheet(directory: &Path, sheet: &Sheet, maps: &[String]) -> Result<ExitCode> {
     let workspace = crate::open(directory)?;
     let model = &workspace.model;
-    let sheet = match format {
-        ImportFormat::Xlsx => read_xlsx(file, sheet)?,
-        ImportFormat::Csv | ImportFormat::Comply => read_csv(file)?,
-    };
     let columns = columns(&sheet.header, maps, model)?;
     let mut report = Report::default();
     let year = jiff::ZonedDateTime::now().date();
