@@ -128,7 +128,7 @@ codes! {
         "A control that is planned, not implemented: a gap until it operates.";
     CrosswalkSuggestion = "CW026", "crosswalk-suggestion", Hint, ["check::suggestions::hint"],
         "A requirement no control claims that the crosswalk relates to one a control claims: that control may also satisfy it (hints never fail a run).";
-    RequirementAlias = "CW027", "requirement-alias", Warning, ["check::references::requirement"],
+    RequirementAlias = "CW027", "requirement-alias", Warning, ["check::references::alias_finding"],
         "A requirement id written as an alias or another spelling of the catalog's id (ISO 27002's `5.15` for `A.5.15`, `6.1.3(c)` for `6.1.3.c`): counted as the catalog's id, and reported so that one spelling is used.";
     AttachmentMissing = "CW030", "attachment-missing", Error, ["check::evidence::check_attachment"],
         "An evidence attachment that does not exist.";

@@ -238,3 +238,158 @@ fn cw010_an_alias_that_is_another_requirements_id() {
         .at("frameworks/mini.toml", 36, 12)
         .message_contains("alias `M.3.b` of `M.3.a` already stands for `M.3.b`");
 }
+
+/// Attack: claims written as other spellings of the ids, so that a rule looking the id up as
+/// written would not see them. The observation window still applies: Q1–Q3 have no evidence.
+#[test]
+fn a_claim_spelled_another_way_does_not_escape_the_observation_window() {
+    let f = Fixture::windowed();
+    f.edit(
+        "controls/c-1.md",
+        "mini = [\"M.1\", \"M.2\"]",
+        "mini = [\"M 1\", \"M-2\"]",
+    );
+    let codes: Vec<Code> = f.check().iter().map(|x| x.code).collect();
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| **c == Code::OperatingPeriodMissing)
+            .count(),
+        3,
+        "{codes:?}"
+    );
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| **c == Code::RequirementAlias)
+            .count(),
+        2,
+        "{codes:?}"
+    );
+}
+
+/// Attack: the requirement that expects a cadence (M.3, quarterly) is covered only through its
+/// items, by an annual control: the items expect their parent's cadence.
+#[test]
+fn items_expect_their_parents_cadence() {
+    let f = nested();
+    f.edit(
+        "frameworks/mini.toml",
+        "id = \"M.3\"\ntitle = \"Watch\"\ngroup = \"core\"\n",
+        "id = \"M.3\"\ntitle = \"Watch\"\ngroup = \"core\"\ncadence = \"quarterly\"\n",
+    );
+    f.edit(
+        "controls/c-1.md",
+        "frequency = \"quarterly\"",
+        "frequency = \"annual\"",
+    );
+    f.edit(
+        "controls/c-1.md",
+        "mini = [\"M.1\", \"M.2\"]",
+        "mini = [\"M.1\", \"M.2\", \"M.3.a\", \"M.3.b\"]",
+    );
+    let findings = f.check();
+    let laxer: Vec<_> = findings
+        .iter()
+        .filter(|x| x.code == Code::FrequencyLaxerThanRequired)
+        .collect();
+    assert_eq!(laxer.len(), 2, "one per item claimed: {findings:#?}");
+    laxer[0].message_contains(
+        "control `C-1` operates annual, but Mini Standard `M.3` (Watch) expects quarterly",
+    );
+}
+
+/// Attack: an exclusion and a contradiction written with another spelling. The exclusion counts
+/// for the requirement, and claiming what is excluded is still a contradiction.
+#[test]
+fn exclusions_and_their_contradictions_are_read_through_spellings() {
+    let f = Fixture::valid();
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n[frameworks.mini.excluded]\n\"M-2\" = \"Not ours.\"\n",
+    );
+    let codes: Vec<Code> = f.check().iter().map(|x| x.code).collect();
+    assert!(
+        codes.contains(&Code::ExcludedRequirementClaimed),
+        "{codes:?}"
+    );
+    assert!(codes.contains(&Code::RequirementAlias), "{codes:?}");
+    f.edit(
+        "controls/c-1.md",
+        "mini = [\"M.1\", \"M.2\"]",
+        "mini = [\"M.1\"]",
+    );
+    assert_eq!(state(&f, "M.2"), "excluded");
+}
+
+/// An item sits in its parent's group: otherwise one could be out of scope, or excludable, while
+/// the other is not, and the parent would roll up from what is not in scope.
+#[test]
+fn cw005_an_item_in_another_group_than_its_parent() {
+    let f = claimed();
+    f.edit(
+        "frameworks/mini.toml",
+        "group = \"core\"\nparent = \"M.3\"\naliases",
+        "group = \"extra\"\nparent = \"M.3\"\naliases",
+    );
+    let findings = f.check();
+    let wrong: Vec<_> = findings
+        .iter()
+        .filter(|x| x.code == Code::InvalidValue)
+        .collect();
+    assert_eq!(wrong.len(), 1, "{findings:#?}");
+    wrong[0].message_contains(
+        "requirement `M.3.a` is an item of `M.3` but in group `extra`, not `core`",
+    );
+}
+
+/// Two requirements spelled alike (`M.4(a)` and `M.4.a`): a reference to either is ambiguous.
+#[test]
+fn cw010_two_requirements_spelled_alike() {
+    let f = claimed();
+    f.write(
+        "frameworks/mini.toml",
+        format!(
+            "{}\n[[requirements]]\nid = \"M.4.a\"\ntitle = \"One\"\ngroup = \"core\"\n\n[[requirements]]\nid = \"M.4(a)\"\ntitle = \"Two\"\ngroup = \"core\"\n",
+            f.read("frameworks/mini.toml")
+        ),
+    );
+    let findings = f.check();
+    assert!(
+        findings.iter().any(|x| x.code == Code::DuplicateId
+            && x.message
+                .contains("`M.4(a)` of `M.4(a)` is spelled like `M.4.a`")),
+        "{findings:#?}"
+    );
+}
+
+/// A parent chain of duplicated ids (the same id twice at every level) cannot make the coverage
+/// computation explode: each requirement is judged once, and the duplicates are reported.
+#[test]
+fn duplicated_ids_along_a_parent_chain_are_judged_once() {
+    let f = Fixture::valid();
+    let mut catalog = common::CATALOG.to_string();
+    for level in 0..40 {
+        for _ in 0..2 {
+            catalog.push_str(&format!(
+                "\n[[requirements]]\nid = \"D.{level}\"\ntitle = \"Level {level}\"\ngroup = \"core\"\n{}",
+                if level == 0 {
+                    String::new()
+                } else {
+                    format!("parent = \"D.{}\"\n", level - 1)
+                }
+            ));
+        }
+    }
+    f.write("frameworks/mini.toml", catalog);
+    let findings = f.check();
+    assert_eq!(
+        findings
+            .iter()
+            .filter(|x| x.code == Code::DuplicateId)
+            .count(),
+        40,
+        "one per duplicated id"
+    );
+}

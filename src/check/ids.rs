@@ -81,6 +81,11 @@ fn check_catalog_ids(model: &Model, found: &mut Vec<Diagnostic>) {
 
 fn check_catalog(framework: &Framework, file: FileId, found: &mut Vec<Diagnostic>) {
     let catalog = &framework.catalog;
+    let mut groups: HashMap<&str, FirstSeen> = HashMap::new();
+    for group in &catalog.groups {
+        let span = shift(framework, group.id.span());
+        report_duplicate(&mut groups, group.id.get_ref(), file, span, "group", found);
+    }
     let mut seen: HashMap<&str, FirstSeen> = HashMap::new();
     for requirement in &catalog.requirements {
         let span = shift(framework, requirement.id.span());
@@ -156,6 +161,24 @@ fn check_hierarchy(framework: &Framework, file: FileId, found: &mut Vec<Diagnost
             );
             continue;
         }
+        if let Some(parent_requirement) = framework.requirement(parent.get_ref())
+            && parent_requirement.group.get_ref() != requirement.group.get_ref()
+        {
+            found.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    file,
+                    shift(framework, requirement.group.span()),
+                    format!(
+                        "requirement `{id}` is an item of `{}` but in group `{}`, not `{}`",
+                        parent.get_ref(),
+                        requirement.group.get_ref(),
+                        parent_requirement.group.get_ref()
+                    ),
+                )
+                .with_help("an item is in its parent's group, so that both are in scope, or excludable, together"),
+            );
+        }
         let mut seen: Vec<&str> = vec![id.as_str()];
         let mut current = parent.get_ref().as_str();
         while let Some(next) = framework
@@ -185,32 +208,66 @@ fn check_hierarchy(framework: &Framework, file: FileId, found: &mut Vec<Diagnost
     }
 }
 
-/// No alias is another requirement's id, and no two requirements share an alias.
+/// No alias is another requirement's id or an id of an older version, and no two requirements
+/// share an alias or a spelling (`X.1(a)` and `X.1.a` are one id written two ways).
 fn check_aliases(framework: &Framework, file: FileId, found: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<&str, &str> = HashMap::new();
+    use crate::model::catalog::spelling;
+    let mut spelled: HashMap<String, &str> = HashMap::new();
+    let mut report = |span, message: String| {
+        found.push(
+            Diagnostic::new(Code::DuplicateId, file, span, message).with_help(
+                "an id, an alias or a spelling must name one requirement: change one of them",
+            ),
+        );
+    };
     for requirement in &framework.catalog.requirements {
         let id = requirement.id.get_ref().as_str();
-        for alias in &requirement.aliases {
-            let span = shift(framework, alias.span());
-            let taken = match framework.requirement(alias.get_ref()) {
-                Some(other) => Some(other.id.get_ref().as_str()),
-                None => seen
-                    .insert(alias.get_ref(), id)
-                    .filter(|first| *first != id),
-            };
-            if let Some(other) = taken {
-                found.push(
-                    Diagnostic::new(
-                        Code::DuplicateId,
-                        file,
+        let written = std::iter::once(&requirement.id).chain(&requirement.aliases);
+        for (index, name) in written.enumerate() {
+            let span = shift(framework, name.span());
+            let is_alias = index > 0;
+            if is_alias {
+                if let Some(other) = framework
+                    .requirement(name.get_ref())
+                    .filter(|o| o.id.get_ref() != id)
+                {
+                    report(
                         span,
                         format!(
-                            "alias `{}` of `{id}` already stands for `{other}`",
-                            alias.get_ref()
+                            "alias `{}` of `{id}` already stands for `{}`",
+                            name.get_ref(),
+                            other.id.get_ref()
                         ),
-                    )
-                    .with_help("an alias must name one requirement: remove it from one of them"),
-                );
+                    );
+                    continue;
+                }
+                if framework.superseded(name.get_ref()).is_some() {
+                    report(
+                        span,
+                        format!(
+                            "alias `{}` of `{id}` is also an id of an older version, which `superseded` maps",
+                            name.get_ref()
+                        ),
+                    );
+                    continue;
+                }
+            }
+            let key = spelling(name.get_ref());
+            if key.is_empty() {
+                continue;
+            }
+            match spelled.get(key.as_str()) {
+                Some(other) if *other != id => report(
+                    span,
+                    format!(
+                        "`{}` of `{id}` is spelled like `{other}` (the same letters and digits), so a reference to either is ambiguous",
+                        name.get_ref()
+                    ),
+                ),
+                Some(_) => {}
+                None => {
+                    spelled.insert(key, id);
+                }
             }
         }
     }

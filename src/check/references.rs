@@ -38,6 +38,7 @@ pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
             independence(model, found);
         }
     }
+    aliases(model, found);
     for doc in &model.policies {
         checker.person(doc, &doc.data.owner, found);
         checker.people(doc, doc.data.approvers.get_ref(), found);
@@ -299,6 +300,48 @@ pub fn requirement_in<T>(
     requirement(framework, doc.file, span, id.get_ref(), suggestions, found);
 }
 
+/// The requirement ids the model read as aliases: each counts as the catalog's id, and is reported
+/// so that every document spells it one way.
+fn aliases(model: &Model, found: &mut Vec<Diagnostic>) {
+    for alias in &model.aliases {
+        let Some(framework) = model.framework(&alias.framework) else {
+            continue;
+        };
+        found.push(alias_finding(
+            framework,
+            alias.file,
+            alias.span.clone(),
+            &alias.written,
+            &alias.canonical,
+        ));
+    }
+}
+
+/// CW027 for `written`, read as `canonical`.
+fn alias_finding(
+    framework: &Framework,
+    file: FileId,
+    span: Range<usize>,
+    written: &str,
+    canonical: &str,
+) -> Diagnostic {
+    let title = framework
+        .requirement(canonical)
+        .map_or("", |r| r.title.as_str());
+    Diagnostic::new(
+        Code::RequirementAlias,
+        file,
+        span,
+        format!(
+            "`{written}` is written for `{canonical}` ({title}) of {}",
+            framework.title()
+        ),
+    )
+    .with_help(format!(
+        "it counts as `{canonical}`; write `{canonical}`, the catalog's id, so that every document spells it one way"
+    ))
+}
+
 /// Checks one requirement id against its framework's catalog.
 fn requirement(
     framework: &Framework,
@@ -311,22 +354,15 @@ fn requirement(
     let old = match framework.lookup(id) {
         Lookup::Exact(_) => return,
         Lookup::Alias(requirement) => {
-            let canonical = requirement.id.get_ref();
-            found.push(
-                Diagnostic::new(
-                    Code::RequirementAlias,
-                    file,
-                    span,
-                    format!(
-                        "`{id}` is written for `{canonical}` ({}) of {}",
-                        requirement.title,
-                        framework.title()
-                    ),
-                )
-                .with_help(format!(
-                    "it counts as `{canonical}`; write `{canonical}`, the catalog's id, so that every document spells it one way"
-                )),
-            );
+            // Typed documents are read as the catalog's ids when the model is built (and warned
+            // about in `aliases`); this is a document that did not type.
+            found.push(alias_finding(
+                framework,
+                file,
+                span,
+                id,
+                requirement.id.get_ref(),
+            ));
             return;
         }
         Lookup::Superseded(old) => Some(old),

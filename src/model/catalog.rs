@@ -188,7 +188,10 @@ impl Framework {
                 .iter()
                 .map(|a| a.get_ref().clone())
                 .chain(std::iter::once(requirement.id.get_ref().clone()));
-            for alias in written.flat_map(|a| [spelling(&a), a]) {
+            for alias in written
+                .flat_map(|a| [spelling(&a), a])
+                .filter(|a| !a.is_empty())
+            {
                 let entry = alias_index.entry(alias).or_insert(Some(i));
                 if *entry != Some(i) {
                     *entry = None;

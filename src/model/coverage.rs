@@ -131,14 +131,9 @@ impl ClaimIndex {
         let mut by_requirement: HashMap<(String, String), Vec<usize>> = HashMap::new();
         for (index, control) in model.controls.iter().enumerate() {
             for (framework, ids) in &control.data.satisfies {
-                let catalog = model.framework(framework.get_ref());
                 for id in ids {
-                    // A claim written as an alias counts for the requirement it stands for.
-                    let id = catalog
-                        .and_then(|c| c.canonical(id.get_ref()))
-                        .unwrap_or(id.get_ref());
                     let claims = by_requirement
-                        .entry((framework.get_ref().clone(), id.to_string()))
+                        .entry((framework.get_ref().clone(), id.get_ref().clone()))
                         .or_default();
                     if claims.last() != Some(&index) {
                         claims.push(index);

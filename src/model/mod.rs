@@ -6,6 +6,7 @@
 //! that did not make it in. Documents with errors are left out of the model; the rest still are.
 
 pub mod approvers;
+pub mod canonical;
 pub mod catalog;
 pub mod coverage;
 pub mod crosswalk;
@@ -93,6 +94,8 @@ pub struct Model {
     /// The references of documents that did not type (a missing key, a bad value elsewhere), read
     /// key by key, so that one error in a file never hides the reference checks of the rest of it.
     pub partial: Vec<(Kind, Doc<References>)>,
+    /// Requirement ids written as aliases, each read as the catalog's id (see [`canonical`]).
+    pub aliases: Vec<canonical::AliasUse>,
     /// Whether some file could not be read or typed: rules that need the whole repository
     /// (coverage, freshness) would then report consequences, not causes, and are skipped.
     pub incomplete: bool,
@@ -144,7 +147,9 @@ impl Model {
         crosswalk::related(self.all_crosswalks(), framework_id, requirement_id)
     }
 
-    /// The cadences that the in-scope requirements a control claims expect, in claim order.
+    /// The cadences that the in-scope requirements a control claims expect, in claim order. An
+    /// item expects the cadence of the nearest requirement it belongs to that has one: covering
+    /// `9.3` through its items must not escape the cadence `9.3` expects.
     pub fn expected_cadences<'m>(&'m self, control: &'m Control) -> Vec<Expectation<'m>> {
         let mut expected = Vec::new();
         for (framework_id, ids) in &control.satisfies {
@@ -153,11 +158,13 @@ impl Model {
             };
             for id in ids {
                 let in_scope = self.requirement_in_scope(framework_id.get_ref(), id.get_ref());
-                let requirement = framework.requirement(id.get_ref());
-                if let Some((requirement, cadence)) = requirement
-                    .filter(|_| in_scope)
-                    .and_then(|r| r.cadence.as_ref().map(|c| (r, c)))
-                {
+                let requirement = framework.requirement(id.get_ref()).filter(|_| in_scope);
+                let with_cadence = requirement.and_then(|r| {
+                    std::iter::once(r)
+                        .chain(framework.ancestors(r.id.get_ref()))
+                        .find_map(|r| r.cadence.as_ref().map(|c| (r, c)))
+                });
+                if let Some((requirement, cadence)) = with_cadence {
                     expected.push(Expectation {
                         framework,
                         requirement,
@@ -538,6 +545,7 @@ pub fn build(
         }
     }
     model.incomplete = diagnostics.len() > before || !loaded.diagnostics.is_empty();
+    model.canonicalize();
     model
 }
 

@@ -210,6 +210,18 @@ pub struct Operations<'m> {
     pub as_of: Day,
     by_control: Vec<Operation<'m>>,
     index: HashMap<&'m str, usize>,
+    /// Each catalog's coverage table, built on first need.
+    tables: Tables,
+}
+
+/// Coverage tables by catalog id: a cache, which a clone starts afresh.
+#[derive(Debug, Default)]
+struct Tables(std::sync::Mutex<HashMap<String, std::sync::Arc<HashMap<String, Coverage>>>>);
+
+impl Clone for Tables {
+    fn clone(&self) -> Self {
+        Tables::default()
+    }
 }
 
 impl<'m> Operations<'m> {
@@ -225,35 +237,66 @@ impl<'m> Operations<'m> {
 
     /// A requirement's coverage state, with its hierarchy: the best of its own claims, the claims
     /// of the requirements it is an item of (claiming a parent covers its items), and what its
-    /// in-scope items add up to (all evidenced: evidenced; some covered: at best partial).
+    /// in-scope items add up to (all evidenced: evidenced; some covered: at best partial). Items
+    /// out of scope or excluded add nothing. Computed once per catalog, each requirement once.
     pub fn coverage(&self, framework_id: &str, requirement_id: &str) -> Coverage {
         let Some(framework) = self.model.framework(framework_id) else {
             return self.direct_coverage(framework_id, requirement_id);
         };
-        let own = self.subtree_coverage(framework, requirement_id, 0);
-        if !own.is_gap() {
-            return own;
-        }
-        framework
-            .ancestors(requirement_id)
-            .into_iter()
-            .map(|a| self.direct_coverage(framework_id, a.id.get_ref()))
-            .filter(|c| {
-                matches!(
-                    c,
-                    Coverage::Evidenced | Coverage::Claimed | Coverage::Partial
-                )
-            })
-            .fold(own, better)
+        let mut tables = self.tables.0.lock().unwrap_or_else(|e| e.into_inner());
+        let table = tables
+            .entry(framework_id.to_string())
+            .or_insert_with(|| std::sync::Arc::new(self.table(framework)))
+            .clone();
+        drop(tables);
+        table
+            .get(requirement_id)
+            .copied()
+            .unwrap_or_else(|| self.direct_coverage(framework_id, requirement_id))
     }
 
-    /// A requirement's state from its own claims and those of its items, not its parents'.
+    /// Every requirement's state in one catalog.
+    fn table(&self, framework: &super::Framework) -> HashMap<String, Coverage> {
+        let mut subtree = HashMap::new();
+        for requirement in &framework.catalog.requirements {
+            self.subtree_coverage(framework, requirement.id.get_ref(), &mut subtree, 0);
+        }
+        let mut out = HashMap::new();
+        for requirement in &framework.catalog.requirements {
+            let id = requirement.id.get_ref();
+            let own = subtree[id.as_str()];
+            let state = if own.is_gap() {
+                framework
+                    .ancestors(id)
+                    .into_iter()
+                    .map(|a| self.direct_coverage(framework.id(), a.id.get_ref()))
+                    .filter(|c| {
+                        matches!(
+                            c,
+                            Coverage::Evidenced | Coverage::Claimed | Coverage::Partial
+                        )
+                    })
+                    .fold(own, better)
+            } else {
+                own
+            };
+            out.entry(id.clone()).or_insert(state);
+        }
+        out
+    }
+
+    /// A requirement's state from its own claims and those of its in-scope items, not its
+    /// parents', memoised in `memo` (a loop or a duplicate id cannot make it explode).
     fn subtree_coverage(
         &self,
         framework: &super::Framework,
         requirement_id: &str,
+        memo: &mut HashMap<String, Coverage>,
         depth: usize,
     ) -> Coverage {
+        if let Some(known) = memo.get(requirement_id) {
+            return *known;
+        }
         let own = self.direct_coverage(framework.id(), requirement_id);
         // A parent chain that loops is reported by `check`; here it only stops the descent.
         if matches!(
@@ -261,22 +304,31 @@ impl<'m> Operations<'m> {
             Coverage::Evidenced | Coverage::Excluded | Coverage::OutOfScope
         ) || depth > 32
         {
+            memo.insert(requirement_id.to_string(), own);
             return own;
         }
+        // Provisional, so that a loop back to this requirement reads its own state.
+        memo.insert(requirement_id.to_string(), own);
+        let model = self.model;
         let items: Vec<Coverage> = framework
             .children(requirement_id)
-            .map(|item| self.subtree_coverage(framework, item.id.get_ref(), depth + 1))
-            .filter(|c| !matches!(c, Coverage::Excluded | Coverage::OutOfScope))
+            .filter(|item| model.requirement_in_scope(framework.id(), item.id.get_ref()))
+            .map(|item| self.subtree_coverage(framework, item.id.get_ref(), memo, depth + 1))
             .collect();
-        let Some(weakest) = items.iter().copied().reduce(weaker) else {
-            return own;
+        let state = match items.iter().copied().reduce(weaker) {
+            None => own,
+            Some(weakest) => {
+                let rolled =
+                    if weakest == Coverage::Uncovered && items.iter().any(|c| *c != weakest) {
+                        Coverage::Partial
+                    } else {
+                        weakest
+                    };
+                better(own, rolled)
+            }
         };
-        let rolled = if weakest == Coverage::Uncovered && items.iter().any(|c| *c != weakest) {
-            Coverage::Partial
-        } else {
-            weakest
-        };
-        better(own, rolled)
+        memo.insert(requirement_id.to_string(), state);
+        state
     }
 
     /// A requirement's state from the controls that claim it, alone.
@@ -339,6 +391,7 @@ impl Model {
             as_of,
             by_control,
             index,
+            tables: Tables::default(),
         }
     }
 

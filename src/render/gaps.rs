@@ -26,6 +26,12 @@ pub struct RequirementGap {
     pub controls: Vec<String>,
     /// For excluded requirements, the justification.
     pub justification: String,
+    /// The requirement it is an item of, if any: items are listed, but the figures count the
+    /// requirements they belong to, so that a catalog's granularity cannot inflate them.
+    pub parent: Option<String>,
+    /// How it is covered when no control claims it: through its items, or through the parent a
+    /// control claims.
+    pub through: Option<String>,
 }
 
 /// The analysis of one framework.
@@ -142,6 +148,40 @@ fn operated(operations: &Operations) -> Operated {
     }
 }
 
+/// How a requirement no control claims is covered: through the nearest parent a control claims,
+/// or through its items.
+pub fn through(
+    operations: &Operations,
+    framework: &crate::model::Framework,
+    id: &str,
+    status: Coverage,
+    controls: &[String],
+) -> Option<String> {
+    if !controls.is_empty()
+        || !matches!(
+            status,
+            Coverage::Evidenced | Coverage::Claimed | Coverage::Partial
+        )
+    {
+        return None;
+    }
+    let model = operations.model();
+    let claimed_parent = framework
+        .ancestors(id)
+        .into_iter()
+        .find(|a| !model.claimants(framework.id(), a.id.get_ref()).is_empty());
+    Some(match claimed_parent {
+        Some(parent) => format!(
+            "its parent `{}` ({})",
+            parent.id.get_ref(),
+            model
+                .claimants(framework.id(), parent.id.get_ref())
+                .join(", ")
+        ),
+        None => "its items".to_string(),
+    })
+}
+
 fn analyse_one(operations: &Operations, id: &str) -> FrameworkGaps {
     let model = operations.model();
     let framework = model.framework(id).expect("frameworks in scope exist");
@@ -151,19 +191,29 @@ fn analyse_one(operations: &Operations, id: &str) -> FrameworkGaps {
         .into_iter()
         .map(|requirement| {
             let rid = requirement.id.get_ref().as_str();
+            let status = operations.coverage(id, rid);
+            let controls = model.claimants(id, rid);
             RequirementGap {
                 id: rid.to_string(),
                 title: requirement.title.clone(),
-                status: operations.coverage(id, rid),
-                controls: model.claimants(id, rid),
+                status,
+                through: through(operations, framework, rid, status, &controls),
+                controls,
                 justification: model
                     .exclusion(id, rid)
                     .map(|why| why.get_ref().clone())
                     .unwrap_or_default(),
+                parent: requirement.parent.as_ref().map(|p| p.get_ref().clone()),
             }
         })
         .collect();
-    let count = |status: Coverage| requirements.iter().filter(|r| r.status == status).count();
+    // The figures count the requirements that are not items of another.
+    let count = |status: Coverage| {
+        requirements
+            .iter()
+            .filter(|r| r.parent.is_none() && r.status == status)
+            .count()
+    };
     let (evidenced, claimed, partial, excluded, uncovered) = (
         count(Coverage::Evidenced),
         count(Coverage::Claimed),
@@ -171,7 +221,7 @@ fn analyse_one(operations: &Operations, id: &str) -> FrameworkGaps {
         count(Coverage::Excluded),
         count(Coverage::Uncovered),
     );
-    let applicable = requirements.len() - excluded;
+    let applicable = requirements.iter().filter(|r| r.parent.is_none()).count() - excluded;
     let implemented = |control: &str| {
         model
             .control(control)
@@ -180,7 +230,8 @@ fn analyse_one(operations: &Operations, id: &str) -> FrameworkGaps {
     let single_points = requirements
         .iter()
         .filter(|r| {
-            r.status == Coverage::Evidenced
+            r.parent.is_none()
+                && r.status == Coverage::Evidenced
                 && r.controls
                     .iter()
                     .filter(|c| implemented(c) && operated(c))
@@ -276,7 +327,8 @@ fn overlap(model: &Model, a: &FrameworkGaps, b: &FrameworkGaps) -> Overlap {
         .requirements
         .iter()
         .filter(|r| {
-            r.status == Coverage::Evidenced
+            r.parent.is_none()
+                && r.status == Coverage::Evidenced
                 && r.controls.iter().any(|c| serving_b.contains(c.as_str()))
         })
         .count();

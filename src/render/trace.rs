@@ -60,6 +60,9 @@ pub struct RequirementView {
     pub justification: Option<String>,
     /// The controls that claim it.
     pub controls: Vec<String>,
+    /// How it is covered when no control claims it: through its items, or through the parent a
+    /// control claims.
+    pub through: Option<String>,
     /// The requirements of other catalogs that the crosswalks relate to it.
     pub related: Vec<RelatedView>,
 }
@@ -289,32 +292,42 @@ fn resolve_document(model: &Model, id: &str) -> Option<(Subject, Reach)> {
     Some((subject(Traced::Risk, &risk.title), reach))
 }
 
-/// `framework:id`, or an id that one catalog (preferably one in scope) has.
+/// `framework:id`, or an id that one catalog (preferably one in scope) has; either may be written
+/// as an alias or another spelling, and is read as the catalog's id.
 fn resolve_requirement(model: &Model, id: &str) -> Result<(String, String), TraceError> {
     if let Some((framework, requirement)) = id.split_once(':')
-        && model
+        && let Some(canonical) = model
             .framework(framework)
-            .is_some_and(|f| f.requirement(requirement).is_some())
+            .and_then(|f| f.canonical(requirement))
     {
-        return Ok((framework.to_string(), requirement.to_string()));
+        return Ok((framework.to_string(), canonical.to_string()));
     }
-    let having: Vec<&str> = model
+    // An exact id wins over another catalog's alias of it.
+    let exact: Vec<(&str, &str)> = model
         .frameworks
         .iter()
-        .filter(|f| f.requirement(id).is_some())
-        .map(|f| f.id())
+        .filter_map(|f| f.requirement(id).map(|r| (f.id(), r.id.get_ref().as_str())))
         .collect();
-    let in_scope: Vec<&str> = having
+    let having: Vec<(&str, &str)> = if exact.is_empty() {
+        model
+            .frameworks
+            .iter()
+            .filter_map(|f| f.canonical(id).map(|c| (f.id(), c)))
+            .collect()
+    } else {
+        exact
+    };
+    let in_scope: Vec<(&str, &str)> = having
         .iter()
         .copied()
-        .filter(|f| model.scope(f).is_some())
+        .filter(|(f, _)| model.scope(f).is_some())
         .collect();
     match (in_scope.as_slice(), having.as_slice()) {
-        ([one], _) | ([], [one]) => Ok((one.to_string(), id.to_string())),
+        ([(f, r)], _) | ([], [(f, r)]) => Ok((f.to_string(), r.to_string())),
         ([], []) => Err(not_found(model, id)),
         (_, _) => Err(TraceError::Ambiguous {
             id: id.to_string(),
-            candidates: having.iter().map(|f| format!("`{f}:{id}`")).collect(),
+            candidates: having.iter().map(|(f, r)| format!("`{f}:{r}`")).collect(),
         }),
     }
 }
@@ -431,12 +444,17 @@ fn requirement_view(
     let justification = model
         .exclusion(framework, id)
         .map(|why| why.get_ref().clone());
+    let coverage = operations.coverage(framework, id);
+    let through = model
+        .framework(framework)
+        .and_then(|f| super::gaps::through(operations, f, id, coverage, &controls));
     RequirementView {
         framework: framework.to_string(),
         id: id.to_string(),
         title: title.to_string(),
-        coverage: operations.coverage(framework, id),
+        coverage,
         justification,
+        through,
         related: model
             .related(framework, id)
             .into_iter()
@@ -509,7 +527,10 @@ pub fn to_text(trace: &Trace) -> String {
     let _ = writeln!(out, "{} {}: {}", subject.kind, subject.id, subject.title);
     let _ = writeln!(out, "(evidence judged as of {})", trace.as_of);
     section(&mut out, "Requirements", &trace.requirements, |out, r| {
-        let claimed = list_or(&r.controls, "no control");
+        let claimed = match &r.through {
+            Some(through) => format!("no control of its own, through {through}"),
+            None => list_or(&r.controls, "no control"),
+        };
         let _ = writeln!(
             out,
             "  {}:{} {} [{}] by {claimed}",

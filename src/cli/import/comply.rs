@@ -325,6 +325,12 @@ fn files(
     extensions: &[&str],
     report: &mut Report,
 ) -> Vec<(PathBuf, String)> {
+    if std::fs::symlink_metadata(root.join(folder)).is_ok_and(|m| m.file_type().is_symlink()) {
+        report.problems.push(format!(
+            "{folder}/ is a symbolic link, which an import does not follow; left out"
+        ));
+        return Vec::new();
+    }
     let Ok(entries) = std::fs::read_dir(root.join(folder)) else {
         return Vec::new();
     };
@@ -600,7 +606,9 @@ fn target(
         return Target::Framework(framework.id().to_string());
     }
     if let Some(standard) = standard {
-        let id = safe_name(&key.to_lowercase());
+        // A catalog id: lower-case letters, digits, `_` and `-` (no `.`: `x.crosswalk` would name
+        // a crosswalk file, and a dotted key is a table path in TOML).
+        let id = safe_name(&key.to_lowercase()).replace('.', "-");
         let id = if id.is_empty() { "imported".into() } else { id };
         if model.framework(&id).is_none() {
             return Target::Catalog(id);
@@ -832,6 +840,8 @@ fn cadence_of_cron(cron: &str) -> Result<String, String> {
         "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
     ];
     const DAYS: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+    values(fields[0], 0, 59, &[])?;
+    values(fields[1], 0, 23, &[])?;
     let months = values(fields[3], 1, 12, &MONTHS)?;
     let days_of_month = values(fields[2], 1, 31, &[])?;
     let days_of_week = values(fields[4], 0, 7, &DAYS)?
@@ -848,6 +858,8 @@ fn cadence_of_cron(cron: &str) -> Result<String, String> {
     }
     let gap = match (days_of_month, days_of_week) {
         (None, None) => return Ok("daily".into()),
+        // A day past the 28th is missing from some months: such a schedule skips a month.
+        (Some(days), None) if days.first().is_some_and(|d| *d > 28) => return Ok("P2M".into()),
         (Some(days), None) => longest_gap(&days, 31),
         (None, Some(days)) => longest_gap(&days, 7),
         // cron runs when either matches, so the gaps are at most the shorter of the two.
@@ -1136,6 +1148,7 @@ mod tests {
             ("0 0 1 1,7 *", "semiannual"),
             ("0 0 1 JAN *", "annual"),
             ("0 0 1,15 * *", "P17D"),
+            ("0 0 31 * *", "P2M"),
             ("@weekly", "weekly"),
             ("0 0 0 1 1 * 2026", "annual"),
         ];

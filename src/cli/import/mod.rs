@@ -357,8 +357,20 @@ fn reference(
     framework: &crate::model::Framework,
     token: &str,
 ) -> Result<(Vec<String>, Option<String>), String> {
-    if let Some(requirement) = framework.requirement(token) {
-        return Ok((vec![requirement.id.get_ref().clone()], None));
+    match framework.lookup(token) {
+        crate::model::Lookup::Exact(requirement) => {
+            return Ok((vec![requirement.id.get_ref().clone()], None));
+        }
+        crate::model::Lookup::Alias(requirement) => {
+            let id = requirement.id.get_ref();
+            let note = format!(
+                "`{token}` is written as `{id}` ({}), the id {} uses",
+                requirement.title,
+                framework.title()
+            );
+            return Ok((vec![id.clone()], Some(note)));
+        }
+        crate::model::Lookup::Superseded(_) | crate::model::Lookup::Unknown => {}
     }
     if let Some(old) = framework.superseded(token) {
         let new: Vec<String> = old
