@@ -340,3 +340,17 @@ fn an_oscal_mapping_becomes_a_crosswalk() {
     ]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+/// The example company's own exports (this repository's root, with its history) are valid OSCAL.
+#[test]
+fn the_example_exports_are_valid_oscal() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for (model, schema_name) in [("component-definition", "component"), ("ssp", "ssp")] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_crosswalk"))
+            .args(["-C", root, "export", "oscal", "--model", model])
+            .output()
+            .unwrap();
+        let value: Value = serde_json::from_str(&stdout(&output)).unwrap();
+        assert_valid(schema_name, &value);
+    }
+}
