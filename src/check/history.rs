@@ -1,7 +1,7 @@
 //! Rules on the review trail: history present and complete, documents reviewed on time, and every
 //! change in the judged window approved by someone who may approve it and is not its author.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::diag::{Code, Diagnostic, FileId, Files};
 use crate::history::approval::{Verdict, last_approved};
@@ -107,12 +107,16 @@ fn check_dates(model: &Model, trail: &Trail, files: &mut Files, found: &mut Vec<
             first_change.entry(change.commit).or_insert(path);
         }
     }
+    let documents = document_locations(model);
     for (index, path) in first_change {
         let commit = &trail.commits[index];
         if !commit.dated_before_parent {
             continue;
         }
-        let (file, span) = location(model, files, path);
+        let (file, span) = match documents.get(path) {
+            Some((file, span)) => (*file, span.clone()),
+            None => (file_of(files, path), 0..0),
+        };
         let accepted = acceptance(model, Code::CommitDatedBeforeParent, &commit.id, path);
         found.push(
             Diagnostic {
@@ -136,11 +140,19 @@ fn check_dates(model: &Model, trail: &Trail, files: &mut Files, found: &mut Vec<
 
 fn check_approvals(model: &Model, trail: &Trail, files: &mut Files, found: &mut Vec<Diagnostic>) {
     let mut reported_unknown: BTreeSet<(usize, Who)> = BTreeSet::new();
+    let documents = document_locations(model);
     for (path, changes) in &trail.changes {
         for change in changes.iter().filter(|c| c.judged) {
             let commit = &trail.commits[change.commit];
             let judgement = &change.judgement;
-            let (file, span) = location(model, files, path);
+            if judgement.unknown.is_empty() && matches!(judgement.verdict, Verdict::Approved { .. })
+            {
+                continue;
+            }
+            let (file, span) = match documents.get(path.as_str()) {
+                Some((file, span)) => (*file, span.clone()),
+                None => (file_of(files, path), 0..0),
+            };
             for who in &judgement.unknown {
                 if reported_unknown.insert((change.commit, who.clone())) {
                     let mut finding = Diagnostic::new(
@@ -285,8 +297,9 @@ fn author_name(who: &Who) -> String {
     }
 }
 
-/// A document's `id` value, or the start of any other file.
-fn location(model: &Model, files: &mut Files, path: &str) -> (FileId, std::ops::Range<usize>) {
+/// Where each document's findings point: its `id` value, by path (built once, not per change).
+fn document_locations(model: &Model) -> HashMap<&str, (FileId, std::ops::Range<usize>)> {
+    let mut out = HashMap::new();
     let documents = model
         .policies
         .iter()
@@ -309,10 +322,8 @@ fn location(model: &Model, files: &mut Files, path: &str) -> (FileId, std::ops::
                 .iter()
                 .map(|d| (&d.path, d.file, d.span(&d.data.id))),
         );
-    for (document, file, span) in documents {
-        if document == path {
-            return (file, span);
-        }
+    for (path, file, span) in documents {
+        out.entry(path.as_str()).or_insert((file, span));
     }
-    (file_of(files, path), 0..0)
+    out
 }
