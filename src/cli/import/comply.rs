@@ -28,7 +28,7 @@ use anyhow::{Result, bail};
 use yaml_rust2::Yaml;
 
 use super::super::new::{Claim, Fields, NewKind, document, folder_for};
-use super::{Report, reference};
+use super::{Catalog, Group, Report, Requirement, reference};
 use crate::model::Model;
 
 /// The largest comply file read; a larger one is reported and left out.
@@ -633,26 +633,6 @@ fn write_catalog(
     today: &str,
     report: &mut Report,
 ) -> Result<()> {
-    #[derive(serde::Serialize)]
-    struct Catalog<'a> {
-        id: &'a str,
-        version: &'a str,
-        title: &'a str,
-        groups: Vec<Group>,
-        requirements: Vec<Requirement<'a>>,
-    }
-    #[derive(serde::Serialize)]
-    struct Group {
-        id: String,
-        title: String,
-        required: bool,
-    }
-    #[derive(serde::Serialize)]
-    struct Requirement<'a> {
-        id: &'a str,
-        title: &'a str,
-        group: String,
-    }
     let mut families: Vec<&str> = Vec::new();
     for (_, family, _) in &standard.controls {
         if !families.contains(&family.as_str()) {
@@ -664,9 +644,9 @@ fn write_catalog(
         if id.is_empty() { "controls".into() } else { id }
     };
     let catalog = Catalog {
-        id,
-        version: today,
-        title: &standard.name,
+        id: id.to_string(),
+        version: today.to_string(),
+        title: standard.name.clone(),
         groups: families
             .iter()
             .map(|f| Group {
@@ -679,9 +659,11 @@ fn write_catalog(
             .controls
             .iter()
             .map(|(rid, family, title)| Requirement {
-                id: rid,
-                title,
+                id: rid.clone(),
+                title: title.clone(),
                 group: group_id(family),
+                parent: None,
+                aliases: Vec::new(),
             })
             .collect(),
     };

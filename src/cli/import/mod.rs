@@ -134,6 +134,36 @@ fn spreadsheet(directory: &Path, sheet: &Sheet, maps: &[String]) -> Result<ExitC
     report.finish(directory, &summary)
 }
 
+/// A catalog an import writes as `frameworks/ID.toml`, in the format of the built-in ones.
+#[derive(serde::Serialize)]
+struct Catalog {
+    id: String,
+    version: String,
+    title: String,
+    groups: Vec<Group>,
+    requirements: Vec<Requirement>,
+}
+
+/// A group of a catalog an import writes.
+#[derive(serde::Serialize)]
+struct Group {
+    id: String,
+    title: String,
+    required: bool,
+}
+
+/// A requirement of a catalog an import writes.
+#[derive(serde::Serialize)]
+struct Requirement {
+    id: String,
+    title: String,
+    group: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    aliases: Vec<String>,
+}
+
 /// What an import wrote, what it noted, and what it could not bring in.
 #[derive(Default)]
 struct Report {

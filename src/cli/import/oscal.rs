@@ -22,40 +22,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use super::Report;
+use super::{Catalog, Group, Report, Requirement};
 
 /// The largest OSCAL file read (the SP 800-53 rev5 catalog is about 10 MB).
 const MAX_FILE_BYTES: u64 = 64 << 20;
-
-/// One requirement of the catalog being written.
-#[derive(serde::Serialize)]
-struct Requirement {
-    id: String,
-    title: String,
-    group: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    parent: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    aliases: Vec<String>,
-}
-
-/// A group of the catalog being written.
-#[derive(serde::Serialize)]
-struct Group {
-    id: String,
-    title: String,
-    required: bool,
-}
-
-/// The catalog being written.
-#[derive(serde::Serialize)]
-struct Catalog {
-    id: String,
-    version: String,
-    title: String,
-    groups: Vec<Group>,
-    requirements: Vec<Requirement>,
-}
 
 /// Reads an OSCAL JSON file, refusing one too large.
 fn read_json(file: &Path) -> Result<Value> {
