@@ -180,6 +180,12 @@ codes! {
         "In signed mode, an approval whose commit (or note commit) is not signed by a key the allowed-signers file lists for the approver.";
     NoIndependentApprover = "CW064", "no-independent-approver", Error, ["check::references::independence"],
         "A document whose only possible approver is its owner: every change its owner makes would be self-approved.";
+    RiskResidualAboveInherent = "CW070", "risk-residual-above-inherent", Error, ["check::risks::check_scores"],
+        "A risk whose residual score (likelihood × impact after treatment) is above its inherent score.";
+    RiskTreatmentWithoutControls = "CW071", "risk-treatment-without-controls", Error, ["check::risks::check_treatment"],
+        "A risk treated by mitigation that names no control, or whose controls are all planned.";
+    RiskAcceptedAboveThreshold = "CW072", "risk-accepted-above-threshold", Error, ["check::risks::check_acceptance"],
+        "A risk accepted at a score above `[risk] accept_max_score`, or accepted when `crosswalk.toml` sets no acceptance criterion.";
 }
 
 impl Code {

@@ -276,6 +276,82 @@ fn cw027_an_alias_is_counted_and_warned() {
     assert!(findings.iter().all(|x| x.code != Code::UnknownRequirement));
 }
 
+/// A risk of the valid fixture: mitigated by C-1, residual 2 × 3 under inherent 3 × 4.
+const RISK: &str = "+++\nid = \"R-1\"\ntitle = \"Access creep\"\nowner = \"alice\"\napprovers = [\"bob\"]\nlikelihood = 3\nimpact = 4\ntreatment = \"mitigate\"\ncontrols = [\"C-1\"]\nresidual = { likelihood = 2, impact = 3 }\n+++\nAccess accumulates.\n";
+
+fn with_risk() -> Fixture {
+    let f = Fixture::valid();
+    f.write("risks/r-1.md", RISK);
+    assert_eq!(f.check(), vec![], "the risk as written is clean");
+    f
+}
+
+#[test]
+fn cw070_a_residual_score_above_the_inherent_one() {
+    let f = with_risk();
+    f.edit(
+        "risks/r-1.md",
+        "residual = { likelihood = 2, impact = 3 }",
+        "residual = { likelihood = 4, impact = 4 }",
+    );
+    f.only(Code::RiskResidualAboveInherent)
+        .at("risks/r-1.md", 10, 12)
+        .message_contains(
+            "risk `R-1` has a residual score of 16 (4 × 4) above its inherent score of 12 (3 × 4)",
+        );
+}
+
+#[test]
+fn cw071_mitigation_with_no_control_or_only_planned_ones() {
+    let f = with_risk();
+    f.edit("risks/r-1.md", "controls = [\"C-1\"]", "controls = []");
+    f.only(Code::RiskTreatmentWithoutControls)
+        .at("risks/r-1.md", 8, 13)
+        .message_contains("risk `R-1` is treated by mitigation but names no control");
+    // Attack: a planned control named to make the register look treated.
+    f.edit("risks/r-1.md", "controls = []", "controls = [\"C-1\"]");
+    f.edit(
+        "controls/c-1.md",
+        "status = \"implemented\"",
+        "status = \"planned\"",
+    );
+    let findings = f.check();
+    let finding = findings
+        .iter()
+        .find(|x| x.code == Code::RiskTreatmentWithoutControls)
+        .expect("planned controls reduce nothing");
+    finding.message_contains("its controls (`C-1`) are all planned");
+}
+
+#[test]
+fn cw072_acceptance_without_criteria_or_above_them() {
+    let f = with_risk();
+    f.edit(
+        "risks/r-1.md",
+        "treatment = \"mitigate\"",
+        "treatment = \"accept\"",
+    );
+    f.only(Code::RiskAcceptedAboveThreshold)
+        .at("risks/r-1.md", 8, 13)
+        .message_contains("sets no risk acceptance criterion")
+        .help_contains("[risk] accept_max_score");
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n\n[risk]\naccept_max_score = 4\n",
+    );
+    f.only(Code::RiskAcceptedAboveThreshold).message_contains(
+        "risk `R-1` is accepted at a score of 6, above the acceptance criterion of 4",
+    );
+    // At or under the criterion, acceptance stands; the residual score is what is retained.
+    f.edit(
+        "crosswalk.toml",
+        "accept_max_score = 4",
+        "accept_max_score = 6",
+    );
+    assert_eq!(f.check(), vec![]);
+}
+
 #[test]
 fn cw013_superseded_iso_2013_id() {
     let f = Fixture::valid();

@@ -15,6 +15,7 @@ pub mod evidence;
 pub mod history;
 pub mod ids;
 pub mod references;
+pub mod risks;
 pub mod suggestions;
 
 use crate::Workspace;
@@ -78,6 +79,7 @@ fn model_rules(model: &Model, options: &Options) -> Vec<Diagnostic> {
         return found;
     }
     codeowners::check_entries(model, &mut found);
+    risks::check(model, &mut found);
     evidence::check_periods(model, &mut found);
     evidence::check_future(model, options.as_of, &mut found);
     if !model.incomplete {

@@ -483,14 +483,30 @@ pub struct Risk {
     #[schemars(range(min = 1, max = 5))]
     pub impact: u8,
     /// How the risk is treated.
-    pub treatment: Treatment,
+    #[schemars(with = "Treatment")]
+    pub treatment: Spanned<Treatment>,
     /// The controls that treat it.
     #[serde(default)]
     #[schemars(schema_with = "refs_schema")]
     pub controls: Vec<Text>,
     /// Likelihood and impact after treatment.
     #[serde(default)]
-    pub residual: Option<Rating>,
+    #[schemars(with = "Option<Rating>")]
+    pub residual: Option<Spanned<Rating>>,
+}
+
+impl Risk {
+    /// The inherent score: likelihood × impact, 1–25.
+    pub fn inherent_score(&self) -> u8 {
+        self.likelihood * self.impact
+    }
+
+    /// The residual score, when one is given.
+    pub fn residual_score(&self) -> Option<u8> {
+        self.residual
+            .as_ref()
+            .map(|r| r.get_ref().likelihood * r.get_ref().impact)
+    }
 }
 
 /// `[organization]`.
@@ -684,9 +700,24 @@ pub struct Config {
     /// What `crosswalk check` reports.
     #[serde(default)]
     pub check: CheckConfig,
+    /// The risk acceptance criteria.
+    #[serde(default)]
+    pub risk: RiskConfig,
     /// Findings about past changes that cannot be undone, signed off by management.
     #[serde(default)]
     pub accepted: Vec<Accepted>,
+}
+
+/// `[risk]`: the risk acceptance criteria (ISO 27001 6.1.2 a) 1)).
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskConfig {
+    /// The highest score (likelihood × impact, 1–25) at which a risk may be retained with
+    /// `treatment = "accept"`: above it a risk must be treated. Without it no risk may be accepted,
+    /// since there are no acceptance criteria to accept it by.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 25))]
+    pub accept_max_score: Option<u8>,
 }
 
 /// `[check]`: what `crosswalk check` reports.

@@ -314,11 +314,15 @@ fn risk(d: &Doc<Risk>) -> DocumentExport<RiskFields> {
         impact: r.impact,
         likelihood: r.likelihood,
         owner: r.owner.get_ref().clone(),
-        residual: r.residual.map(|rating| RatingExport {
-            impact: rating.impact,
-            likelihood: rating.likelihood,
-        }),
-        treatment: r.treatment,
+        residual: r
+            .residual
+            .as_ref()
+            .map(|rating| rating.get_ref())
+            .map(|rating| RatingExport {
+                impact: rating.impact,
+                likelihood: rating.likelihood,
+            }),
+        treatment: *r.treatment.get_ref(),
     };
     document(d, &r.id, &r.title, fields)
 }

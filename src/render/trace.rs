@@ -218,7 +218,7 @@ pub fn trace(model: &Model, id: &str, as_of: jiff::civil::Date) -> Result<Trace,
             (&e.data.id, &e.data.title, format!("collected {collected}"))
         }),
         risks: views(&reach.risks, &model.risks, |r| {
-            let treatment = format!("{:?}", r.data.treatment).to_lowercase();
+            let treatment = format!("{:?}", r.data.treatment.get_ref()).to_lowercase();
             (&r.data.id, &r.data.title, format!("treatment {treatment}"))
         }),
     })
