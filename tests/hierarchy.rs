@@ -78,10 +78,7 @@ fn clause_items_and_other_spellings_are_requirements_and_aliases_warn() {
         )),
         "{findings:#?}"
     );
-    let aliases: Vec<_> = findings
-        .iter()
-        .filter(|x| x.code == Code::RequirementAlias)
-        .collect();
+    let aliases: Vec<_> = common::with_code(&findings, Code::RequirementAlias);
     assert_eq!(aliases.len(), 3, "{aliases:#?}");
     aliases[0]
         .at("controls/c-1.md", 10, 44)
@@ -195,10 +192,7 @@ fn cw012_a_parent_the_catalog_does_not_have() {
         "parent = \"M.4\"\naliases",
     );
     let findings = f.check();
-    let unknown: Vec<_> = findings
-        .iter()
-        .filter(|x| x.code == Code::UnknownRequirement)
-        .collect();
+    let unknown: Vec<_> = common::with_code(&findings, Code::UnknownRequirement);
     assert_eq!(unknown.len(), 1, "{findings:#?}");
     unknown[0]
         .at("frameworks/mini.toml", 35, 10)
@@ -216,10 +210,7 @@ fn cw005_a_requirement_that_is_its_own_ancestor() {
         "id = \"M.3\"\ntitle = \"Watch\"\ngroup = \"core\"\nparent = \"M.3.b\"\n",
     );
     let findings = f.check();
-    let cycles: Vec<_> = findings
-        .iter()
-        .filter(|x| x.code == Code::InvalidValue)
-        .collect();
+    let cycles: Vec<_> = common::with_code(&findings, Code::InvalidValue);
     assert_eq!(cycles.len(), 2, "M.3 and M.3.b: {findings:#?}");
     cycles[0].message_contains("requirement `M.3` is its own ancestor: M.3 → M.3.b → M.3");
     // The loop stops coverage from descending forever; the check still ends.
@@ -289,10 +280,7 @@ fn items_expect_their_parents_cadence() {
         "mini = [\"M.1\", \"M.2\", \"M.3.a\", \"M.3.b\"]",
     );
     let findings = f.check();
-    let laxer: Vec<_> = findings
-        .iter()
-        .filter(|x| x.code == Code::FrequencyLaxerThanRequired)
-        .collect();
+    let laxer: Vec<_> = common::with_code(&findings, Code::FrequencyLaxerThanRequired);
     assert_eq!(laxer.len(), 2, "one per item claimed: {findings:#?}");
     laxer[0].message_contains(
         "control `C-1` operates annual, but Mini Standard `M.3` (Watch) expects quarterly",
@@ -334,10 +322,7 @@ fn cw005_an_item_in_another_group_than_its_parent() {
         "group = \"extra\"\nparent = \"M.3\"\naliases",
     );
     let findings = f.check();
-    let wrong: Vec<_> = findings
-        .iter()
-        .filter(|x| x.code == Code::InvalidValue)
-        .collect();
+    let wrong: Vec<_> = common::with_code(&findings, Code::InvalidValue);
     assert_eq!(wrong.len(), 1, "{findings:#?}");
     wrong[0].message_contains(
         "requirement `M.3.a` is an item of `M.3` but in group `extra`, not `core`",

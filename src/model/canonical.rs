@@ -32,23 +32,17 @@ impl Model {
     pub(super) fn canonicalize(&mut self) {
         let mut uses = Vec::new();
         let frameworks = &self.frameworks;
-        for doc in &mut self.policies {
-            claims(
-                frameworks,
-                doc.file,
-                doc.offset,
-                &mut doc.data.satisfies,
-                &mut uses,
+        let documents = self
+            .policies
+            .iter_mut()
+            .map(|d| (d.file, d.offset, &mut d.data.satisfies))
+            .chain(
+                self.controls
+                    .iter_mut()
+                    .map(|d| (d.file, d.offset, &mut d.data.satisfies)),
             );
-        }
-        for doc in &mut self.controls {
-            claims(
-                frameworks,
-                doc.file,
-                doc.offset,
-                &mut doc.data.satisfies,
-                &mut uses,
-            );
+        for (file, offset, satisfies) in documents {
+            claims(frameworks, file, offset, satisfies, &mut uses);
         }
         if let Some(config) = &mut self.config {
             let (file, offset) = (config.file, config.offset);

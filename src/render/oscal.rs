@@ -122,7 +122,7 @@ fn props(control: &Doc<Control>, operations: &Operations, requirement: &str) -> 
     ]
 }
 
-/// The requirements of a framework in scope that a control claims, as the catalog writes them.
+/// The requirements of a framework in scope that a control claims, each once.
 fn claimed<'m>(
     operations: &Operations<'m>,
     control: &'m Doc<Control>,
@@ -137,11 +137,12 @@ fn claimed<'m>(
         if f.get_ref() != framework {
             continue;
         }
+        // The model reads aliases as the catalog's ids; an id the catalog lacks (CW012) is left out.
         for id in ids {
-            if let Some(canonical) = catalog.canonical(id.get_ref())
-                && !out.contains(&canonical)
+            if let Some(requirement) = catalog.requirement(id.get_ref())
+                && !out.contains(&requirement.id.get_ref().as_str())
             {
-                out.push(canonical);
+                out.push(requirement.id.get_ref());
             }
         }
     }

@@ -279,6 +279,11 @@ impl Finding {
     }
 }
 
+/// The findings that have this code, in order.
+pub fn with_code(findings: &[Finding], code: Code) -> Vec<&Finding> {
+    findings.iter().filter(|x| x.code == code).collect()
+}
+
 /// The only finding, which must have this code.
 pub fn only(findings: Vec<Finding>, code: Code) -> Finding {
     assert_eq!(

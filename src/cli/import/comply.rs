@@ -585,7 +585,7 @@ fn target(
     }
     let known = |f: &crate::model::Framework| {
         ids.iter()
-            .filter(|id| f.requirement(id).is_some() || f.superseded(id).is_some())
+            .filter(|id| !matches!(f.lookup(id), crate::model::Lookup::Unknown))
             .count()
     };
     let best = model
