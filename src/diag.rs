@@ -186,6 +186,8 @@ codes! {
         "A risk treated by mitigation that names no control, or whose controls are all planned.";
     RiskAcceptedAboveThreshold = "CW072", "risk-accepted-above-threshold", Error, ["check::risks::check_acceptance"],
         "A risk accepted at a score above `[risk] accept_max_score`, or accepted when `crosswalk.toml` sets no acceptance criterion.";
+    RiskAcceptanceNotApprovedByOwner = "CW073", "risk-acceptance-not-approved-by-owner", Error, ["check::risks::check_owner_acceptance"],
+        "An accepted risk whose latest change is not approved by the risk owner (or authored by the owner and approved by another): nobody who owns the risk accepted what is retained.";
 }
 
 impl Code {

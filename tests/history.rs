@@ -507,3 +507,109 @@ fn cw043_a_never_approved_policy_is_sent_to_approval_not_review() {
     new.message_contains("has never been committed")
         .help_contains("commit it with an `Approved-by: Name <email>` trailer");
 }
+
+/// The fixture with an accepted risk of alice's (approvers: bob) and an acceptance criterion,
+/// committed on 2026-04-01 by `author` with `message`.
+fn risk_accepted(author: (&str, &str), message: &str) -> Git {
+    let git = Git::committed("2026-03-02");
+    git.fixture.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n\n[risk]\naccept_max_score = 12\n",
+    );
+    git.fixture.write(
+        "risks/r-1.md",
+        "+++\nid = \"R-1\"\ntitle = \"Access creep\"\nowner = \"alice\"\napprovers = [\"bob\"]\nlikelihood = 3\nimpact = 4\ntreatment = \"accept\"\n+++\nAccess accumulates.\n",
+    );
+    git.commit(author, "2026-04-01", message);
+    git
+}
+
+#[test]
+fn cw073_an_acceptance_the_owner_did_not_approve() {
+    let git = risk_accepted(
+        CAROL,
+        "Accept the access-creep risk\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    only(
+        git.fixture.check_history(None),
+        Code::RiskAcceptanceNotApprovedByOwner,
+    )
+    .at("risks/r-1.md", 8, 13)
+    .message_contains("risk `R-1` is accepted, but its latest change")
+    .message_contains("is not approved by its owner `alice`")
+    .help_contains("crosswalk review R-1 --approved-by alice");
+}
+
+#[test]
+fn cw073_the_owner_accepts_by_approving_or_by_authoring() {
+    let approved = risk_accepted(
+        CAROL,
+        "Accept the access-creep risk\n\nApproved-by: Alice Archer <alice@test.example>",
+    );
+    assert_eq!(approved.fixture.check_history(None), vec![]);
+    let authored = risk_accepted(
+        ALICE,
+        "Accept the access-creep risk\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    assert_eq!(authored.fixture.check_history(None), vec![]);
+    // A later change to the accepted risk, approved by bob alone, is no longer the owner's.
+    authored
+        .fixture
+        .edit("risks/r-1.md", "impact = 4", "impact = 3");
+    authored.commit(
+        CAROL,
+        "2026-05-01",
+        "Lower the impact\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    only(
+        authored.fixture.check_history(None),
+        Code::RiskAcceptanceNotApprovedByOwner,
+    )
+    .message_contains("\"Lower the impact\"");
+    // The owner's review of the risk as it stands accepts it again.
+    authored.commit(
+        CAROL,
+        "2026-05-02",
+        "Review R-1\n\nCrosswalk-Review: R-1\nApproved-by: Alice Archer <alice@test.example>",
+    );
+    assert_eq!(authored.fixture.check_history(None), vec![]);
+}
+
+/// Attack: carol names herself the owner in the change that accepts the risk, so that her own
+/// authorship would be the owner's acceptance; bob approves. She could not approve the risk before.
+#[test]
+fn cw073_an_owner_named_by_the_accepting_change_cannot_accept_by_authoring_it() {
+    let git = Git::committed("2026-03-02");
+    git.fixture.write(
+        "risks/r-1.md",
+        "+++\nid = \"R-1\"\ntitle = \"Access creep\"\nowner = \"alice\"\napprovers = [\"bob\"]\nlikelihood = 3\nimpact = 4\ntreatment = \"mitigate\"\ncontrols = [\"C-1\"]\n+++\nAccess accumulates.\n",
+    );
+    git.commit(
+        CAROL,
+        "2026-03-03",
+        "Record the risk\n\nApproved-by: Alice Archer <alice@test.example>",
+    );
+    git.fixture.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n\n[risk]\naccept_max_score = 12\n",
+    );
+    git.fixture
+        .edit("risks/r-1.md", "owner = \"alice\"", "owner = \"carol\"");
+    git.fixture.edit(
+        "risks/r-1.md",
+        "treatment = \"mitigate\"\ncontrols = [\"C-1\"]",
+        "treatment = \"accept\"",
+    );
+    git.commit(
+        CAROL,
+        "2026-04-01",
+        "Take over and accept R-1\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    only(
+        git.fixture.check_history(None),
+        Code::RiskAcceptanceNotApprovedByOwner,
+    )
+    .message_contains("not approved by its owner `carol`");
+}

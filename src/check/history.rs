@@ -55,6 +55,7 @@ pub fn check(
     check_reviews(model, trail, as_of, found);
     check_dates(model, trail, files, found);
     check_approvals(model, trail, files, found);
+    super::risks::check_owner_acceptance(model, trail, found);
 }
 
 fn file_of(files: &mut Files, path: &str) -> FileId {

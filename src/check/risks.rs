@@ -3,9 +3,12 @@
 //! is accepted only at or under the acceptance criterion of `[risk] accept_max_score`.
 //!
 //! Scores are likelihood × impact, each 1–5 (the schema holds the range). An unknown control of a
-//! risk is CW017, raised with the other references.
+//! risk is CW017, raised with the other references. With history, an accepted risk's latest change
+//! must be approved by its owner ([`check_owner_acceptance`], ISO 27001 6.1.3 f).
 
 use crate::diag::{Code, Diagnostic};
+use crate::history::approval::{People, Verdict};
+use crate::history::{Trail, short};
 use crate::model::{Doc, Model, Risk, Status, Treatment};
 
 /// Every risk's scores, treatment and acceptance.
@@ -131,4 +134,52 @@ fn check_acceptance(risk: &Doc<Risk>, threshold: Option<u8>, found: &mut Vec<Dia
     found.push(
         Diagnostic::new(Code::RiskAcceptedAboveThreshold, risk.file, span, message).with_help(help),
     );
+}
+
+/// The risk owner accepts the residual risk (ISO 27001 6.1.3 f): the latest change of an accepted
+/// risk, which set what is retained as it stands, is approved by the owner, or authored by the owner
+/// (who could approve the risk before the change) and approved by someone else. A new owner named by
+/// the change itself cannot accept through authorship, and a merged pull request names nobody.
+pub fn check_owner_acceptance(model: &Model, trail: &Trail, found: &mut Vec<Diagnostic>) {
+    let Some(config) = &model.config else { return };
+    let people = People::new(&config.data);
+    for risk in &model.risks {
+        let data = &risk.data;
+        if *data.treatment.get_ref() != Treatment::Accept {
+            continue;
+        }
+        // Never committed: CW042 says so; there is no change to judge.
+        let Some(change) = trail.of(&risk.path).last() else {
+            continue;
+        };
+        let owner = data.owner.get_ref();
+        let commit = &trail.commits[change.commit];
+        let accepted = match &change.judgement.verdict {
+            Verdict::Approved { by, weak: false } => {
+                by.iter().any(|p| p == owner)
+                    || (people.resolve(&commit.author) == Some(owner.as_str())
+                        && change.allowed.contains(owner))
+            }
+            _ => false,
+        };
+        if accepted {
+            continue;
+        }
+        let id = data.id.get_ref();
+        found.push(
+            risk.finding(
+                Code::RiskAcceptanceNotApprovedByOwner,
+                &data.treatment,
+                format!(
+                    "risk `{id}` is accepted, but its latest change ({} on {}, \"{}\") is not approved by its owner `{owner}`",
+                    short(&commit.id),
+                    commit.date,
+                    commit.summary
+                ),
+            )
+            .with_help(format!(
+                "the risk owner accepts the residual risk: have `{owner}` approve the change (an `Approved-by:` trailer or `crosswalk review {id} --approved-by {owner}`); every change to an accepted risk needs the owner's approval again"
+            )),
+        );
+    }
 }
