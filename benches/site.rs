@@ -40,7 +40,9 @@ fn main() {
         let soa = crosswalk::render::soa_rows(&operations);
         let matrix = crosswalk::render::matrix_rows(&operations, &frameworks, &|_| None);
         let gaps = crosswalk::render::gaps::analyse(&operations, &matrix);
+        let register = crosswalk::render::risks::register(&operations, trail.as_ref());
         let inputs = crosswalk::render::site::SiteInputs {
+            register: &register,
             model,
             trail: trail.as_ref(),
             stamp: &stamp,

@@ -230,6 +230,75 @@ impl Outputs {
         )
     }
 
+    /// The risk register, its heat maps and the treatment plan, as of the judging date.
+    fn register(&self) -> render::risks::Register {
+        render::risks::register(&self.operations(), self.trail.as_ref())
+    }
+
+    /// The risk register (or, with `plan`, the risk treatment plan): Markdown, CSV, XLSX (the
+    /// register and the plan as two worksheets), JSON, or a landscape PDF with the heat maps.
+    pub fn risks(&self, format: SoaFormat, plan: bool) -> Result<Vec<u8>, PlanError> {
+        let register = self.register();
+        let organization = self.organization();
+        let (title, summary) = match plan {
+            false => ("Risk register", render::risks::register_summary(&register)),
+            true => (
+                "Risk treatment plan",
+                render::risks::plan_summary(&register),
+            ),
+        };
+        let intro = render::risks::intro(&register, plan);
+        let Some(format) = format.table() else {
+            let figures = match plan {
+                false => render::risks::heat_maps(&register),
+                true => Vec::new(),
+            };
+            let columns = [
+                "auto", "1.6fr", "1fr", "auto", "auto", "1fr", "auto", "auto", "1.2fr",
+            ];
+            let source = render::pdf::report_source(&render::pdf::ReportPdf {
+                organization,
+                title,
+                intro: &intro,
+                figures: &figures,
+                table: &summary,
+                columns: &columns,
+                stamp: &self.stamp.line(),
+            });
+            let ident = if plan { "risk-treatment-plan" } else { "risks" };
+            return Ok(render::pdf::typeset(source, ident, self.stamp.as_of)?);
+        };
+        let table = render::risks::register_table(&register);
+        let plan_table = render::risks::plan_table(&register);
+        let markdown = || {
+            Ok(format!(
+                "# {title}: {}\n\n{}\n\n{}\n{}\n",
+                render::markdown_cell(organization),
+                intro
+                    .iter()
+                    .map(|p| render::markdown_cell(p))
+                    .collect::<Vec<_>>()
+                    .join("\n\n"),
+                render::markdown_table(&summary),
+                render::markdown_cell(&self.stamp.line())
+            ))
+        };
+        let json = || serde_json::json!({ "headline": register.headline, "register": register });
+        let sheets: [(&str, &render::Table); 2] = match plan {
+            false => [("Register", &table), ("Treatment plan", &plan_table)],
+            true => [("Treatment plan", &plan_table), ("Register", &table)],
+        };
+        self.table_output(
+            format,
+            Table {
+                markdown: &markdown,
+                json: &json,
+                title,
+                sheets: &sheets,
+            },
+        )
+    }
+
     /// A table in Markdown (from its template), CSV (the first sheet), XLSX (a worksheet per
     /// sheet, the workbook titled `title: organisation`) or JSON (the typed rows, with the
     /// organisation, the judging date and the commit).
@@ -270,7 +339,9 @@ impl Outputs {
         let operations = self.operations();
         let soa = render::soa_rows(&operations);
         let gaps = render::gaps::analyse(&operations, &matrix);
+        let register = self.register();
         render(&render::site::SiteInputs {
+            register: &register,
             model: &self.workspace.model,
             trail: self.trail.as_ref(),
             stamp: &self.stamp,
@@ -369,6 +440,15 @@ impl Outputs {
             files.push(("soa.pdf".to_string(), self.soa(SoaFormat::Pdf)?));
         }
         files.push(("gaps.md".to_string(), self.gaps(GapsFormat::Md, None)?));
+        for (name, format, plan) in [
+            ("risks.csv", SoaFormat::Csv, false),
+            ("risks.xlsx", SoaFormat::Xlsx, false),
+            ("risks.pdf", SoaFormat::Pdf, false),
+            ("risk-treatment-plan.csv", SoaFormat::Csv, true),
+            ("risk-treatment-plan.pdf", SoaFormat::Pdf, true),
+        ] {
+            files.push((name.to_string(), self.risks(format, plan)?));
+        }
         progress(Progress::Start(self.workspace.model.policies.len()));
         let done = |id: &str| progress(Progress::Typeset(id));
         let degraded = |id: &str, why: &str| progress(Progress::Degraded(id, why));

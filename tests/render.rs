@@ -563,3 +563,143 @@ fn matrix_xlsx_has_a_timeline_sheet_with_a_row_per_period() {
     );
     assert_eq!(rows[1][3], "2026-01-01 to 2026-12-31");
 }
+
+/// Four risks for the register: R-1 3×4 mitigated to 1×4 by C-1 (implemented, evidenced), R-2 3×4
+/// mitigated by a planned control (not rated), R-3 accepted at 2×2, R-4 transferred at 1×5 → 1×2.
+fn with_register() -> common::git::Git {
+    use common::git::Git;
+    let git = Git::new();
+    let f = &git.fixture;
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n\n[risk]\naccept_max_score = 4\n",
+    );
+    f.write(
+        "controls/c-2.md",
+        "+++\nid = \"C-2\"\ntitle = \"Hardware keys\"\npolicy = \"POL-A\"\nowner = \"bob\"\nfrequency = \"annual\"\nstatus = \"planned\"\n[satisfies]\nmini = [\"M.1\"]\n+++\n",
+    );
+    let risk = |id: &str, rest: &str| {
+        format!(
+            "+++\nid = \"{id}\"\ntitle = \"Risk {id}\"\nowner = \"alice\"\napprovers = [\"bob\"]\n{rest}\n+++\nWhy it matters.\n"
+        )
+    };
+    f.write(
+        "risks/r-1.md",
+        risk("R-1", "likelihood = 3\nimpact = 4\ntreatment = \"mitigate\"\ncontrols = [\"C-1\"]\nresidual = { likelihood = 1, impact = 4 }"),
+    );
+    f.write(
+        "risks/r-2.md",
+        risk(
+            "R-2",
+            "likelihood = 3\nimpact = 4\ntreatment = \"mitigate\"\ncontrols = [\"C-2\"]",
+        ),
+    );
+    f.write(
+        "risks/r-3.md",
+        risk("R-3", "likelihood = 2\nimpact = 2\ntreatment = \"accept\""),
+    );
+    f.write(
+        "risks/r-4.md",
+        risk("R-4", "likelihood = 1\nimpact = 5\ntreatment = \"transfer\"\nresidual = { likelihood = 1, impact = 2 }"),
+    );
+    git.commit(
+        common::git::CAROL,
+        "2026-11-02",
+        "Risk register\n\nApproved-by: Alice Archer <alice@test.example>",
+    );
+    git
+}
+
+#[test]
+fn the_risk_register_places_every_risk_on_both_heat_maps() {
+    let git = with_register();
+    let f = &git.fixture;
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &f.run(&["risks", "--format", "json", "--as-of", AS_OF]),
+    ))
+    .unwrap();
+    let register = &json["register"];
+    let counts = |map: &str| -> Vec<Vec<u64>> {
+        serde_json::from_value(register[map]["counts"].clone()).unwrap()
+    };
+    // counts[likelihood - 1][impact - 1]
+    let inherent = counts("inherent");
+    assert_eq!(inherent[2][3], 2, "R-1 and R-2 at 3 × 4");
+    assert_eq!(inherent[1][1], 1, "R-3 at 2 × 2");
+    assert_eq!(inherent[0][4], 1, "R-4 at 1 × 5");
+    assert_eq!(inherent.iter().flatten().sum::<u64>(), 4);
+    let residual = counts("residual");
+    assert_eq!(residual[0][3], 1, "R-1 treated to 1 × 4");
+    assert_eq!(
+        residual[2][3], 1,
+        "R-2 has no residual rating: it stays at 3 × 4"
+    );
+    assert_eq!(residual[1][1], 1, "R-3 is retained as it is");
+    assert_eq!(residual[0][1], 1, "R-4 transferred to 1 × 2");
+    assert_eq!(residual.iter().flatten().sum::<u64>(), 4);
+    assert_eq!(
+        register["inherent"]["ids"][2][3],
+        serde_json::json!(["R-1", "R-2"])
+    );
+    assert_eq!(
+        json["headline"],
+        "4 risks; inherent 0 critical, 2 high, 1 medium, 1 low; residual 0 critical, 1 high, 0 medium, 3 low; acceptance criterion: score at most 4; 1 above it after treatment"
+    );
+    // The treatment plan: where each treatment stands, and the owner's approval from history.
+    let states: Vec<(&str, &str)> = register["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("R-1", "in place"),
+            ("R-2", "not started"),
+            ("R-3", "retained"),
+            ("R-4", "by decision")
+        ]
+    );
+    assert_eq!(
+        register["rows"][0]["owner_approval"],
+        "Alice Archer, 2026-11-02"
+    );
+    assert_eq!(register["rows"][2]["within"], "yes");
+    assert_eq!(register["rows"][1]["within"], "no");
+}
+
+#[test]
+fn the_heat_map_svg_shows_each_cells_count_and_the_site_and_pdf_carry_it() {
+    let git = with_register();
+    let f = &git.fixture;
+    stdout(&f.run(&["build", "--as-of", AS_OF]));
+    let html = f.read("out/site/risks.html");
+    assert_eq!(html.matches("<svg ").count(), 2, "inherent and residual");
+    assert!(html.contains("<title>likelihood 3 × impact 4 = 12: R-1, R-2</title>"));
+    assert!(html.contains("<title>likelihood 2 × impact 2 = 4: R-3</title>"));
+    // A cell within the criterion (≤ 4) is outlined in green; one above it is not.
+    let cell = |tooltip: &str| {
+        let at = html.find(tooltip).unwrap();
+        html[at..at + 300].to_string()
+    };
+    assert!(cell("likelihood 2 × impact 2 = 4").contains("stroke=\"#1e7b4b\""));
+    assert!(cell("likelihood 3 × impact 4 = 12").contains("stroke=\"#ffffff\""));
+    let plan = f.read("out/site/treatment-plan.html");
+    assert!(plan.contains("not started") && plan.contains("controls/C-2.html"));
+    let (_, text) = pdf_text(&f.path("out/risks.pdf"));
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Risk register: Test Co"), "{flat}");
+    assert!(flat.contains("3 × 4 = 12 (high)"), "{flat}");
+    let (_, text) = pdf_text(&f.path("out/risk-treatment-plan.pdf"));
+    assert!(text.contains("Risk treatment plan"), "{text}");
+    let csv = f.read("out/risks.csv");
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("R-1,Risk R-1,Alice Archer,3,4,12,high,mitigate,C-1,1,4,4,low,yes,yes,"),
+        "{csv}"
+    );
+}

@@ -7,7 +7,7 @@
 //! must be approved by its owner ([`check_owner_acceptance`], ISO 27001 6.1.3 f).
 
 use crate::diag::{Code, Diagnostic};
-use crate::history::approval::{People, Verdict};
+use crate::history::approval::{People, approved_by_owner};
 use crate::history::{Trail, short};
 use crate::model::{Doc, Model, Risk, Status, Treatment};
 
@@ -112,9 +112,7 @@ fn check_acceptance(risk: &Doc<Risk>, threshold: Option<u8>, found: &mut Vec<Dia
         return;
     }
     let id = data.id.get_ref();
-    let score = data
-        .residual_score()
-        .unwrap_or_else(|| data.inherent_score());
+    let score = data.retained_score();
     let span = risk.span(&data.treatment);
     let (message, help) = match threshold {
         None => (
@@ -154,15 +152,7 @@ pub fn check_owner_acceptance(model: &Model, trail: &Trail, found: &mut Vec<Diag
         };
         let owner = data.owner.get_ref();
         let commit = &trail.commits[change.commit];
-        let accepted = match &change.judgement.verdict {
-            Verdict::Approved { by, weak: false } => {
-                by.iter().any(|p| p == owner)
-                    || (people.resolve(&commit.author) == Some(owner.as_str())
-                        && change.allowed.contains(owner))
-            }
-            _ => false,
-        };
-        if accepted {
+        if approved_by_owner(change, commit, owner, &people) {
             continue;
         }
         let id = data.id.get_ref();

@@ -167,6 +167,17 @@ enum Command {
         #[command(flatten)]
         table: TableArgs,
     },
+    /// The risk register with its heat maps, or the risk treatment plan (ISO 27001 6.1.2, 6.1.3).
+    Risks {
+        /// Output format (a PDF has the heat maps; XLSX has the register and the plan).
+        #[arg(long, value_enum, default_value_t = crate::plan::SoaFormat::Md)]
+        format: crate::plan::SoaFormat,
+        /// The risk treatment plan instead of the register.
+        #[arg(long)]
+        plan: bool,
+        #[command(flatten)]
+        table: TableArgs,
+    },
     /// The mapping matrix: each control, the requirements it satisfies per framework, its evidence.
     Matrix {
         /// Output format.
@@ -423,6 +434,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Soa { format, table } => {
             render::table(&cli.directory, render::Table::Soa(format), &table)
         }
+        Command::Risks {
+            format,
+            plan,
+            table,
+        } => render::table(&cli.directory, render::Table::Risks(format, plan), &table),
         Command::Matrix { format, table } => {
             render::table(&cli.directory, render::Table::Matrix(format), &table)
         }

@@ -73,6 +73,8 @@ pub enum Table {
     Soa(crate::plan::SoaFormat),
     /// The mapping matrix.
     Matrix(crate::plan::TableFormat),
+    /// The risk register, or with `true` the treatment plan.
+    Risks(crate::plan::SoaFormat, bool),
 }
 
 /// The formats `crosswalk export` writes.
@@ -98,6 +100,7 @@ pub fn table(directory: &Path, table: Table, args: &super::TableArgs) -> Result<
     let bytes = match table {
         Table::Soa(format) => outputs.soa(format)?,
         Table::Matrix(format) => outputs.matrix(format)?,
+        Table::Risks(format, plan) => outputs.risks(format, plan)?,
     };
     emit(&bytes, args.out.as_deref())
 }

@@ -231,6 +231,25 @@ pub fn last_approved(
         .max()
 }
 
+/// Whether a change is the document owner's: approved by the owner, or authored by the owner (who
+/// could approve the file before the change, so that naming oneself owner in the change itself
+/// does not count) and approved by someone else. A merged pull request names nobody, so it is not
+/// the owner's. What a risk owner's acceptance of a risk (ISO 27001 6.1.3 f) rests on.
+pub fn approved_by_owner(
+    change: &super::Change,
+    commit: &Commit,
+    owner: &str,
+    people: &People,
+) -> bool {
+    match &change.judgement.verdict {
+        Verdict::Approved { by, weak: false } => {
+            by.iter().any(|p| p == owner)
+                || (people.resolve(&commit.author) == Some(owner) && change.allowed.contains(owner))
+        }
+        _ => false,
+    }
+}
+
 fn push_unique(list: &mut Vec<String>, person: &str) {
     if !list.iter().any(|p| p == person) {
         list.push(person.to_string());

@@ -13,6 +13,7 @@ pub mod crosswalk;
 pub mod freshness;
 pub mod judging;
 pub mod operation;
+pub mod risk;
 pub mod schema;
 pub mod types;
 
@@ -28,6 +29,7 @@ pub use catalog::{Framework, Lookup};
 pub use coverage::{Coverage, Implementation};
 pub use freshness::Freshness;
 pub use operation::{CellState, Operation, Operations};
+pub use risk::{Band, HeatMap, Position};
 use schema::{Place, Validators};
 pub use types::*;
 

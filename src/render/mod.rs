@@ -13,6 +13,7 @@ pub mod gaps;
 pub mod markdown;
 pub mod oscal;
 pub mod pdf;
+pub mod risks;
 pub mod site;
 pub mod trace;
 mod views;
@@ -29,7 +30,7 @@ pub use views::{
 pub use xlsx::xlsx;
 
 /// The built-in templates, by name.
-const TEMPLATES: [(&str, &str); 11] = [
+const TEMPLATES: [(&str, &str); 13] = [
     ("soa.md", include_str!("templates/soa.md")),
     ("matrix.md", include_str!("templates/matrix.md")),
     ("gaps.md", include_str!("templates/gaps.md")),
@@ -49,6 +50,11 @@ const TEMPLATES: [(&str, &str); 11] = [
         include_str!("templates/site/matrix.html"),
     ),
     ("site/gaps.html", include_str!("templates/site/gaps.html")),
+    ("site/risks.html", include_str!("templates/site/risks.html")),
+    (
+        "site/treatment-plan.html",
+        include_str!("templates/site/treatment-plan.html"),
+    ),
     (
         "site/timeline.html",
         include_str!("templates/site/timeline.html"),

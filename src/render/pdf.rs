@@ -305,6 +305,80 @@ pub fn soa_source(organization: &str, table: &super::Table, headline: &str, stam
     s
 }
 
+/// What a landscape report PDF shows: a register or a plan.
+pub struct ReportPdf<'a> {
+    /// The organisation's name.
+    pub organization: &'a str,
+    /// The document's title, e.g. `Risk register`.
+    pub title: &'a str,
+    /// Paragraphs under the title.
+    pub intro: &'a [String],
+    /// SVG images shown side by side under the intro (the heat maps).
+    pub figures: &'a [String],
+    /// The table.
+    pub table: &'a super::Table,
+    /// typst column widths, one per column, e.g. `auto` or `1.5fr`.
+    pub columns: &'a [&'a str],
+    /// The stamp line for the footer.
+    pub stamp: &'a str,
+}
+
+/// The typst source of a landscape report: title, intro, figures, then the table.
+pub fn report_source(r: &ReportPdf) -> String {
+    let full_title = format!("{}: {}", r.title, r.organization);
+    let mut s = String::from(PAGE_SETUP);
+    s.push_str(&format!(
+        "#set document(title: {}, author: {})\n",
+        string(&full_title),
+        string(r.organization)
+    ));
+    s.push_str(&format!(
+        r#"#set page(paper: "a4", flipped: true, margin: (x: 1.5cm, y: 1.8cm),
+  footer: context {{ set text(8pt, fill: luma(90)); [{} #h(1fr) Page #counter(page).display("1 of 1", both: true)] }})
+#set text(size: 8.5pt)
+#set par(justify: false)
+"#,
+        text(r.stamp)
+    ));
+    s.push_str(&format!(
+        "#text(16pt, weight: \"bold\")[{}]\n\n",
+        text(&full_title)
+    ));
+    for paragraph in r.intro {
+        s.push_str(&format!("{}\n\n", text(paragraph)));
+    }
+    if !r.figures.is_empty() {
+        let images: Vec<String> = r
+            .figures
+            .iter()
+            .map(|svg| {
+                format!(
+                    "image(bytes({}), format: \"svg\", width: 7.5cm)",
+                    string(svg)
+                )
+            })
+            .collect();
+        s.push_str(&format!(
+            "#block(breakable: false, stack(dir: ltr, spacing: 1.2cm, {}))\n\n",
+            images.join(", ")
+        ));
+    }
+    let titles: Vec<&str> = r.table.header.iter().map(String::as_str).collect();
+    let cells: Vec<String> = r
+        .table
+        .rows
+        .iter()
+        .flat_map(|row| row.iter().map(|cell| format!("[{}]", text(cell))))
+        .collect();
+    s.push_str(&format!(
+        "#table(columns: ({}), stroke: 0.5pt + luma(170), inset: 4pt, {}, {})\n",
+        r.columns.join(", "),
+        header(&titles),
+        cells.join(", ")
+    ));
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -75,6 +75,8 @@ pub struct SiteInputs<'a> {
     pub matrix: &'a [MatrixRow],
     /// The gap analysis.
     pub gaps: &'a super::gaps::Gaps,
+    /// The risk register and treatment plan.
+    pub register: &'a super::risks::Register,
 }
 
 /// Every page, as (path relative to the site folder, HTML).
@@ -146,6 +148,17 @@ pub fn pages(
         context! { organization, stamp, root => "", frameworks => inputs.frameworks, rows => inputs.matrix },
     )?;
     pages.push(("matrix.html".to_string(), html));
+    let register = inputs.register;
+    let html = templates.render(
+        "site/risks.html",
+        context! { organization, stamp, root => "", register, heat_maps => super::risks::heat_maps(register) },
+    )?;
+    pages.push(("risks.html".to_string(), html));
+    let html = templates.render(
+        "site/treatment-plan.html",
+        context! { organization, stamp, root => "", register, as_of => inputs.stamp.as_of.to_string() },
+    )?;
+    pages.push(("treatment-plan.html".to_string(), html));
     Ok(pages)
 }
 
