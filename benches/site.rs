@@ -31,6 +31,7 @@ fn main() {
     let stamp = crosswalk::render::Stamp {
         commit: None,
         as_of: jiff::civil::date(2026, 11, 24),
+        at: None,
     };
     let frameworks = model.frameworks_in_scope();
     let titles: Vec<String> = frameworks.iter().map(|f| f.title().to_string()).collect();

@@ -84,6 +84,22 @@ pub fn trail(
     workspace: &Workspace,
     reviews: Option<&history::reviews::Reviews>,
 ) -> Result<Trail, HistoryError> {
+    trail_of(workspace, &workspace.model.root, None, reviews)
+}
+
+/// The review trail as it stood at `commit` (a full id) of the repository holding `root`, for a
+/// workspace loaded from that commit's tree (`--at REV`): only the commit's ancestors are read, and
+/// no working tree.
+pub fn trail_at(workspace: &Workspace, root: &Path, commit: &str) -> Result<Trail, HistoryError> {
+    trail_of(workspace, root, Some(commit.to_string()), None)
+}
+
+fn trail_of(
+    workspace: &Workspace,
+    root: &Path,
+    tip: Option<String>,
+    reviews: Option<&history::reviews::Reviews>,
+) -> Result<Trail, HistoryError> {
     let model = &workspace.model;
     let hint = model
         .policies
@@ -104,8 +120,8 @@ pub fn trail(
         .chain(model.risks.iter().map(|d| (d.data.id.get_ref(), &d.path)))
         .map(|(id, path)| (id.clone(), path.clone()))
         .collect();
-    let options = history::ReadOptions { reviews, hint };
-    history::read(&model.root, &options)
+    let options = history::ReadOptions { reviews, hint, tip };
+    history::read(root, &options)
 }
 
 /// Loads, types and checks the repository, history included unless `options.history` is `None`;

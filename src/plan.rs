@@ -132,44 +132,91 @@ pub struct Outputs {
     pub workspace: Workspace,
     /// The commit rendered and the judging date.
     pub stamp: Stamp,
+    /// The repository's root in the working tree (where `out/` goes), also with `--at`.
+    pub root: std::path::PathBuf,
     templates: Templates,
     trail: Option<Trail>,
     reviewed: HashMap<String, jiff::civil::Date>,
+    /// With `--at`, the folder the revision's tree was written to, kept while the outputs live.
+    _snapshot: Option<tempfile::TempDir>,
 }
 
 impl Outputs {
     /// Loads the repository for rendering, judged reproducibly (see [`crate::model::judging`]).
     /// Refuses a repository whose files do not all read: partial outputs would mislead an auditor.
     pub fn read(directory: &Path, as_of: Option<jiff::civil::Date>) -> Result<Self, PlanError> {
-        let workspace = crate::open(directory)?;
+        Self::read_at(directory, as_of, None)
+    }
+
+    /// Like [`Outputs::read`], or with `at` the repository as it stood at a tag, commit or date
+    /// ([`snapshot::resolve_at`]): its tree written out of git into a temporary folder (the working
+    /// tree untouched), its own templates, the history of that commit's ancestors, freshness judged
+    /// as of that commit's date unless `as_of` says otherwise, and every output stamped with it.
+    pub fn read_at(
+        directory: &Path,
+        as_of: Option<jiff::civil::Date>,
+        at: Option<&str>,
+    ) -> Result<Self, PlanError> {
+        let root = crate::load::find_root(directory)?;
+        let (workspace, head, snapshot, basis, named) = match at {
+            None => {
+                let workspace = crate::open(&root)?;
+                let head = crate::history::head(&root);
+                (workspace, head, None, Basis::Reproducible, None)
+            }
+            Some(at) => {
+                let revision = snapshot::resolve_at(&root, at)?;
+                let folder = tempfile::tempdir().map_err(|e| {
+                    PlanError::Refused(format!("cannot create a temporary folder: {e}"))
+                })?;
+                snapshot::extract(&root, &revision.commit, folder.path())?;
+                let workspace = crate::open(folder.path()).map_err(|e| {
+                    PlanError::Refused(format!(
+                        "{} ({}) is not a crosswalk repository: {e}",
+                        revision.name,
+                        crate::history::short(&revision.commit)
+                    ))
+                })?;
+                let head = Some((revision.commit.clone(), revision.date));
+                (
+                    workspace,
+                    head,
+                    Some(folder),
+                    Basis::Commit(revision.date),
+                    Some(revision.name),
+                )
+            }
+        };
         if !workspace.diagnostics.is_empty() {
             return Err(PlanError::Refused(format!(
                 "{} file problem(s) keep documents out of the model, so the outputs would be incomplete: run `crosswalk check` and fix them first",
                 workspace.diagnostics.len()
             )));
         }
-        let root = &workspace.model.root;
-        let as_of = judging_date(root, as_of, Basis::Reproducible)?.date;
-        let head = crate::history::head(root);
-        let trail = match head {
-            Some(_) => Some(crate::trail(&workspace, None)?),
-            None => None,
+        let as_of = judging_date(&root, as_of, basis)?.date;
+        let trail = match (&head, &snapshot) {
+            (None, _) => None,
+            (Some(_), None) => Some(crate::trail(&workspace, None)?),
+            (Some((commit, _)), Some(_)) => Some(crate::trail_at(&workspace, &root, commit)?),
         };
         let reviewed = trail
             .as_ref()
             .map(|t| reviewed_dates(&workspace, t, as_of))
             .unwrap_or_default();
-        let templates = Templates::load(root)?;
+        let templates = Templates::load(&workspace.model.root)?;
         let stamp = Stamp {
             commit: head.map(|(id, _)| id),
             as_of,
+            at: named,
         };
         Ok(Outputs {
             workspace,
             stamp,
+            root,
             templates,
             trail,
             reviewed,
+            _snapshot: snapshot,
         })
     }
 

@@ -100,9 +100,8 @@ enum Command {
         /// write are left alone.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// Judge evidence freshness as of this date; by default the HEAD commit's date.
-        #[arg(long, value_name = "DATE", value_parser = parse_date)]
-        as_of: Option<jiff::civil::Date>,
+        #[command(flatten)]
+        point: PointArgs,
     },
     /// Coverage per framework: covered, partial, excluded, uncovered; single points of failure;
     /// controls without fresh evidence; the overlap between frameworks.
@@ -113,9 +112,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = crate::plan::GapsFormat::Md)]
         format: crate::plan::GapsFormat,
-        /// Judge evidence freshness as of this date; by default the HEAD commit's date.
-        #[arg(long, value_name = "DATE", value_parser = parse_date)]
-        as_of: Option<jiff::civil::Date>,
+        #[command(flatten)]
+        point: PointArgs,
     },
     /// What a change does to compliance, between two git revisions (read from git objects, no
     /// checkout): documents, requirements gaining or losing controls, SoA rows, findings introduced
@@ -286,12 +284,24 @@ enum Command {
 /// When and where `soa` and `matrix` write their table.
 #[derive(Debug, clap::Args)]
 pub(super) struct TableArgs {
-    /// Judge evidence freshness as of this date; by default the HEAD commit's date.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    as_of: Option<jiff::civil::Date>,
+    #[command(flatten)]
+    point: PointArgs,
     /// Write to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+}
+
+/// Which state of the repository a rendering command reads, and the date it judges as of.
+#[derive(Debug, clap::Args)]
+pub(super) struct PointArgs {
+    /// Judge evidence freshness as of this date; by default the date of the commit rendered.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<jiff::civil::Date>,
+    /// The repository as it stood at a tag, a commit or a date (YYYY-MM-DD: the last commit of
+    /// HEAD's first-parent line by the end of that day), read from git objects; the working tree
+    /// is untouched.
+    #[arg(long, value_name = "REV")]
+    at: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -419,9 +429,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Gaps {
             framework,
             format,
-            as_of,
-        } => render::gaps(&cli.directory, framework.as_deref(), format, as_of),
-        Command::Build { out, as_of } => render::build(&cli.directory, out, as_of),
+            point,
+        } => render::gaps(&cli.directory, framework.as_deref(), format, &point),
+        Command::Build { out, point } => render::build(&cli.directory, out, &point),
         Command::Diff {
             base,
             head,

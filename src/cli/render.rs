@@ -48,12 +48,18 @@ pub fn gaps(
     directory: &Path,
     framework: Option<&str>,
     format: GapsFormat,
-    as_of: Option<jiff::civil::Date>,
+    point: &super::PointArgs,
 ) -> Result<ExitCode> {
-    emit(
-        &Outputs::read(directory, as_of)?.gaps(format, framework)?,
-        None,
-    )
+    emit(&read(directory, point)?.gaps(format, framework)?, None)
+}
+
+/// The repository for rendering, now or `--at` a revision.
+fn read(directory: &Path, point: &super::PointArgs) -> Result<Outputs> {
+    Ok(Outputs::read_at(
+        directory,
+        point.as_of,
+        point.at.as_deref(),
+    )?)
 }
 
 /// Writes to `out`, atomically, or to standard output.
@@ -90,13 +96,13 @@ pub fn export(
     model: crate::plan::OscalModel,
     args: &super::TableArgs,
 ) -> Result<ExitCode> {
-    let outputs = Outputs::read(directory, args.as_of)?;
+    let outputs = read(directory, &args.point)?;
     emit(&outputs.oscal(model)?, args.out.as_deref())
 }
 
 /// `crosswalk soa` and `crosswalk matrix`.
 pub fn table(directory: &Path, table: Table, args: &super::TableArgs) -> Result<ExitCode> {
-    let outputs = Outputs::read(directory, args.as_of)?;
+    let outputs = read(directory, &args.point)?;
     let bytes = match table {
         Table::Soa(format) => outputs.soa(format)?,
         Table::Matrix(format) => outputs.matrix(format)?,
@@ -108,13 +114,9 @@ pub fn table(directory: &Path, table: Table, args: &super::TableArgs) -> Result<
 /// `crosswalk build`: every output into `out` (default `out/` at the repository root), with a
 /// progress bar on a terminal while the PDFs are typeset. Files are written atomically; nothing
 /// else in the folder is touched.
-pub fn build(
-    directory: &Path,
-    out: Option<PathBuf>,
-    as_of: Option<jiff::civil::Date>,
-) -> Result<ExitCode> {
-    let outputs = Outputs::read(directory, as_of)?;
-    let out = out.unwrap_or_else(|| outputs.workspace.model.root.join("out"));
+pub fn build(directory: &Path, out: Option<PathBuf>, point: &super::PointArgs) -> Result<ExitCode> {
+    let outputs = read(directory, point)?;
+    let out = out.unwrap_or_else(|| outputs.root.join("out"));
     let bar = indicatif::ProgressBar::new(0).with_style(
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} typesetting {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),

@@ -66,6 +66,55 @@ pub fn range(root: &Path, base: &str, head: &str) -> Result<Range, HistoryError>
     })
 }
 
+/// Resolves what `--at` names: a tag, branch or commit, or else a date (`YYYY-MM-DD`), which means
+/// the last commit of HEAD's first-parent line that had landed by the end of that day. A name git
+/// knows wins over a date, so a tag called `2026-06-30` is the tag. Landing dates never go back
+/// along the line: a commit dated before its parent landed when its parent did, so a backdated
+/// commit cannot pass for the state of an earlier day.
+pub fn resolve_at(root: &Path, at: &str) -> Result<Revision, HistoryError> {
+    let repo =
+        Repository::discover(root).map_err(|_| HistoryError::NotARepository(root.to_path_buf()))?;
+    if let Ok(commit) = resolve(&repo, at) {
+        return Ok(revision(&commit, at.to_string()));
+    }
+    let Ok(date) = at.parse::<jiff::civil::Date>() else {
+        return resolve(&repo, at).map(|c| revision(&c, at.to_string()));
+    };
+    let head = repo
+        .head()
+        .and_then(|h| h.peel_to_commit())
+        .map_err(|e| HistoryError::Revision(at.to_string(), e.message().to_string()))?;
+    let mut line = vec![head];
+    while let Some(parent) = line.last().and_then(|c| c.parents().next()) {
+        line.push(parent);
+    }
+    // Oldest first, each commit's landing date the latest date so far.
+    let mut landed = None;
+    let mut chosen = None;
+    for commit in line.iter().rev() {
+        let own = revision(commit, String::new()).date;
+        let date_landed = landed.map_or(own, |before: jiff::civil::Date| before.max(own));
+        landed = Some(date_landed);
+        if date_landed <= date {
+            chosen = Some(commit);
+        }
+    }
+    match chosen {
+        Some(commit) => Ok(revision(
+            commit,
+            format!("{at} (the last commit on the first-parent line by then)"),
+        )),
+        None => Err(HistoryError::Revision(
+            at.to_string(),
+            format!(
+                "no commit of HEAD's first-parent line had landed by {date}: the first is {} of {}",
+                super::short(&line[line.len() - 1].id().to_string()),
+                revision(&line[line.len() - 1], String::new()).date
+            ),
+        )),
+    }
+}
+
 fn resolve<'r>(repo: &'r Repository, name: &str) -> Result<git2::Commit<'r>, HistoryError> {
     let object = repo
         .revparse_single(name)

@@ -22,6 +22,9 @@ pub struct ReadOptions<'a> {
     /// Where each document is now, by id (from the working tree): where a document named by id is
     /// looked for first in an older version.
     pub hint: HashMap<String, String>,
+    /// Read the history as it stood at this commit (full id) instead of HEAD: only its ancestors,
+    /// its own `crosswalk.toml`, and no working tree (`--at REV`).
+    pub tip: Option<String>,
 }
 
 /// A commit as the walk saw it.
@@ -48,25 +51,31 @@ pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
         shallow: repo.is_shallow(),
         ..Trail::default()
     };
-    let head = match repo.head() {
-        Ok(head) => Some(head.peel_to_commit()?),
-        Err(e)
-            if e.code() == git2::ErrorCode::UnbornBranch
-                || e.code() == git2::ErrorCode::NotFound =>
-        {
-            None
-        }
-        Err(e) => return Err(e.into()),
+    let head = match &options.tip {
+        Some(tip) => Some(repo.find_commit(Oid::from_str(tip)?)?),
+        None => match repo.head() {
+            Ok(head) => Some(head.peel_to_commit()?),
+            Err(e)
+                if e.code() == git2::ErrorCode::UnbornBranch
+                    || e.code() == git2::ErrorCode::NotFound =>
+            {
+                None
+            }
+            Err(e) => return Err(e.into()),
+        },
     };
-    let working_rules = std::fs::read_to_string(root.join(crate::load::CONFIG_FILE))
-        .ok()
-        .and_then(|text| Rules::of(&text));
-    (trail.uncommitted, trail.ignored) = uncommitted(&repo, &within, working_rules.as_ref())?;
+    // At a past commit the working tree is not what is read: nothing is uncommitted.
+    if options.tip.is_none() {
+        let working_rules = std::fs::read_to_string(root.join(crate::load::CONFIG_FILE))
+            .ok()
+            .and_then(|text| Rules::of(&text));
+        (trail.uncommitted, trail.ignored) = uncommitted(&repo, &within, working_rules.as_ref())?;
+    }
     let Some(head) = head else {
         return Ok(trail);
     };
     trail.head = Some(head.id().to_string());
-    let nodes = walk(&repo)?;
+    let nodes = walk(&repo, head.id())?;
     let merged_by = merges(&nodes);
     let landed = landing_times(&nodes, &merged_by);
     let notes = notes(&repo)?;
@@ -86,10 +95,11 @@ pub fn read(root: &Path, options: &ReadOptions) -> Result<Trail, HistoryError> {
     Ok(trail)
 }
 
-/// Every commit reachable from HEAD, parents before children.
-pub(super) fn walk(repo: &Repository) -> Result<Vec<Node>, git2::Error> {
+/// Every commit reachable from `tip` (HEAD, or the commit read `--at`), parents before children:
+/// the tip is the last.
+pub(super) fn walk(repo: &Repository, tip: Oid) -> Result<Vec<Node>, git2::Error> {
     let mut revwalk = repo.revwalk()?;
-    revwalk.push_head()?;
+    revwalk.push(tip)?;
     revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
     let mut index: HashMap<Oid, usize> = HashMap::new();
     let mut nodes = Vec::new();

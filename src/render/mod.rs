@@ -68,17 +68,23 @@ pub struct Stamp {
     pub commit: Option<String>,
     /// The date evidence freshness is judged as of.
     pub as_of: jiff::civil::Date,
+    /// What `--at` named, when the outputs are the repository as it stood at a past revision.
+    pub at: Option<String>,
 }
 
 impl Stamp {
     /// One line naming the commit and the judging date.
     pub fn line(&self) -> String {
-        match &self.commit {
-            Some(commit) => format!(
+        match (&self.commit, &self.at) {
+            (Some(commit), Some(at)) => format!(
+                "Rendered by crosswalk from commit {commit}, the repository as it stood at {at}; evidence judged as of {}.",
+                self.as_of
+            ),
+            (Some(commit), None) => format!(
                 "Rendered by crosswalk from commit {commit}; evidence judged as of {}.",
                 self.as_of
             ),
-            None => format!(
+            (None, _) => format!(
                 "Rendered by crosswalk from an uncommitted tree; evidence judged as of {}.",
                 self.as_of
             ),
