@@ -79,27 +79,14 @@ pub fn log(
         }
     }
     let (workspace, trail) = open_trail(directory, reviews)?;
-    // A commit is in the window by the date it reached the mainline, which never goes back along
-    // the mainline, so a backdated commit cannot leave the population.
-    let in_window = |commit: &Commit| {
-        since.is_none_or(|s| commit.date >= s) && until.is_none_or(|u| commit.date <= u)
-    };
-    let mut rows = trail_rows(&workspace.model, &trail, |_| true, in_window);
-    // The population in the order history made it (parents before children), not by the dates
-    // commits claim.
-    rows.sort_by(|a, b| a.order.cmp(&b.order).then(a.path.cmp(&b.path)));
-    let table = crate::render::trail_table(&rows);
-    let csv = crate::render::csv::table(&table);
-    let query = serde_json::json!({
-        "since": since.map(|d| d.to_string()),
-        "until": until.map(|d| d.to_string()),
-        "head": trail.head,
-        "window_start": workspace.model.config.as_ref().and_then(|c| c.data.judged_since()).map(|d| d.to_string()),
-        "merged_pull_requests": workspace.model.config.as_ref().is_some_and(|c| c.data.history.merged_pull_requests == crate::model::MergedPullRequests::Approved),
-        "require_signed": workspace.model.config.as_ref().is_some_and(|c| c.data.history.require_signed),
-    });
-    let reconciliation = crate::history::report::reconcile(&trail, &workspace.model, in_window);
-    let digest = crate::render::sha256_hex(csv.as_bytes());
+    let crate::plan::Population {
+        rows,
+        table,
+        csv,
+        query,
+        reconciliation,
+        digest,
+    } = crate::plan::population(&workspace, &trail, since, until);
     let mut out = std::io::stdout().lock();
     match format {
         TrailFormat::Csv => out.write_all(csv.as_bytes())?,
@@ -113,28 +100,9 @@ pub fn log(
             writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
         }
         TrailFormat::Md => {
-            writeln!(out, "# Change population\n")?;
-            for (key, value) in query.as_object().into_iter().flatten() {
-                writeln!(
-                    out,
-                    "- {key}: {}",
-                    value
-                        .as_str()
-                        .map_or_else(|| value.to_string(), str::to_string)
-                )?;
-            }
-            writeln!(
-                out,
-                "- rows: {} (SHA-256 of the CSV form: `{digest}`)\n",
-                rows.len()
-            )?;
-            writeln!(out, "## Reconciliation\n")?;
-            let value = serde_json::to_value(&reconciliation)?;
-            for (key, count) in value.as_object().into_iter().flatten() {
-                writeln!(out, "- {}: {count}", key.replace('_', " "))?;
-            }
-            writeln!(out, "\n## Changes\n")?;
-            out.write_all(crate::render::markdown_table(&table).as_bytes())?;
+            let text =
+                crate::render::population_markdown(&query, &table, &reconciliation, &digest)?;
+            out.write_all(text.as_bytes())?;
         }
     }
     Ok(ExitCode::SUCCESS)

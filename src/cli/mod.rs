@@ -7,6 +7,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bundle;
 mod codeowners;
 mod diff;
 mod frameworks;
@@ -244,6 +245,34 @@ enum Command {
         #[arg(long, value_name = "ID", required_if_eq("format", "oscal-mapping"))]
         to: Option<String>,
     },
+    /// The auditor's package for one framework and period: the SoA, matrix, gaps, policies and
+    /// registers as of the period's end, the change population of the period with its
+    /// reconciliation, the period's evidence with its attachments, an index page and a SHA-256
+    /// manifest naming the commit. Deterministic: the same inputs give byte-identical files.
+    Bundle {
+        /// The framework (a catalog id in scope), e.g. soc2 or iso27001.
+        #[arg(long, value_name = "ID")]
+        framework: String,
+        /// The period's first day.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        from: jiff::civil::Date,
+        /// The period's last day: the repository as it stood then (the last commit landed by then),
+        /// judged as of then.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        to: jiff::civil::Date,
+        /// A new or empty folder to write the bundle into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Re-check a bundle against the repository: every file's hash against the manifest, and every
+    /// file rebuilt from the repository at the manifest's commit. Exit 1 when anything differs.
+    Verify {
+        /// The bundle's folder (holding MANIFEST.sha256).
+        dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = bundle::VerifyFormat::Text)]
+        format: bundle::VerifyFormat,
+    },
     /// Export the repository in a standard format: OSCAL 1.2.1 JSON, a component definition (each
     /// control and the requirements it implements) or a system security plan.
     Export {
@@ -480,6 +509,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             model,
             table,
         } => render::export(&cli.directory, model, &table),
+        Command::Bundle {
+            framework,
+            from,
+            to,
+            out,
+        } => bundle::bundle(&cli.directory, framework, from, to, &out),
+        Command::Verify { dir, format } => bundle::verify(&cli.directory, &dir, format),
         Command::Migrate { from, write } => migrate::run(&cli.directory, from, write),
         Command::Completions { shell } => completions(shell),
         Command::Man { out } => man(&cli.directory, out.as_deref()),

@@ -276,6 +276,34 @@ pub fn trail_table(rows: &[crate::history::report::TrailRow]) -> Table {
     }
 }
 
+/// The change population of a window as Markdown: the query, the rows' count and the SHA-256 of
+/// their CSV form, the reconciliation, and the changes.
+pub fn population_markdown(
+    query: &serde_json::Value,
+    table: &Table,
+    reconciliation: &crate::history::report::Reconciliation,
+    digest: &str,
+) -> Result<String, serde_json::Error> {
+    let mut out = String::from("# Change population\n\n");
+    for (key, value) in query.as_object().into_iter().flatten() {
+        let value = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_string);
+        out.push_str(&format!("- {key}: {}\n", markdown_cell(&value)));
+    }
+    out.push_str(&format!(
+        "- rows: {} (SHA-256 of the CSV form: `{digest}`)\n\n## Reconciliation\n\n",
+        table.rows.len()
+    ));
+    let value = serde_json::to_value(reconciliation)?;
+    for (key, count) in value.as_object().into_iter().flatten() {
+        out.push_str(&format!("- {}: {count}\n", key.replace('_', " ")));
+    }
+    out.push_str("\n## Changes\n\n");
+    out.push_str(&markdown_table(table));
+    Ok(out)
+}
+
 /// The SHA-256 of some bytes, as lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;

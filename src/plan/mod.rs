@@ -17,6 +17,8 @@ use crate::history::snapshot;
 use crate::model::judging::{self, Basis, DateInputs, JudgingDate};
 use crate::render::{self, Stamp, Templates};
 
+pub mod bundle;
+
 /// Failures that stop a command (exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
@@ -158,35 +160,66 @@ impl Outputs {
         at: Option<&str>,
     ) -> Result<Self, PlanError> {
         let root = crate::load::find_root(directory)?;
-        let (workspace, head, snapshot, basis, named) = match at {
+        match at {
             None => {
                 let workspace = crate::open(&root)?;
                 let head = crate::history::head(&root);
-                (workspace, head, None, Basis::Reproducible, None)
+                Self::assemble(
+                    root,
+                    workspace,
+                    head,
+                    None,
+                    Basis::Reproducible,
+                    as_of,
+                    None,
+                )
             }
             Some(at) => {
                 let revision = snapshot::resolve_at(&root, at)?;
-                let folder = tempfile::tempdir().map_err(|e| {
-                    PlanError::Refused(format!("cannot create a temporary folder: {e}"))
-                })?;
-                snapshot::extract(&root, &revision.commit, folder.path())?;
-                let workspace = crate::open(folder.path()).map_err(|e| {
-                    PlanError::Refused(format!(
-                        "{} ({}) is not a crosswalk repository: {e}",
-                        revision.name,
-                        crate::history::short(&revision.commit)
-                    ))
-                })?;
-                let head = Some((revision.commit.clone(), revision.date));
-                (
-                    workspace,
-                    head,
-                    Some(folder),
-                    Basis::Commit(revision.date),
-                    Some(revision.name),
-                )
+                let label = revision.name.clone();
+                Self::read_revision(&root, &revision, as_of, label)
             }
-        };
+        }
+    }
+
+    /// The repository at a resolved revision, its outputs stamped "as it stood at `label`".
+    pub fn read_revision(
+        root: &Path,
+        revision: &snapshot::Revision,
+        as_of: Option<jiff::civil::Date>,
+        label: String,
+    ) -> Result<Self, PlanError> {
+        let folder = tempfile::tempdir()
+            .map_err(|e| PlanError::Refused(format!("cannot create a temporary folder: {e}")))?;
+        snapshot::extract(root, &revision.commit, folder.path())?;
+        let workspace = crate::open(folder.path()).map_err(|e| {
+            PlanError::Refused(format!(
+                "{} ({}) is not a crosswalk repository: {e}",
+                revision.name,
+                crate::history::short(&revision.commit)
+            ))
+        })?;
+        let head = Some((revision.commit.clone(), revision.date));
+        Self::assemble(
+            root.to_path_buf(),
+            workspace,
+            head,
+            Some(folder),
+            Basis::Commit(revision.date),
+            as_of,
+            Some(label),
+        )
+    }
+
+    fn assemble(
+        root: std::path::PathBuf,
+        workspace: Workspace,
+        head: Option<(String, jiff::civil::Date)>,
+        snapshot: Option<tempfile::TempDir>,
+        basis: Basis,
+        as_of: Option<jiff::civil::Date>,
+        named: Option<String>,
+    ) -> Result<Self, PlanError> {
         if !workspace.diagnostics.is_empty() {
             return Err(PlanError::Refused(format!(
                 "{} file problem(s) keep documents out of the model, so the outputs would be incomplete: run `crosswalk check` and fix them first",
@@ -517,6 +550,65 @@ impl Outputs {
             files.push((format!("site/{page}"), html.into_bytes()));
         }
         Ok(files)
+    }
+}
+
+/// The change population of a window (the SOC 2 Type II population): every change to a
+/// compliance file whose commit reached the mainline in the window, in the order history made them,
+/// with its reconciliation.
+pub struct Population {
+    /// The changes.
+    pub rows: Vec<crate::history::report::TrailRow>,
+    /// The changes as a table.
+    pub table: render::Table,
+    /// The table as CSV.
+    pub csv: String,
+    /// What was asked and how history was read.
+    pub query: serde_json::Value,
+    /// How the changes were approved.
+    pub reconciliation: crate::history::report::Reconciliation,
+    /// The SHA-256 of the CSV.
+    pub digest: String,
+}
+
+/// The change population of `since` to `until` (either open).
+pub fn population(
+    workspace: &Workspace,
+    trail: &Trail,
+    since: Option<jiff::civil::Date>,
+    until: Option<jiff::civil::Date>,
+) -> Population {
+    use crate::history::Commit;
+    // A commit is in the window by the date it reached the mainline, which never goes back along
+    // the mainline, so a backdated commit cannot leave the population.
+    let in_window = |commit: &Commit| {
+        since.is_none_or(|s| commit.date >= s) && until.is_none_or(|u| commit.date <= u)
+    };
+    let model = &workspace.model;
+    let mut rows = crate::history::report::trail_rows(model, trail, |_| true, in_window);
+    // The population in the order history made it (parents before children), not by the dates
+    // commits claim.
+    rows.sort_by(|a, b| a.order.cmp(&b.order).then(a.path.cmp(&b.path)));
+    let table = render::trail_table(&rows);
+    let csv = render::csv::table(&table);
+    let config = model.config.as_ref().map(|c| &c.data);
+    let query = serde_json::json!({
+        "since": since.map(|d| d.to_string()),
+        "until": until.map(|d| d.to_string()),
+        "head": trail.head,
+        "window_start": config.and_then(|c| c.judged_since()).map(|d| d.to_string()),
+        "merged_pull_requests": config.is_some_and(|c| c.history.merged_pull_requests == crate::model::MergedPullRequests::Approved),
+        "require_signed": config.is_some_and(|c| c.history.require_signed),
+    });
+    let reconciliation = crate::history::report::reconcile(trail, model, in_window);
+    let digest = render::sha256_hex(csv.as_bytes());
+    Population {
+        rows,
+        table,
+        csv,
+        query,
+        reconciliation,
+        digest,
     }
 }
 
