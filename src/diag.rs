@@ -188,6 +188,12 @@ codes! {
         "A risk accepted at a score above `[risk] accept_max_score`, or accepted when `crosswalk.toml` sets no acceptance criterion.";
     RiskAcceptanceNotApprovedByOwner = "CW073", "risk-acceptance-not-approved-by-owner", Error, ["check::risks::check_owner_acceptance"],
         "An accepted risk whose latest change is not approved by the risk owner (or authored by the owner and approved by another): nobody who owns the risk accepted what is retained.";
+    NonconformityOverdue = "CW074", "nonconformity-overdue", Error, ["check::nonconformities::check_due"],
+        "An open nonconformity whose corrective action was due before the judging date.";
+    NonconformityClosedUnverified = "CW075", "nonconformity-closed-unverified", Error, ["check::nonconformities::check_verification"],
+        "A closed nonconformity with no verification of its corrective action's effectiveness (who and when), or verified before it was closed.";
+    NonconformityVerifiedByOwner = "CW076", "nonconformity-verified-by-owner", Error, ["check::nonconformities::check_verification"],
+        "A nonconformity verified by its own owner: the effectiveness of a correction is judged by someone else.";
 }
 
 impl Code {

@@ -102,23 +102,8 @@ fn trail_of(
 ) -> Result<Trail, HistoryError> {
     let model = &workspace.model;
     let hint = model
-        .policies
-        .iter()
-        .map(|d| (d.data.id.get_ref(), &d.path))
-        .chain(
-            model
-                .controls
-                .iter()
-                .map(|d| (d.data.id.get_ref(), &d.path)),
-        )
-        .chain(
-            model
-                .evidence
-                .iter()
-                .map(|d| (d.data.id.get_ref(), &d.path)),
-        )
-        .chain(model.risks.iter().map(|d| (d.data.id.get_ref(), &d.path)))
-        .map(|(id, path)| (id.clone(), path.clone()))
+        .documents()
+        .map(|d| (d.id.get_ref().clone(), d.path.clone()))
         .collect();
     let options = history::ReadOptions { reviews, hint, tip };
     history::read(root, &options)

@@ -87,6 +87,8 @@ fn a_bundle_holds_the_period_and_is_byte_identical_when_made_twice() {
             "matrix.csv",
             "matrix.xlsx",
             "policies/POL-A.pdf",
+            "registers/nonconformities.csv",
+            "registers/nonconformities.pdf",
             "registers/risk-treatment-plan.pdf",
             "registers/risks.pdf",
             "registers/risks.xlsx",
@@ -122,7 +124,7 @@ fn a_bundle_holds_the_period_and_is_byte_identical_when_made_twice() {
         verify(&git, "b1"),
         (
             Some(0),
-            format!("verified: 13 files match the manifest and the repository at commit {head}\n")
+            format!("verified: 15 files match the manifest and the repository at commit {head}\n")
         )
     );
     // A period ending before the second commit is the repository as it stood then.

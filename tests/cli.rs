@@ -206,6 +206,7 @@ fn committed_schemas_match_the_code() {
         "control",
         "evidence",
         "risk",
+        "nonconformity",
         "config",
         "catalog",
         "crosswalk",

@@ -1431,3 +1431,96 @@ fn suggestions_for_dangling_policies_attachments_and_old_ids() {
     let trace = f.run(&["trace", "C-99"]);
     assert!(String::from_utf8_lossy(&trace.stderr).contains("the `C-` ids there are: `C-1`"));
 }
+
+const NONCONFORMITY: &str = "+++\nid = \"NC-1\"\ntitle = \"Q3 access review skipped\"\nraised = 2026-09-01\nsource = \"internal-audit\"\nseverity = \"minor\"\nowner = \"alice\"\napprovers = [\"bob\"]\ncontrols = [\"C-1\"]\ndue = 2026-12-15\n[requirements]\nmini = [\"M.2\"]\n+++\nThe Q3 review was not done.\n";
+
+fn with_nonconformity() -> Fixture {
+    let f = Fixture::valid();
+    f.write("nonconformities/nc-1.md", NONCONFORMITY);
+    assert_eq!(
+        f.check(),
+        vec![],
+        "the open nonconformity as written is clean"
+    );
+    f
+}
+
+#[test]
+fn cw074_an_open_nonconformity_past_its_due_date() {
+    let f = with_nonconformity();
+    f.edit(
+        "nonconformities/nc-1.md",
+        "due = 2026-12-15",
+        "due = 2026-10-31",
+    );
+    f.only(Code::NonconformityOverdue)
+        .at("nonconformities/nc-1.md", 10, 7)
+        .message_contains("nonconformity `NC-1` (minor) is open and its corrective action was due 2026-10-31: 24 days overdue as of 2026-11-24");
+    // Closed (and verified by another) it is no longer overdue.
+    f.edit(
+        "nonconformities/nc-1.md",
+        "due = 2026-10-31",
+        "due = 2026-10-31\nclosed = 2026-10-20\nverified_by = \"bob\"\nverified = 2026-11-01",
+    );
+    assert_eq!(f.check(), vec![]);
+}
+
+#[test]
+fn cw075_closed_without_verification_or_verified_before_closing() {
+    let f = with_nonconformity();
+    f.edit(
+        "nonconformities/nc-1.md",
+        "due = 2026-12-15",
+        "due = 2026-12-15\nclosed = 2026-10-20",
+    );
+    f.only(Code::NonconformityClosedUnverified)
+        .at("nonconformities/nc-1.md", 11, 10)
+        .message_contains("is closed on 2026-10-20, but nobody verified")
+        .help_contains("verified_by");
+    // Attack: a verification dated before the action was taken.
+    f.edit(
+        "nonconformities/nc-1.md",
+        "closed = 2026-10-20",
+        "closed = 2026-10-20\nverified_by = \"bob\"\nverified = 2026-10-01",
+    );
+    f.only(Code::NonconformityClosedUnverified)
+        .at("nonconformities/nc-1.md", 13, 12)
+        .message_contains("verified on 2026-10-01, before it was closed on 2026-10-20");
+}
+
+#[test]
+fn cw076_verified_by_its_own_owner() {
+    let f = with_nonconformity();
+    f.edit(
+        "nonconformities/nc-1.md",
+        "due = 2026-12-15",
+        "due = 2026-12-15\nclosed = 2026-10-20\nverified_by = \"alice\"\nverified = 2026-11-01",
+    );
+    f.only(Code::NonconformityVerifiedByOwner)
+        .at("nonconformities/nc-1.md", 12, 15)
+        .message_contains("verified by its own owner `alice`");
+}
+
+#[test]
+fn a_nonconformity_names_real_people_controls_and_requirements() {
+    let f = with_nonconformity();
+    f.edit(
+        "nonconformities/nc-1.md",
+        "controls = [\"C-1\"]",
+        "controls = [\"C-9\"]",
+    );
+    f.edit(
+        "nonconformities/nc-1.md",
+        "mini = [\"M.2\"]",
+        "mini = [\"M.7\"]",
+    );
+    f.edit(
+        "nonconformities/nc-1.md",
+        "owner = \"alice\"",
+        "owner = \"zed\"",
+    );
+    let codes: Vec<Code> = f.check().iter().map(|x| x.code).collect();
+    assert!(codes.contains(&Code::UnknownControl), "{codes:?}");
+    assert!(codes.contains(&Code::UnknownPerson), "{codes:?}");
+    assert!(codes.contains(&Code::UnknownRequirement), "{codes:?}");
+}

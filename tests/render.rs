@@ -703,3 +703,92 @@ fn the_heat_map_svg_shows_each_cells_count_and_the_site_and_pdf_carry_it() {
         "{csv}"
     );
 }
+
+#[test]
+fn the_nonconformity_register_gives_each_state_and_links_its_controls() {
+    let f = Fixture::valid();
+    let nc = |id: &str, extra: &str| {
+        format!(
+            "+++\nid = \"{id}\"\ntitle = \"Finding {id}\"\nraised = 2026-06-01\nsource = \"internal-audit\"\nseverity = \"minor\"\nowner = \"alice\"\napprovers = [\"bob\"]\ncontrols = [\"C-1\"]\n{extra}\n[requirements]\nmini = [\"M.2\"]\n+++\nFound.\n"
+        )
+    };
+    f.write("nonconformities/nc-1.md", nc("NC-1", "due = 2026-12-31"));
+    f.write(
+        "nonconformities/nc-2.md",
+        nc(
+            "NC-2",
+            "due = 2026-07-31\nclosed = 2026-07-20\nverified_by = \"bob\"\nverified = 2026-08-15",
+        ),
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&f.run(&[
+        "nonconformities",
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+    ])))
+    .unwrap();
+    assert_eq!(
+        json["headline"],
+        "2 nonconformities: 1 open, 0 overdue, 0 closed but not verified, 1 closed and verified"
+    );
+    assert_eq!(json["rows"][1]["state"], "closed and verified");
+    assert_eq!(json["rows"][1]["verified_by"], "Bob Brown");
+    assert_eq!(
+        json["rows"][0]["requirements"],
+        serde_json::json!(["mini M.2"])
+    );
+    // As of a day before the verification, NC-2 is closed but not yet verified.
+    let before: serde_json::Value = serde_json::from_str(&stdout(&f.run(&[
+        "nonconformities",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-08-01",
+    ])))
+    .unwrap();
+    assert_eq!(before["rows"][1]["state"], "closed, not verified");
+    stdout(&f.run(&["build", "--as-of", AS_OF]));
+    let page = f.read("out/site/nonconformities.html");
+    assert!(
+        page.contains("<tr id=\"NC-1\">") && page.contains("href=\"controls/C-1.html\""),
+        "{page}"
+    );
+    let control = f.read("out/site/controls/C-1.html");
+    assert!(
+        control.contains("href=\"../nonconformities.html#NC-2\""),
+        "{control}"
+    );
+    let (_, text) = pdf_text(&f.path("out/nonconformities.pdf"));
+    assert!(text.contains("Register of nonconformities"), "{text}");
+    assert!(
+        f.read("out/nonconformities.csv")
+            .contains("NC-2,Finding NC-2,2026-06-01,internal audit,minor")
+    );
+}
+
+#[test]
+fn each_evidence_record_has_a_page_with_its_controls_and_hashed_attachments() {
+    let f = Fixture::valid();
+    stdout(&f.run(&["build", "--as-of", AS_OF]));
+    let page = f.read("out/site/evidence/EV-1.html");
+    assert!(page.contains("href=\"../controls/C-1.html\""), "{page}");
+    // The template escapes the path (`/` as `&#x2f;`, which a browser reads back as `/`).
+    assert!(
+        page.contains("href=\"../attachments/evidence&#x2f;2026&#x2f;review.csv\""),
+        "{page}"
+    );
+    assert!(
+        page.contains(&common::sha256_hex(common::ATTACHMENT.as_bytes())),
+        "{page}"
+    );
+    assert_eq!(
+        f.read("out/site/attachments/evidence/2026/review.csv"),
+        common::ATTACHMENT
+    );
+    let control = f.read("out/site/controls/C-1.html");
+    assert!(
+        control.contains("href=\"../evidence/EV-1.html\""),
+        "{control}"
+    );
+}

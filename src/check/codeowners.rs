@@ -40,7 +40,8 @@ pub fn block(model: &Model, prefix: &str) -> String {
         .iter()
         .map(|d| &d.path)
         .chain(model.controls.iter().map(|d| &d.path))
-        .chain(model.risks.iter().map(|d| &d.path));
+        .chain(model.risks.iter().map(|d| &d.path))
+        .chain(model.nonconformities.iter().map(|d| &d.path));
     for path in paths {
         rule(path, path);
     }
@@ -195,6 +196,7 @@ pub fn check_entries(model: &Model, found: &mut Vec<Diagnostic>) {
         .map(|d| (d.file, &d.path))
         .chain(model.controls.iter().map(|d| (d.file, &d.path)))
         .chain(model.risks.iter().map(|d| (d.file, &d.path)))
+        .chain(model.nonconformities.iter().map(|d| (d.file, &d.path)))
         .chain(model.evidence.iter().map(|d| (d.file, &d.path)));
     for (file, path) in documents {
         if !safe_path(path) {

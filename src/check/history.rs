@@ -301,30 +301,8 @@ fn author_name(who: &Who) -> String {
 /// Where each document's findings point: its `id` value, by path (built once, not per change).
 fn document_locations(model: &Model) -> HashMap<&str, (FileId, std::ops::Range<usize>)> {
     let mut out = HashMap::new();
-    let documents = model
-        .policies
-        .iter()
-        .map(|d| (&d.path, d.file, d.span(&d.data.id)))
-        .chain(
-            model
-                .controls
-                .iter()
-                .map(|d| (&d.path, d.file, d.span(&d.data.id))),
-        )
-        .chain(
-            model
-                .evidence
-                .iter()
-                .map(|d| (&d.path, d.file, d.span(&d.data.id))),
-        )
-        .chain(
-            model
-                .risks
-                .iter()
-                .map(|d| (&d.path, d.file, d.span(&d.data.id))),
-        );
-    for (path, file, span) in documents {
-        out.entry(path.as_str()).or_insert((file, span));
+    for d in model.documents() {
+        out.entry(d.path.as_str()).or_insert((d.file, d.span));
     }
     out
 }

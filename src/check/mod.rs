@@ -14,6 +14,7 @@ pub mod crosswalks;
 pub mod evidence;
 pub mod history;
 pub mod ids;
+pub mod nonconformities;
 pub mod references;
 pub mod risks;
 pub mod suggestions;
@@ -80,6 +81,7 @@ fn model_rules(model: &Model, options: &Options) -> Vec<Diagnostic> {
     }
     codeowners::check_entries(model, &mut found);
     risks::check(model, &mut found);
+    nonconformities::check(model, options.as_of, &mut found);
     evidence::check_periods(model, &mut found);
     evidence::check_future(model, options.as_of, &mut found);
     if !model.incomplete {

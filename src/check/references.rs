@@ -59,6 +59,15 @@ pub fn check(model: &Model, found: &mut Vec<Diagnostic>) {
         checker.people(doc, doc.data.approvers.get_ref(), found);
         checker.controls(doc, &doc.data.controls, "risk", found);
     }
+    for doc in &model.nonconformities {
+        checker.person(doc, &doc.data.owner, found);
+        checker.people(doc, doc.data.approvers.get_ref(), found);
+        if let Some(verifier) = &doc.data.verified_by {
+            checker.person(doc, verifier, found);
+        }
+        checker.controls(doc, &doc.data.controls, "nonconformity", found);
+        checker.satisfies(doc, &doc.data.requirements, found);
+    }
     for (kind, doc) in &model.partial {
         checker.partial(*kind, doc, found);
     }
@@ -482,6 +491,14 @@ fn independence(model: &Model, found: &mut Vec<Diagnostic>) {
         ));
     }
     for d in &model.risks {
+        let data = &d.data;
+        let allowed = keys(&data.owner, data.approvers.get_ref());
+        documents.push((
+            (d.file, d.offset, &d.path, &data.owner, &data.approvers),
+            allowed,
+        ));
+    }
+    for d in &model.nonconformities {
         let data = &d.data;
         let allowed = keys(&data.owner, data.approvers.get_ref());
         documents.push((

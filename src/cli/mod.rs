@@ -177,6 +177,15 @@ enum Command {
         #[command(flatten)]
         table: TableArgs,
     },
+    /// The register of nonconformities (ISO 27001 10.2): each one's cause, corrective action, due
+    /// date, closing and verification, and its state as of the judging date.
+    Nonconformities {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::plan::SoaFormat::Md)]
+        format: crate::plan::SoaFormat,
+        #[command(flatten)]
+        table: TableArgs,
+    },
     /// The mapping matrix: each control, the requirements it satisfies per framework, its evidence.
     Matrix {
         /// Output format.
@@ -478,6 +487,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             plan,
             table,
         } => render::table(&cli.directory, render::Table::Risks(format, plan), &table),
+        Command::Nonconformities { format, table } => render::table(
+            &cli.directory,
+            render::Table::Nonconformities(format),
+            &table,
+        ),
         Command::Matrix { format, table } => {
             render::table(&cli.directory, render::Table::Matrix(format), &table)
         }

@@ -24,6 +24,8 @@ pub enum NewKind {
     Evidence,
     /// A risk of the risk register (`risks/`).
     Risk,
+    /// A nonconformity of the register of nonconformities (`nonconformities/`).
+    Nonconformity,
 }
 
 impl NewKind {
@@ -33,6 +35,7 @@ impl NewKind {
             NewKind::Control => Kind::Control,
             NewKind::Evidence => Kind::Evidence,
             NewKind::Risk => Kind::Risk,
+            NewKind::Nonconformity => Kind::Nonconformity,
         }
     }
 
@@ -42,6 +45,7 @@ impl NewKind {
             NewKind::Control => include_str!("../../data/new/control.md"),
             NewKind::Evidence => include_str!("../../data/new/evidence.md"),
             NewKind::Risk => include_str!("../../data/new/risk.md"),
+            NewKind::Nonconformity => include_str!("../../data/new/nonconformity.md"),
         }
     }
 }
@@ -189,9 +193,17 @@ pub fn run(directory: &Path, kind: NewKind, id: &str, title: Option<&str>) -> Re
     }
     let mut out = std::io::stdout().lock();
     writeln!(out, "wrote {}", relative.display())?;
+    let what = match kind {
+        NewKind::Policy | NewKind::Control => "its title, owner and [satisfies]",
+        NewKind::Evidence => "its title, collector, controls and attachments",
+        NewKind::Risk => "its title, owner, ratings, treatment and controls",
+        NewKind::Nonconformity => {
+            "its title, owner, due date, controls, [requirements], root cause and corrective action"
+        }
+    };
     writeln!(
         out,
-        "Next: fill in its title, owner and [satisfies] (the defaults are the first person and document of this repository), then run `crosswalk check`."
+        "Next: fill in {what} (the defaults are the first person and document of this repository), then run `crosswalk check`."
     )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -81,6 +81,8 @@ pub enum Table {
     Matrix(crate::plan::TableFormat),
     /// The risk register, or with `true` the treatment plan.
     Risks(crate::plan::SoaFormat, bool),
+    /// The register of nonconformities.
+    Nonconformities(crate::plan::SoaFormat),
 }
 
 /// The formats `crosswalk export` writes.
@@ -107,6 +109,7 @@ pub fn table(directory: &Path, table: Table, args: &super::TableArgs) -> Result<
         Table::Soa(format) => outputs.soa(format)?,
         Table::Matrix(format) => outputs.matrix(format)?,
         Table::Risks(format, plan) => outputs.risks(format, plan)?,
+        Table::Nonconformities(format) => outputs.nonconformities(format)?,
     };
     emit(&bytes, args.out.as_deref())
 }

@@ -29,7 +29,8 @@ pub struct Summary {
     errors: usize,
     warnings: usize,
     hints: usize,
-    counts: [(usize, &'static str, &'static str); 4],
+    /// Documents checked by kind: count, singular, plural, and whether shown when none.
+    counts: [(usize, &'static str, &'static str, bool); 5],
     as_of: jiff::civil::Date,
     /// Why checks that need every document typed did not run, when they did not.
     waited: Option<String>,
@@ -55,10 +56,22 @@ impl Summary {
                 .filter(|f| f.severity() == Severity::Hint)
                 .count(),
             counts: [
-                (model.policies.len(), "policy", "policies"),
-                (model.controls.len(), "control", "controls"),
-                (model.evidence.len(), "evidence record", "evidence records"),
-                (model.risks.len(), "risk", "risks"),
+                (model.policies.len(), "policy", "policies", true),
+                (model.controls.len(), "control", "controls", true),
+                (
+                    model.evidence.len(),
+                    "evidence record",
+                    "evidence records",
+                    true,
+                ),
+                (model.risks.len(), "risk", "risks", true),
+                // A register the repository does not keep yet is not listed.
+                (
+                    model.nonconformities.len(),
+                    "nonconformity",
+                    "nonconformities",
+                    false,
+                ),
             ],
             as_of,
             waited: waited(model, &findings),
@@ -73,7 +86,8 @@ impl Summary {
         let checked: Vec<String> = self
             .counts
             .iter()
-            .map(|&(n, one, many)| count(n, one, many))
+            .filter(|&&(n, _, _, always)| n > 0 || always)
+            .map(|&(n, one, many, _)| count(n, one, many))
             .collect();
         let hints = count(self.hints, "hint", "hints");
         let result = match (self.errors, self.warnings, self.hints) {

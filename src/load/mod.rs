@@ -39,11 +39,19 @@ pub enum Kind {
     Evidence,
     /// A risk of the risk register.
     Risk,
+    /// A nonconformity of the register of nonconformities (ISO 27001 10.2).
+    Nonconformity,
 }
 
 impl Kind {
     /// The document kinds that are Markdown with front matter.
-    pub const DOCUMENTS: [Kind; 4] = [Kind::Policy, Kind::Control, Kind::Evidence, Kind::Risk];
+    pub const DOCUMENTS: [Kind; 5] = [
+        Kind::Policy,
+        Kind::Control,
+        Kind::Evidence,
+        Kind::Risk,
+        Kind::Nonconformity,
+    ];
 }
 
 crate::names!(Kind {
@@ -54,6 +62,7 @@ crate::names!(Kind {
     Control => "control",
     Evidence => "evidence",
     Risk => "risk",
+    Nonconformity => "nonconformity",
 });
 
 /// One readable file and where its TOML is.

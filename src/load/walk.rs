@@ -22,6 +22,7 @@ impl Default for Layout {
             (Kind::Control, "controls/**/*.md"),
             (Kind::Evidence, "evidence/**/*.md"),
             (Kind::Risk, "risks/**/*.md"),
+            (Kind::Nonconformity, "nonconformities/**/*.md"),
         ];
         Layout {
             globs: globs

@@ -172,6 +172,14 @@ impl Library for Model {
                 r.data.approvers.get_ref(),
             ));
         }
+        if let Some(n) = self.nonconformities.iter().find(|d| d.path == path) {
+            return Some(facts(
+                Kind::Nonconformity,
+                &n.data.id,
+                Some(&n.data.owner),
+                n.data.approvers.get_ref(),
+            ));
+        }
         let record = self.evidence.iter().find(|d| d.path == path)?;
         Some(Facts {
             controls: keys(&record.data.controls),

@@ -40,6 +40,11 @@ impl Model {
                 self.controls
                     .iter_mut()
                     .map(|d| (d.file, d.offset, &mut d.data.satisfies)),
+            )
+            .chain(
+                self.nonconformities
+                    .iter_mut()
+                    .map(|d| (d.file, d.offset, &mut d.data.requirements)),
             );
         for (file, offset, satisfies) in documents {
             claims(frameworks, file, offset, satisfies, &mut uses);

@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod crosswalk;
 pub mod freshness;
 pub mod judging;
+pub mod nonconformity;
 pub mod operation;
 pub mod risk;
 pub mod schema;
@@ -28,6 +29,7 @@ use toml::de::DeTable;
 pub use catalog::{Framework, Lookup};
 pub use coverage::{Coverage, Implementation};
 pub use freshness::Freshness;
+pub use nonconformity::NcState;
 pub use operation::{CellState, Operation, Operations};
 pub use risk::{Band, HeatMap, Position};
 use schema::{Place, Validators};
@@ -69,6 +71,21 @@ impl<T> Doc<T> {
     }
 }
 
+/// A typed document of any kind, as [`Model::documents`] lists it.
+#[derive(Clone, Debug)]
+pub struct Listed<'m> {
+    /// Its kind.
+    pub kind: Kind,
+    /// Its id.
+    pub id: &'m Text,
+    /// Its path.
+    pub path: &'m String,
+    /// Its file.
+    pub file: FileId,
+    /// Where its id is, in the file.
+    pub span: Range<usize>,
+}
+
 /// The whole repository, typed.
 #[derive(Clone, Debug, Default)]
 pub struct Model {
@@ -86,6 +103,8 @@ pub struct Model {
     pub evidence: Vec<Doc<Evidence>>,
     /// Risks, by path.
     pub risks: Vec<Doc<Risk>>,
+    /// The register of nonconformities (ISO 27001 10.2), by file path.
+    pub nonconformities: Vec<Doc<Nonconformity>>,
     /// The repository's crosswalks between catalogs, by path.
     pub crosswalks: Vec<Doc<crosswalk::Crosswalk>>,
     /// The built-in crosswalks.
@@ -252,43 +271,48 @@ impl Model {
             .collect()
     }
 
+    /// Every typed document, of every kind, in kind order then file order: the one list the
+    /// look-ups by id and path, the history hints and the findings' locations are made from.
+    pub fn documents(&self) -> impl Iterator<Item = Listed<'_>> {
+        fn listed<T>(
+            kind: Kind,
+            docs: &[Doc<T>],
+            id: fn(&T) -> &Text,
+        ) -> impl Iterator<Item = Listed<'_>> {
+            docs.iter().map(move |d| Listed {
+                kind,
+                id: id(&d.data),
+                path: &d.path,
+                file: d.file,
+                span: d.span(id(&d.data)),
+            })
+        }
+        listed(Kind::Policy, &self.policies, |p| &p.id)
+            .chain(listed(Kind::Control, &self.controls, |c| &c.id))
+            .chain(listed(Kind::Evidence, &self.evidence, |e| &e.id))
+            .chain(listed(Kind::Risk, &self.risks, |r| &r.id))
+            .chain(listed(Kind::Nonconformity, &self.nonconformities, |n| {
+                &n.id
+            }))
+    }
+
     /// The id of every typed document, of every kind.
     pub fn document_ids(&self) -> impl Iterator<Item = &str> {
-        self.policies
-            .iter()
-            .map(|d| d.data.id.get_ref().as_str())
-            .chain(self.controls.iter().map(|d| d.data.id.get_ref().as_str()))
-            .chain(self.evidence.iter().map(|d| d.data.id.get_ref().as_str()))
-            .chain(self.risks.iter().map(|d| d.data.id.get_ref().as_str()))
+        self.documents().map(|d| d.id.get_ref().as_str())
     }
 
     /// The path of the document with this id, of any kind.
     pub fn document_path(&self, id: &str) -> Option<String> {
-        let paths = self
-            .policies
-            .iter()
-            .map(|d| (d.data.id.get_ref(), &d.path))
-            .chain(self.controls.iter().map(|d| (d.data.id.get_ref(), &d.path)))
-            .chain(self.evidence.iter().map(|d| (d.data.id.get_ref(), &d.path)))
-            .chain(self.risks.iter().map(|d| (d.data.id.get_ref(), &d.path)));
-        paths
-            .into_iter()
-            .find(|(i, _)| *i == id)
-            .map(|(_, path)| path.clone())
+        self.documents()
+            .find(|d| d.id.get_ref() == id)
+            .map(|d| d.path.clone())
     }
 
     /// The id of the document at a path, of any kind.
     pub fn document_id(&self, path: &str) -> Option<String> {
-        let ids = self
-            .policies
-            .iter()
-            .map(|d| (&d.path, d.data.id.get_ref()))
-            .chain(self.controls.iter().map(|d| (&d.path, d.data.id.get_ref())))
-            .chain(self.evidence.iter().map(|d| (&d.path, d.data.id.get_ref())))
-            .chain(self.risks.iter().map(|d| (&d.path, d.data.id.get_ref())));
-        ids.into_iter()
-            .find(|(p, _)| *p == path)
-            .map(|(_, id)| id.clone())
+        self.documents()
+            .find(|d| d.path == path)
+            .map(|d| d.id.get_ref().clone())
     }
 
     /// Whether a document of this kind and id exists, typed or not.
@@ -532,6 +556,8 @@ pub fn build(
                 Kind::Risk => {
                     parse(files, source, validators, diagnostics).map(|doc| model.risks.push(doc))
                 }
+                Kind::Nonconformity => parse(files, source, validators, diagnostics)
+                    .map(|doc| model.nonconformities.push(doc)),
                 Kind::Crosswalk => parse(files, source, validators, diagnostics)
                     .map(|doc| model.crosswalks.push(doc)),
                 Kind::Config => Ok(()),

@@ -10,7 +10,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::catalog::Catalog;
-use super::types::{Config, Control, Evidence, Policy, Risk};
+use super::types::{Config, Control, Evidence, Nonconformity, Policy, Risk};
 use crate::diag::{Code, Diagnostic, FileId, did_you_mean};
 use crate::load::Kind;
 
@@ -24,6 +24,7 @@ pub fn schema_for(kind: Kind) -> Value {
         Kind::Control => schemars::schema_for!(Control),
         Kind::Evidence => schemars::schema_for!(Evidence),
         Kind::Risk => schemars::schema_for!(Risk),
+        Kind::Nonconformity => schemars::schema_for!(Nonconformity),
     };
     let mut value = schema.to_value();
     value["$id"] = Value::String(format!("urn:crosswalk:schema:{}", kind.name()));
@@ -31,11 +32,12 @@ pub fn schema_for(kind: Kind) -> Value {
 }
 
 /// Every kind that has a schema, in the order `crosswalk schema` lists them.
-pub const SCHEMA_KINDS: [Kind; 7] = [
+pub const SCHEMA_KINDS: [Kind; 8] = [
     Kind::Policy,
     Kind::Control,
     Kind::Evidence,
     Kind::Risk,
+    Kind::Nonconformity,
     Kind::Config,
     Kind::Catalog,
     Kind::Crosswalk,

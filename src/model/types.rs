@@ -433,6 +433,105 @@ pub struct Evidence {
     pub attachments: Vec<Attachment>,
 }
 
+/// Where a nonconformity was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    /// An internal audit (ISO 27001 9.2).
+    InternalAudit,
+    /// A certification body's or a service auditor's audit.
+    ExternalAudit,
+    /// A security incident.
+    Incident,
+    /// A management review or another review.
+    Review,
+}
+
+crate::names!(Origin {
+    InternalAudit => "internal audit",
+    ExternalAudit => "external audit",
+    Incident => "incident",
+    Review => "review",
+});
+
+/// How grave a nonconformity is.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Grade {
+    /// A requirement not met at all, or a breakdown of the system.
+    Major,
+    /// A single lapse.
+    Minor,
+    /// Not a nonconformity yet: an opportunity for improvement.
+    Observation,
+}
+
+crate::names!(Grade {
+    Major => "major",
+    Minor => "minor",
+    Observation => "observation",
+});
+
+/// A nonconformity (ISO 27001 10.2): what was found, why, what corrects it, and its closing and
+/// verification by someone other than its owner.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "crosswalk nonconformity front matter")]
+pub struct Nonconformity {
+    /// Unique id, e.g. `NC-2026-01`.
+    #[schemars(schema_with = "id_schema")]
+    pub id: Text,
+    /// What was found, in a line.
+    pub title: String,
+    /// When it was raised.
+    #[schemars(with = "Date")]
+    pub raised: Spanned<Date>,
+    /// Where it was found.
+    #[schemars(with = "Origin")]
+    pub source: Spanned<Origin>,
+    /// How grave it is.
+    #[schemars(with = "Grade")]
+    pub severity: Spanned<Grade>,
+    /// Who owns its correction.
+    #[schemars(schema_with = "person_schema")]
+    pub owner: Text,
+    /// Who besides the owner may approve a change.
+    #[serde(default = "no_one")]
+    #[schemars(schema_with = "people_schema")]
+    pub approvers: PersonList,
+    /// The requirements breached, by framework, like `satisfies`.
+    #[serde(default)]
+    #[schemars(schema_with = "satisfies_schema")]
+    pub requirements: Satisfies,
+    /// The controls concerned.
+    #[serde(default)]
+    #[schemars(schema_with = "refs_schema")]
+    pub controls: Vec<Text>,
+    /// Why it happened.
+    #[serde(default)]
+    pub root_cause: Option<String>,
+    /// What corrects it (and keeps it from recurring).
+    #[serde(default)]
+    pub corrective_action: Option<String>,
+    /// When the corrective action is due.
+    #[schemars(with = "Date")]
+    pub due: Spanned<Date>,
+    /// When it was closed (the corrective action taken).
+    #[serde(default)]
+    #[schemars(with = "Option<Date>")]
+    pub closed: Option<Spanned<Date>>,
+    /// Who verified the corrective action was effective: someone other than the owner.
+    #[serde(default)]
+    #[schemars(schema_with = "person_schema")]
+    pub verified_by: Option<Text>,
+    /// When the effectiveness was verified.
+    #[serde(default)]
+    #[schemars(with = "Option<Date>")]
+    pub verified: Option<Spanned<Date>>,
+}
+
 /// How a risk is treated (ISO 27001 6.1.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -604,6 +703,10 @@ pub struct LayoutConfig {
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>")]
     pub risks: Option<Vec<Text>>,
+    /// Default `["nonconformities/**/*.md"]`.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub nonconformities: Option<Vec<Text>>,
     /// Default `["frameworks/*.toml"]`.
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>")]
@@ -616,13 +719,14 @@ pub struct LayoutConfig {
 
 impl LayoutConfig {
     /// Each kind with its declared globs (`None` where the default applies).
-    pub fn kinds(&self) -> [(crate::load::Kind, Option<&Vec<Text>>); 6] {
+    pub fn kinds(&self) -> [(crate::load::Kind, Option<&Vec<Text>>); 7] {
         use crate::load::Kind;
         [
             (Kind::Policy, self.policies.as_ref()),
             (Kind::Control, self.controls.as_ref()),
             (Kind::Evidence, self.evidence.as_ref()),
             (Kind::Risk, self.risks.as_ref()),
+            (Kind::Nonconformity, self.nonconformities.as_ref()),
             (Kind::Catalog, self.frameworks.as_ref()),
             (Kind::Crosswalk, self.crosswalks.as_ref()),
         ]

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
-use super::{GapsFormat, Outputs, PlanError, SoaFormat, TableFormat};
+use super::{GapsFormat, Outputs, PlanError, SoaFormat, TableFormat, read_regular};
 use crate::history::snapshot;
 use crate::model::{Doc, Evidence};
 use crate::render;
@@ -102,6 +102,14 @@ fn bundle_at(
         "registers/risk-treatment-plan.pdf",
         outputs.risks(SoaFormat::Pdf, true)?,
     );
+    put(
+        "registers/nonconformities.pdf",
+        outputs.nonconformities(SoaFormat::Pdf)?,
+    );
+    put(
+        "registers/nonconformities.csv",
+        outputs.nonconformities(SoaFormat::Csv)?,
+    );
     let pdfs =
         outputs.documents(|inputs| render::site::policy_pdfs(inputs, &|_| {}, &|_, _| {}))?;
     for (name, bytes) in pdfs {
@@ -169,17 +177,11 @@ fn evidence_files(
             under_evidence(&record.path),
             read_regular(&model.root, &record.path)?,
         ));
-        let folder = Path::new(&record.path)
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
         for attachment in &record.data.attachments {
-            let Some(relative) =
-                crate::model::inside(&folder, Path::new(attachment.path.get_ref()))
+            let Some(path) = crate::model::attachment_path(&record.path, attachment.path.get_ref())
             else {
                 continue;
             };
-            let path = crate::model::slash(&relative);
             out.push((under_evidence(&path), read_regular(&model.root, &path)?));
         }
     }
@@ -200,20 +202,6 @@ fn under_evidence(path: &str) -> String {
 fn in_period(record: &Doc<Evidence>, request: &Request) -> bool {
     let (start, end) = crate::model::operation::proves(&record.data);
     record.data.collected.get_ref().0 <= request.to && end >= request.from && start <= request.to
-}
-
-/// A regular file's bytes: a symbolic link is refused, so a bundle never carries what lies outside
-/// the repository.
-fn read_regular(root: &Path, path: &str) -> Result<Vec<u8>, PlanError> {
-    let full = root.join(path);
-    let refuse = |why: String| PlanError::Refused(format!("cannot bundle `{path}`: {why}"));
-    let metadata = std::fs::symlink_metadata(&full).map_err(|e| refuse(e.to_string()))?;
-    if !metadata.is_file() {
-        return Err(refuse(
-            "it is not a regular file (a symbolic link or a folder): run `crosswalk check`".into(),
-        ));
-    }
-    std::fs::read(&full).map_err(|e| refuse(e.to_string()))
 }
 
 /// `MANIFEST.sha256`: comment lines naming the commit, framework and period, then one

@@ -379,6 +379,68 @@ impl Outputs {
         )
     }
 
+    /// The register of nonconformities: Markdown, CSV, XLSX, JSON, or a landscape PDF.
+    pub fn nonconformities(&self, format: SoaFormat) -> Result<Vec<u8>, PlanError> {
+        let rows = render::nonconformities::rows(&self.workspace.model, self.stamp.as_of);
+        let organization = self.organization();
+        let title = "Register of nonconformities";
+        let table = render::nonconformities::table(&rows);
+        let headline = render::nonconformities::headline(&rows);
+        let intro = vec![
+            format!("{headline}, as of {}.", self.stamp.as_of),
+            "ISO/IEC 27001:2022 10.2: each nonconformity, its cause, the corrective action and its due date, and its closing verified by someone other than its owner.".to_string(),
+        ];
+        let Some(format) = format.table() else {
+            let keep = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14];
+            let summary = render::Table {
+                header: keep.iter().map(|&i| table.header[i].clone()).collect(),
+                rows: table
+                    .rows
+                    .iter()
+                    .map(|r| keep.iter().map(|&i| r[i].clone()).collect())
+                    .collect(),
+                widths: Vec::new(),
+            };
+            let columns = [
+                "auto", "1.4fr", "auto", "auto", "auto", "0.8fr", "0.8fr", "auto", "1.6fr", "auto",
+                "auto", "0.8fr", "auto",
+            ];
+            let source = render::pdf::report_source(&render::pdf::ReportPdf {
+                organization,
+                title,
+                intro: &intro,
+                figures: &[],
+                table: &summary,
+                columns: &columns,
+                stamp: &self.stamp.line(),
+            });
+            return Ok(render::pdf::typeset(
+                source,
+                "nonconformities",
+                self.stamp.as_of,
+            )?);
+        };
+        let markdown = || {
+            Ok(format!(
+                "# {title}: {}\n\n{}\n\n{}\n{}\n",
+                render::markdown_cell(organization),
+                render::markdown_cell(&intro.join(" ")),
+                render::markdown_table(&table),
+                render::markdown_cell(&self.stamp.line())
+            ))
+        };
+        let json = || serde_json::json!({ "headline": headline, "rows": rows });
+        self.table_output(
+            format,
+            Table {
+                markdown: &markdown,
+                json: &json,
+                title,
+                sheets: &[("Nonconformities", &table)],
+            },
+        )
+    }
+
     /// A table in Markdown (from its template), CSV (the first sheet), XLSX (a worksheet per
     /// sheet, the workbook titled `title: organisation`) or JSON (the typed rows, with the
     /// organisation, the judging date and the commit).
@@ -529,6 +591,14 @@ impl Outputs {
         ] {
             files.push((name.to_string(), self.risks(format, plan)?));
         }
+        files.push((
+            "nonconformities.csv".to_string(),
+            self.nonconformities(SoaFormat::Csv)?,
+        ));
+        files.push((
+            "nonconformities.pdf".to_string(),
+            self.nonconformities(SoaFormat::Pdf)?,
+        ));
         progress(Progress::Start(self.workspace.model.policies.len()));
         let done = |id: &str| progress(Progress::Typeset(id));
         let degraded = |id: &str, why: &str| progress(Progress::Degraded(id, why));
@@ -548,6 +618,24 @@ impl Outputs {
         let pages = self.documents(|inputs| render::site::pages(&self.templates, inputs))?;
         for (page, html) in pages {
             files.push((format!("site/{page}"), html.into_bytes()));
+        }
+        // Each evidence page links its attachments: copies beside the site, regular files only (a
+        // missing or linked attachment is CW030/CW031 and is not copied).
+        let model = &self.workspace.model;
+        let mut attachments = std::collections::BTreeSet::new();
+        for record in &model.evidence {
+            for attachment in &record.data.attachments {
+                if let Some(path) =
+                    crate::model::attachment_path(&record.path, attachment.path.get_ref())
+                {
+                    attachments.insert(path);
+                }
+            }
+        }
+        for path in attachments {
+            if let Ok(bytes) = read_regular(&model.root, &path) {
+                files.push((format!("site/attachments/{path}"), bytes));
+            }
         }
         Ok(files)
     }
@@ -610,6 +698,20 @@ pub fn population(
         reconciliation,
         digest,
     }
+}
+
+/// A regular file's bytes: a symbolic link is refused, so no output carries what lies outside
+/// the repository.
+fn read_regular(root: &Path, path: &str) -> Result<Vec<u8>, PlanError> {
+    let full = root.join(path);
+    let refuse = |why: String| PlanError::Refused(format!("cannot read `{path}`: {why}"));
+    let metadata = std::fs::symlink_metadata(&full).map_err(|e| refuse(e.to_string()))?;
+    if !metadata.is_file() {
+        return Err(refuse(
+            "it is not a regular file (a symbolic link or a folder): run `crosswalk check`".into(),
+        ));
+    }
+    std::fs::read(&full).map_err(|e| refuse(e.to_string()))
 }
 
 /// How far [`Outputs::build`] has come.

@@ -11,6 +11,7 @@ pub mod diff;
 pub mod export;
 pub mod gaps;
 pub mod markdown;
+pub mod nonconformities;
 pub mod oscal;
 pub mod pdf;
 pub mod risks;
@@ -30,7 +31,7 @@ pub use views::{
 pub use xlsx::xlsx;
 
 /// The built-in templates, by name.
-const TEMPLATES: [(&str, &str); 13] = [
+const TEMPLATES: [(&str, &str); 15] = [
     ("soa.md", include_str!("templates/soa.md")),
     ("matrix.md", include_str!("templates/matrix.md")),
     ("gaps.md", include_str!("templates/gaps.md")),
@@ -51,6 +52,14 @@ const TEMPLATES: [(&str, &str); 13] = [
     ),
     ("site/gaps.html", include_str!("templates/site/gaps.html")),
     ("site/risks.html", include_str!("templates/site/risks.html")),
+    (
+        "site/nonconformities.html",
+        include_str!("templates/site/nonconformities.html"),
+    ),
+    (
+        "site/evidence.html",
+        include_str!("templates/site/evidence.html"),
+    ),
     (
         "site/treatment-plan.html",
         include_str!("templates/site/treatment-plan.html"),

@@ -59,6 +59,38 @@ struct EvidenceView {
     attachments: Vec<String>,
 }
 
+/// An evidence record's own page.
+#[derive(Serialize)]
+struct RecordView {
+    id: String,
+    title: String,
+    path: String,
+    collected: String,
+    period: String,
+    recorded: String,
+    collector: String,
+    controls: Vec<RecordControl>,
+    attachments: Vec<AttachmentView>,
+}
+
+#[derive(Serialize)]
+struct RecordControl {
+    id: String,
+    /// Empty for an id that names no control.
+    title: String,
+    status: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct AttachmentView {
+    /// The file's path in the repository (and under the site's `attachments/`).
+    path: String,
+    /// Its name as the record writes it.
+    name: String,
+    /// The SHA-256 the record states.
+    sha256: String,
+}
+
 /// What the site is made from.
 pub struct SiteInputs<'a> {
     /// The model.
@@ -116,16 +148,38 @@ pub fn pages(
         )?;
         pages.push((format!("policies/{}.html", view.id), html));
     }
+    let nonconformities = super::nonconformities::rows(model, inputs.stamp.as_of);
     for (doc, view) in model.controls.iter().zip(&controls) {
         let html = templates.render(
             "site/control.html",
             context! {
                 organization, stamp, root => "../", control => view,
                 evidence => site.evidence(doc), body => markdown::to_html(&doc.body),
+                nonconformities => super::nonconformities::of_control(&nonconformities, &view.id),
             },
         )?;
         pages.push((format!("controls/{}.html", view.id), html));
     }
+    for doc in &model.evidence {
+        let record = site.record(doc);
+        let html = templates.render(
+            "site/evidence.html",
+            context! {
+                organization, stamp, root => "../", record,
+                body => markdown::to_html(&doc.body),
+            },
+        )?;
+        pages.push((format!("evidence/{}.html", doc.data.id.get_ref()), html));
+    }
+    let html = templates.render(
+        "site/nonconformities.html",
+        context! {
+            organization, stamp, root => "", rows => &nonconformities,
+            headline => super::nonconformities::headline(&nonconformities),
+            as_of => inputs.stamp.as_of.to_string(),
+        },
+    )?;
+    pages.push(("nonconformities.html".to_string(), html));
     if !inputs.soa.is_empty() {
         let applicable = inputs.soa.iter().filter(|r| r.applicable).count();
         let html = templates.render(
@@ -269,6 +323,47 @@ impl<'a> Site<'a> {
                 Some(trail.commits[first.commit].date.to_string())
             })
             .unwrap_or_default()
+    }
+
+    fn record(&self, doc: &Doc<crate::model::Evidence>) -> RecordView {
+        let e = &doc.data;
+        RecordView {
+            id: e.id.get_ref().clone(),
+            title: e.title.clone(),
+            path: doc.path.clone(),
+            collected: e.collected.get_ref().to_string(),
+            period: e
+                .period
+                .as_ref()
+                .map(|p| format!("{} to {}", p.get_ref().start, p.get_ref().end))
+                .unwrap_or_default(),
+            recorded: self.recorded(&doc.path),
+            collector: self.name(&e.collector),
+            controls: e
+                .controls
+                .iter()
+                .map(|id| {
+                    let control = self.model.control(id.get_ref());
+                    RecordControl {
+                        id: id.get_ref().clone(),
+                        title: control.map_or(String::new(), |c| c.data.title.clone()),
+                        status: control.map(|c| c.data.status.get_ref().name()),
+                    }
+                })
+                .collect(),
+            attachments: e
+                .attachments
+                .iter()
+                .filter_map(|a| {
+                    let path = crate::model::attachment_path(&doc.path, a.path.get_ref())?;
+                    Some(AttachmentView {
+                        path,
+                        name: a.path.get_ref().clone(),
+                        sha256: a.sha256.get_ref().clone(),
+                    })
+                })
+                .collect(),
+        }
     }
 
     fn evidence(&self, control: &Doc<Control>) -> Vec<EvidenceView> {

@@ -322,6 +322,9 @@ fn file_versions(workspace: &Workspace) -> Vec<FileVersion> {
     for d in &model.risks {
         document(Kind::Risk, d.data.id.get_ref(), &d.path, d.file);
     }
+    for d in &model.nonconformities {
+        document(Kind::Nonconformity, d.data.id.get_ref(), &d.path, d.file);
+    }
     let whole = |kind, file: crate::diag::FileId| {
         let source = files.get(file);
         FileVersion {
