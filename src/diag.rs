@@ -194,6 +194,8 @@ codes! {
         "A closed nonconformity with no verification of its corrective action's effectiveness (who and when), or verified before it was closed.";
     NonconformityVerifiedByOwner = "CW076", "nonconformity-verified-by-owner", Error, ["check::nonconformities::check_verification"],
         "A nonconformity verified by its own owner: the effectiveness of a correction is judged by someone else.";
+    MandatoryDocumentMissing = "CW077", "mandatory-document-missing", Error, ["check::isms::check"],
+        "An item of ISO 27001:2022's mandatory documented information (4.3, 5.2, 6.1.2, 6.1.3, 6.1.3 d, 6.2, 7.2, 8.1, 8.2, 8.3, 9.1, 9.2, 9.3, 10.2) that no policy or evidence record meets.";
 }
 
 impl Code {

@@ -458,6 +458,7 @@ fn init_minimal_checks_with_a_short_ordered_list() {
         headlines,
         [
             "error[CW020/requirement-uncovered]: 115 requirements of ISO/IEC 27001:2022 are not covered by any control",
+            "error[CW077/mandatory-document-missing]: 11 items of ISO 27001's mandatory documented information are met by no document",
             "error[CW020/requirement-uncovered]: 32 requirements of SOC 2 Trust Services Criteria (2017) are not covered by any control",
         ],
         "{text}"

@@ -1524,3 +1524,67 @@ fn a_nonconformity_names_real_people_controls_and_requirements() {
     assert!(codes.contains(&Code::UnknownPerson), "{codes:?}");
     assert!(codes.contains(&Code::UnknownRequirement), "{codes:?}");
 }
+
+#[test]
+fn cw077_mandatory_documented_information_met_by_claims_and_registers() {
+    let f = Fixture::valid();
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n\n[frameworks.iso27001]\n",
+    );
+    let missing = |f: &Fixture| -> Vec<String> {
+        common::with_code(&f.check(), Code::MandatoryDocumentMissing)
+            .iter()
+            .map(|x| x.message.clone())
+            .collect()
+    };
+    let all = missing(&f);
+    assert_eq!(all.len(), 13, "every item but the rendered SoA: {all:#?}");
+    assert!(all[0].contains("for 4.3 (Scope of the ISMS), and no document meets it"));
+    let findings = f.check();
+    common::with_code(&findings, Code::MandatoryDocumentMissing)[0]
+        .at("crosswalk.toml", 6, 13)
+        .help_contains("claim the clause (`6.1.3.d` for 6.1.3 d) in a policy's `[satisfies]`");
+    // A policy claiming 6.1 meets 6.1.2 and 6.1.3 (the clauses below it); evidence of a control
+    // claiming 9.2 meets 9.2; a risk meets 8.2 and 8.3; a nonconformity meets 10.2.
+    f.edit(
+        "policies/access.md",
+        "mini = [\"M.1\"]",
+        "mini = [\"M.1\"]\niso27001 = [\"6.1\"]",
+    );
+    f.edit(
+        "controls/c-1.md",
+        "mini = [\"M.1\", \"M.2\"]",
+        "mini = [\"M.1\", \"M.2\"]\niso27001 = [\"9.2\"]",
+    );
+    f.write("risks/r-1.md", RISK);
+    f.write(
+        "nonconformities/nc-1.md",
+        NONCONFORMITY.replace("mini = [\"M.2\"]", "iso27001 = [\"9.2\"]"),
+    );
+    let left = missing(&f);
+    for met in ["6.1.2 ", "6.1.3 ", "9.2 ", "8.2 ", "8.3 ", "10.2 "] {
+        assert!(
+            !left.iter().any(|m| m.contains(&format!("for {met}("))),
+            "{met} is met: {left:#?}"
+        );
+    }
+    assert_eq!(left.len(), 7, "{left:#?}");
+    // Attack: a claim of an item below the clause (9.2.1) is not the audit programme of 9.2.
+    f.edit(
+        "controls/c-1.md",
+        "iso27001 = [\"9.2\"]",
+        "iso27001 = [\"9.2.1\"]",
+    );
+    f.edit(
+        "nonconformities/nc-1.md",
+        "iso27001 = [\"9.2\"]",
+        "iso27001 = [\"9.2.1\"]",
+    );
+    assert!(
+        missing(&f)
+            .iter()
+            .any(|m| m.contains("for 9.2 (Audit programme"))
+    );
+}

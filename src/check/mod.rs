@@ -14,6 +14,7 @@ pub mod crosswalks;
 pub mod evidence;
 pub mod history;
 pub mod ids;
+pub mod isms;
 pub mod nonconformities;
 pub mod references;
 pub mod risks;
@@ -87,6 +88,7 @@ fn model_rules(model: &Model, options: &Options) -> Vec<Diagnostic> {
     if !model.incomplete {
         let operations = model.operations(options.as_of);
         coverage::check(&operations, &mut found);
+        isms::check(model, &mut found);
         evidence::check_frequencies(model, &mut found);
         evidence::check_operation(&operations, &mut found);
         let hints = model.config.as_ref().is_some_and(|c| c.data.check.hints);

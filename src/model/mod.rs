@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod coverage;
 pub mod crosswalk;
 pub mod freshness;
+pub mod isms;
 pub mod judging;
 pub mod nonconformity;
 pub mod operation;

@@ -105,6 +105,9 @@ pub struct Gaps {
     pub operated: Operated,
     /// Every control's operating timeline, in control order.
     pub timeline: Vec<TimelineRow>,
+    /// ISO 27001's mandatory documented information and what meets each item (empty when ISO
+    /// 27001 is not in scope).
+    pub mandatory: Vec<crate::model::isms::ChecklistItem>,
 }
 
 /// Analyses the model as of the operations' judging date; `matrix` gives each control's gap.
@@ -134,6 +137,7 @@ pub fn analyse(operations: &Operations, matrix: &[MatrixRow]) -> Gaps {
         controls,
         operated: operated(operations),
         timeline,
+        mandatory: model.mandatory_documents(),
     }
 }
 
