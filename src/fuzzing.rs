@@ -142,6 +142,7 @@ pub fn typst(data: &[u8]) {
         approvers: &[],
         classification: "internal",
         review: "annual",
+        revision: "1",
         effective: "",
         commit: None,
         draft: false,

@@ -792,3 +792,92 @@ fn each_evidence_record_has_a_page_with_its_controls_and_hashed_attachments() {
         "{control}"
     );
 }
+
+#[test]
+fn revisions_and_the_effective_date_come_from_approved_history_and_a_draft_has_none() {
+    use common::git::{CAROL, Git};
+    let git = Git::committed("2026-03-02");
+    let f = &git.fixture;
+    f.edit(
+        "policies/access.md",
+        "Access is reviewed.",
+        "Access is reviewed quarterly.",
+    );
+    git.commit(
+        CAROL,
+        "2026-04-01",
+        "Quarterly reviews\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    stdout(&f.run(&["build"]));
+    let page = f.read("out/site/policies/POL-A.html");
+    assert!(page.contains("<dt>Revision</dt><dd>2</dd>"), "{page}");
+    assert!(
+        page.contains("<dt>Effective</dt><dd>2026-04-01</dd>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<td>Quarterly reviews</td>"),
+        "the change summary: {page}"
+    );
+    let (_, text) = pdf_text(&f.path("out/policies/POL-A.pdf"));
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Change summary"), "{flat}");
+    assert!(flat.contains("Quarterly reviews"), "{flat}");
+    // An unapproved change makes a DRAFT: no effective date, the approved revision named.
+    f.edit("policies/access.md", "quarterly", "monthly");
+    git.commit(CAROL, "2026-05-01", "Monthly reviews");
+    stdout(&f.run(&["build"]));
+    let page = f.read("out/site/policies/POL-A.html");
+    assert!(
+        page.contains("<dt>Revision</dt><dd>3 (draft; 2 approved)</dd>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("none: this is a DRAFT (revision 3 carries no approval; revision 2 was approved 2026-04-01)"),
+        "{page}"
+    );
+    let (_, text) = pdf_text(&f.path("out/policies/POL-A.pdf"));
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("none: this is a DRAFT"), "{flat}");
+}
+
+#[test]
+fn the_soa_carries_its_own_version_and_approval() {
+    use common::git::{CAROL, Git};
+    let git = Git::committed("2026-03-02");
+    let f = &git.fixture;
+    f.edit(
+        "crosswalk.toml",
+        "[frameworks.mini]\n",
+        "[frameworks.mini]\n\n[frameworks.iso27001.excluded]\n\"A.7.5\" = \"No premises.\"\n",
+    );
+    git.commit(
+        CAROL,
+        "2026-04-01",
+        "ISO 27001 in scope\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    let soa = stdout(&f.run(&["soa"]));
+    assert!(
+        soa.contains("- Version: 2 (the revision of crosswalk.toml"),
+        "{soa}"
+    );
+    assert!(
+        soa.contains("- Approval: revision 2 approved by Bob Brown (trailer) on 2026-04-01"),
+        "{soa}"
+    );
+    assert!(soa.contains("- Effective: 2026-04-01"), "{soa}");
+    f.edit("crosswalk.toml", "No premises.", "No premises at all.");
+    git.commit(CAROL, "2026-05-01", "Reword an exclusion");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&f.run(&["soa", "--format", "json"]))).unwrap();
+    assert_eq!(
+        json["version"][0][1],
+        "3 (draft; 2 approved) (the revision of crosswalk.toml, which holds the scope, the exclusions and their justifications)"
+    );
+    assert!(
+        json["version"][2][1]
+            .as_str()
+            .unwrap()
+            .starts_with("none: this is a DRAFT")
+    );
+}

@@ -292,13 +292,20 @@ impl Outputs {
         let organization = self.organization();
         let table = render::soa_table(&rows);
         let headline = render::soa_headline(&rows);
+        let version = render::soa_version(&self.workspace.model, self.trail.as_ref());
         let Some(format) = format.table() else {
-            let source =
-                render::pdf::soa_source(organization, &table, &headline, &self.stamp.line());
+            let source = render::pdf::soa_source(
+                organization,
+                &table,
+                &headline,
+                &version,
+                &self.stamp.line(),
+            );
             return Ok(render::pdf::typeset(source, "soa", self.stamp.as_of)?);
         };
-        let markdown = || render::soa_markdown(&self.templates, organization, &rows, &self.stamp);
-        let json = || serde_json::json!({ "headline": headline, "rows": rows });
+        let markdown =
+            || render::soa_markdown(&self.templates, organization, &rows, &version, &self.stamp);
+        let json = || serde_json::json!({ "headline": headline, "version": version, "rows": rows });
         self.table_output(
             format,
             Table {

@@ -313,6 +313,98 @@ pub fn population_markdown(
     Ok(out)
 }
 
+/// Where a document stands in its review trail: its latest revision, and its latest approved one.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Revisions {
+    /// The latest content revision (1 for the first version), if the document is committed.
+    pub revision: Option<usize>,
+    /// Whether its latest change carries no approval: a DRAFT, in effect nowhere.
+    pub draft: bool,
+    /// The latest approved revision, its date and who approved it.
+    pub approved: Option<(usize, String, String)>,
+}
+
+impl Revisions {
+    /// From a document's trail rows, oldest first. A review (no content change) keeps its revision
+    /// number and, approved, makes it current again.
+    pub fn of(rows: &[crate::history::report::TrailRow]) -> Revisions {
+        use crate::history::approval::ApprovalStatus;
+        let counts = |row: &&crate::history::report::TrailRow| {
+            matches!(
+                row.status,
+                ApprovalStatus::Approved | ApprovalStatus::ApprovedByMerge
+            )
+        };
+        let approved = rows
+            .iter()
+            .rev()
+            .find(counts)
+            .and_then(|r| Some((r.revision?, r.date.clone(), r.approved_by.clone())));
+        Revisions {
+            revision: rows.iter().rev().find_map(|r| r.revision),
+            draft: rows.last().is_some_and(|r| !counts(&r)),
+            approved,
+        }
+    }
+
+    /// The "Effective" line: the date of the latest approved revision, and none on a DRAFT.
+    pub fn effective(&self) -> String {
+        match (&self.approved, self.draft) {
+            (None, _) => "not in effect: no revision is approved yet".to_string(),
+            (Some((revision, date, _)), true) => format!(
+                "none: this is a DRAFT (revision {} carries no approval; revision {revision} was approved {date})",
+                self.revision.unwrap_or(*revision)
+            ),
+            (Some((_, date, _)), false) => date.clone(),
+        }
+    }
+
+    /// The "Revision" line: `4`, or `5 (draft; 4 approved)`.
+    pub fn describe(&self) -> String {
+        match (self.revision, &self.approved, self.draft) {
+            (None, _, _) => "not committed".to_string(),
+            (Some(r), Some((a, _, _)), true) if *a != r => format!("{r} (draft; {a} approved)"),
+            (Some(r), _, true) => format!("{r} (draft)"),
+            (Some(r), _, false) => r.to_string(),
+        }
+    }
+}
+
+/// The Statement of Applicability's own document control: its version is the revision of
+/// `crosswalk.toml` (where scope, exclusions and their justifications are decided), with that
+/// revision's approval and the date it took effect (none while the latest change is a DRAFT).
+pub fn soa_version(
+    model: &crate::model::Model,
+    trail: Option<&crate::history::Trail>,
+) -> Vec<[String; 2]> {
+    let rows = trail
+        .map(|t| {
+            crate::history::report::trail_rows(
+                model,
+                t,
+                |p| p == crate::load::CONFIG_FILE,
+                |_| true,
+            )
+        })
+        .unwrap_or_default();
+    let revisions = Revisions::of(&rows);
+    let approved = match &revisions.approved {
+        Some((revision, date, by)) => format!("revision {revision} approved by {by} on {date}"),
+        None => "no revision is approved yet".to_string(),
+    };
+    vec![
+        [
+            "Version".to_string(),
+            format!(
+                "{} (the revision of crosswalk.toml, which holds the scope, the exclusions and their justifications)",
+                revisions.describe()
+            ),
+        ],
+        ["Approval".to_string(), approved],
+        ["Effective".to_string(), revisions.effective()],
+    ]
+}
+
 /// The SHA-256 of some bytes, as lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
@@ -350,13 +442,14 @@ pub fn soa_markdown(
     templates: &Templates,
     organization: &str,
     rows: &[SoaRow],
+    version: &[[String; 2]],
     stamp: &Stamp,
 ) -> Result<String, RenderError> {
     let applicable = rows.iter().filter(|r| r.applicable).count();
     templates.render(
         "soa.md",
         context! {
-            organization,
+            organization, version,
             framework => "ISO/IEC 27001:2022",
             rows,
             applicable,

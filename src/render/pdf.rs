@@ -146,14 +146,16 @@ pub struct PolicyPdf<'a> {
     pub classification: &'a str,
     /// Review cadence.
     pub review: &'a str,
-    /// Date of the latest approved change, or empty.
+    /// Its latest revision, e.g. `5 (draft; 4 approved)`.
+    pub revision: &'a str,
+    /// The date of its latest approved revision, and none on a DRAFT.
     pub effective: &'a str,
     /// The commit it was rendered from.
     pub commit: Option<&'a str>,
     /// Whether its latest change is unapproved.
     pub draft: bool,
-    /// Document control rows: revision, date, change, author, approved by.
-    pub history: Vec<[String; 5]>,
+    /// Document control rows: revision, date, change, author, approved by, change summary.
+    pub history: Vec<[String; 6]>,
     /// Requirements: framework, id, title.
     pub requirements: Vec<[String; 3]>,
     /// The body, as typst markup (from [`super::markdown::to_typst`]).
@@ -212,14 +214,8 @@ pub fn policy_source(p: &PolicyPdf) -> String {
         ["Approvers".into(), p.approvers.join(", ")],
         ["Classification".into(), p.classification.into()],
         ["Review".into(), p.review.into()],
-        [
-            "Effective".into(),
-            if p.effective.is_empty() {
-                "not yet approved".into()
-            } else {
-                p.effective.into()
-            },
-        ],
+        ["Revision".into(), p.revision.into()],
+        ["Effective".into(), p.effective.into()],
         [
             "Source".into(),
             p.commit
@@ -251,8 +247,8 @@ pub fn policy_source(p: &PolicyPdf) -> String {
         ));
     } else {
         s.push_str(&format!(
-            "#table(columns: (auto, auto, auto, 1fr, 1fr), stroke: 0.5pt + luma(170), inset: 5pt, {}, {})\n",
-            header(&["Revision", "Date", "Change", "Author", "Approved by"]),
+            "#[#set text(size: 9pt)\n#table(columns: (auto, auto, auto, 0.8fr, 0.9fr, 1.6fr), stroke: 0.5pt + luma(170), inset: 4pt, {}, {})]\n",
+            header(&["Revision", "Date", "Change", "Author", "Approved by", "Change summary"]),
             cells(&p.history)
         ));
     }
@@ -268,7 +264,13 @@ pub fn policy_source(p: &PolicyPdf) -> String {
 }
 
 /// The typst source of the Statement of Applicability: a landscape table of every Annex A control.
-pub fn soa_source(organization: &str, table: &super::Table, headline: &str, stamp: &str) -> String {
+pub fn soa_source(
+    organization: &str,
+    table: &super::Table,
+    headline: &str,
+    version: &[[String; 2]],
+    stamp: &str,
+) -> String {
     let mut s = String::from(PAGE_SETUP);
     s.push_str(&format!(
         "#set document(title: {}, author: {})\n",
@@ -290,6 +292,20 @@ pub fn soa_source(organization: &str, table: &super::Table, headline: &str, stam
     s.push_str(&format!(
         "{}\n\n",
         text(&format!("ISO/IEC 27001:2022, Annex A. {headline}"))
+    ));
+    let facts: Vec<String> = version
+        .iter()
+        .map(|[label, value]| {
+            format!(
+                "[#text(weight: \"bold\")[{}]], [{}]",
+                text(label),
+                text(value)
+            )
+        })
+        .collect();
+    s.push_str(&format!(
+        "#[#show table.cell: set text(weight: \"regular\")\n#table(columns: (2.2cm, 1fr), stroke: none, inset: (x: 0pt, y: 3pt), {})]\n\n",
+        facts.join(", ")
     ));
     let titles: Vec<&str> = table.header.iter().map(String::as_str).collect();
     let rows: Vec<[String; 9]> = table

@@ -29,6 +29,10 @@ struct PolicyView {
     review: String,
     approved: String,
     draft: bool,
+    /// Its latest revision (`5 (draft; 4 approved)`).
+    revision: String,
+    /// The date of its latest approved revision, and none on a DRAFT.
+    effective: String,
     requirements: Vec<Requirement>,
 }
 
@@ -188,6 +192,7 @@ pub fn pages(
                 organization, stamp, root => "", rows => inputs.soa,
                 applicable, excluded => inputs.soa.len() - applicable,
                 headline => super::soa_headline(inputs.soa),
+                version => super::soa_version(model, inputs.trail),
             },
         )?;
         pages.push(("soa.html".to_string(), html));
@@ -282,7 +287,10 @@ impl<'a> Site<'a> {
 
     fn policy(&self, doc: &Doc<crate::model::Policy>) -> PolicyView {
         let p = &doc.data;
+        let revisions = super::Revisions::of(&self.history(&doc.path));
         PolicyView {
+            revision: revisions.describe(),
+            effective: revisions.effective(),
             id: p.id.get_ref().clone(),
             title: p.title.clone(),
             owner: self.name(&p.owner),
@@ -416,7 +424,7 @@ pub fn policy_pdfs(
     let mut pdfs = Vec::new();
     for doc in &model.policies {
         let view = site.policy(doc);
-        let history: Vec<[String; 5]> = site
+        let history: Vec<[String; 6]> = site
             .history(&doc.path)
             .into_iter()
             .map(|h| {
@@ -426,6 +434,7 @@ pub fn policy_pdfs(
                     h.change.to_string(),
                     h.author,
                     h.approved_by,
+                    h.summary,
                 ]
             })
             .collect();
@@ -443,7 +452,8 @@ pub fn policy_pdfs(
                 approvers: &view.approvers,
                 classification: &view.classification,
                 review: &view.review,
-                effective: &view.approved,
+                revision: &view.revision,
+                effective: &view.effective,
                 commit: inputs.stamp.commit.as_deref(),
                 draft: view.draft,
                 history: history.clone(),
