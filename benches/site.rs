@@ -44,6 +44,8 @@ fn main() {
         let register = crosswalk::render::risks::register(&operations, trail.as_ref());
         let inputs = crosswalk::render::site::SiteInputs {
             register: &register,
+            findings: &[],
+            changes: None,
             model,
             trail: trail.as_ref(),
             stamp: &stamp,

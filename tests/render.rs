@@ -881,3 +881,36 @@ fn the_soa_carries_its_own_version_and_approval() {
             .starts_with("none: this is a DRAFT")
     );
 }
+
+#[test]
+fn the_site_gives_the_open_findings_and_the_change_log_of_the_window() {
+    use common::git::{CAROL, Git};
+    let git = Git::committed("2026-03-02");
+    let f = &git.fixture;
+    f.edit(
+        "policies/access.md",
+        "Access is reviewed.",
+        "Access is reviewed quarterly.",
+    );
+    git.commit(CAROL, "2026-04-01", "Quarterly reviews");
+    stdout(&f.run(&["build", "--as-of", AS_OF]));
+    let findings = f.read("out/site/findings.html");
+    assert!(
+        findings.contains("CW044"),
+        "the unapproved change is an open finding: {findings}"
+    );
+    assert!(
+        findings.contains("<code>policies&#x2f;access.md:2:6</code>"),
+        "{findings}"
+    );
+    let changes = f.read("out/site/changes.html");
+    assert!(changes.contains("<td>Quarterly reviews</td>"), "{changes}");
+    assert!(
+        changes.contains("<dt>unapproved</dt><dd>1</dd>"),
+        "{changes}"
+    );
+    assert!(
+        changes.contains("from the first commit to 2026-11-24"),
+        "{changes}"
+    );
+}

@@ -70,6 +70,29 @@ pub fn run(
     Ok(found)
 }
 
+/// Every rule, on a review trail already read (the outputs' open findings): the model rules, the
+/// CODEOWNERS block and the history rules; `files` gains the paths findings point at that were not
+/// loaded. Gives the findings of the rules only, sorted.
+pub fn run_on_trail(
+    model: &Model,
+    files: &mut crate::diag::Files,
+    trail: &crate::history::Trail,
+    as_of: jiff::civil::Date,
+) -> Vec<Diagnostic> {
+    let options = Options {
+        as_of,
+        history: None,
+        hints: false,
+    };
+    let mut found = model_rules(model, &options);
+    if model.config.is_some() && !model.incomplete {
+        codeowners::check(model, files, &mut found);
+    }
+    history::check(model, trail, files, as_of, &mut found);
+    crate::sort(files, &mut found);
+    found
+}
+
 /// The rules over the model alone.
 fn model_rules(model: &Model, options: &Options) -> Vec<Diagnostic> {
     let mut found = Vec::new();

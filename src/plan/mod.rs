@@ -484,12 +484,55 @@ impl Outputs {
 
     /// What the site and the policy PDFs are made from, given to `render`.
     fn documents<T>(&self, render: impl FnOnce(&render::site::SiteInputs) -> T) -> T {
+        self.documents_with(false, render)
+    }
+
+    /// The open findings (every rule, history included, as of the judging date) and the change
+    /// log of the window (the SOC 2 observation window when there is one, else all history up to
+    /// the judging date), for the site.
+    fn records(&self) -> (Vec<render::site::FindingView>, render::site::ChangeLog) {
+        let model = &self.workspace.model;
+        let mut files = self.workspace.files.clone();
+        let empty = Trail::default();
+        let trail = self.trail.as_ref().unwrap_or(&empty);
+        let findings = crate::check::run_on_trail(model, &mut files, trail, self.stamp.as_of);
+        let views = render::site::finding_views(&files, &findings);
+        let window = model
+            .scope("soc2")
+            .and_then(|s| s.observation.as_ref().map(|w| *w.get_ref()));
+        let since = window.map(|w| w.start.0);
+        let until = Some(window.map_or(self.stamp.as_of, |w| w.end.0.min(self.stamp.as_of)));
+        let population = population(&self.workspace, trail, since, until);
+        let log = render::site::ChangeLog {
+            since: since.map_or("the first commit".to_string(), |d| d.to_string()),
+            until: until.map_or(String::new(), |d| d.to_string()),
+            rows: population.rows,
+            reconciliation: population.reconciliation,
+            digest: population.digest,
+        };
+        (views, log)
+    }
+
+    fn documents_with<T>(
+        &self,
+        with_records: bool,
+        render: impl FnOnce(&render::site::SiteInputs) -> T,
+    ) -> T {
         let (frameworks, matrix) = self.matrix_rows();
         let operations = self.operations();
         let soa = render::soa_rows(&operations);
         let gaps = render::gaps::analyse(&operations, &matrix);
         let register = self.register();
+        let (findings, changes) = match with_records {
+            true => {
+                let (findings, log) = self.records();
+                (findings, Some(log))
+            }
+            false => (Vec::new(), None),
+        };
         render(&render::site::SiteInputs {
+            findings: &findings,
+            changes: changes.as_ref(),
             register: &register,
             model: &self.workspace.model,
             trail: self.trail.as_ref(),
@@ -622,7 +665,8 @@ impl Outputs {
         let mut json = serde_json::to_string_pretty(&export)?;
         json.push('\n');
         files.push(("model.json".to_string(), json.into_bytes()));
-        let pages = self.documents(|inputs| render::site::pages(&self.templates, inputs))?;
+        let pages =
+            self.documents_with(true, |inputs| render::site::pages(&self.templates, inputs))?;
         for (page, html) in pages {
             files.push((format!("site/{page}"), html.into_bytes()));
         }

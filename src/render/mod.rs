@@ -31,7 +31,7 @@ pub use views::{
 pub use xlsx::xlsx;
 
 /// The built-in templates, by name.
-const TEMPLATES: [(&str, &str); 15] = [
+const TEMPLATES: [(&str, &str); 17] = [
     ("soa.md", include_str!("templates/soa.md")),
     ("matrix.md", include_str!("templates/matrix.md")),
     ("gaps.md", include_str!("templates/gaps.md")),
@@ -55,6 +55,14 @@ const TEMPLATES: [(&str, &str); 15] = [
     (
         "site/nonconformities.html",
         include_str!("templates/site/nonconformities.html"),
+    ),
+    (
+        "site/findings.html",
+        include_str!("templates/site/findings.html"),
+    ),
+    (
+        "site/changes.html",
+        include_str!("templates/site/changes.html"),
     ),
     (
         "site/evidence.html",

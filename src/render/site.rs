@@ -113,6 +113,66 @@ pub struct SiteInputs<'a> {
     pub gaps: &'a super::gaps::Gaps,
     /// The risk register and treatment plan.
     pub register: &'a super::risks::Register,
+    /// The open findings, for the findings page (empty when not rendering pages).
+    pub findings: &'a [FindingView],
+    /// The change log of the window, for the changes page.
+    pub changes: Option<&'a ChangeLog>,
+}
+
+/// One open finding, as the site shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct FindingView {
+    /// error, warning or hint.
+    pub severity: String,
+    /// `CW044`.
+    pub code: String,
+    /// `change-unapproved`.
+    pub name: String,
+    /// `policies/access.md:2:6`.
+    pub location: String,
+    /// The message.
+    pub message: String,
+    /// The help, or empty.
+    pub help: String,
+    /// `accepted by NAME: REASON` when signed off, else empty.
+    pub accepted: String,
+}
+
+/// The findings as the site shows them.
+pub fn finding_views(
+    files: &crate::diag::Files,
+    findings: &[crate::diag::Diagnostic],
+) -> Vec<FindingView> {
+    findings
+        .iter()
+        .map(|d| {
+            let (start, _) = files.range(d.file, &d.span);
+            FindingView {
+                severity: format!("{:?}", d.severity()).to_lowercase(),
+                code: d.code.id().to_string(),
+                name: d.code.name().to_string(),
+                location: format!("{}:{}:{}", files.get(d.file).path, start.line, start.column),
+                message: d.message.clone(),
+                help: d.help.clone().unwrap_or_default(),
+                accepted: d.accepted.clone().unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The change log of a window: every change with its approval, and the reconciliation.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChangeLog {
+    /// The window's first day, or `the first commit`.
+    pub since: String,
+    /// Its last day.
+    pub until: String,
+    /// The changes, in the order history made them.
+    pub rows: Vec<TrailRow>,
+    /// How they were approved.
+    pub reconciliation: crate::history::report::Reconciliation,
+    /// The SHA-256 of the population's CSV form (as `crosswalk log --format csv` writes it).
+    pub digest: String,
 }
 
 /// Every page, as (path relative to the site folder, HTML).
@@ -184,6 +244,26 @@ pub fn pages(
         },
     )?;
     pages.push(("nonconformities.html".to_string(), html));
+    let open = inputs
+        .findings
+        .iter()
+        .filter(|f| f.accepted.is_empty())
+        .count();
+    let html = templates.render(
+        "site/findings.html",
+        context! {
+            organization, stamp, root => "", findings => inputs.findings, open,
+            as_of => inputs.stamp.as_of.to_string(),
+        },
+    )?;
+    pages.push(("findings.html".to_string(), html));
+    if let Some(changes) = inputs.changes {
+        let html = templates.render(
+            "site/changes.html",
+            context! { organization, stamp, root => "", changes },
+        )?;
+        pages.push(("changes.html".to_string(), html));
+    }
     if !inputs.soa.is_empty() {
         let applicable = inputs.soa.iter().filter(|r| r.applicable).count();
         let html = templates.render(
