@@ -142,49 +142,64 @@ impl Model {
         else {
             return Vec::new();
         };
-        // Whether a claim of `claimed` meets `id`: the clause itself or one above it.
-        let meets = |claimed: &str, id: &str| {
-            claimed == id
-                || framework
-                    .ancestors(id)
-                    .iter()
-                    .any(|a| a.id.get_ref() == claimed)
-        };
-        let claims = |satisfies: &super::Satisfies, id: &str| {
+        // The iso27001 ids each document claims, in one pass over the controls.
+        fn iso_claims(satisfies: &super::Satisfies) -> Vec<&str> {
             satisfies
                 .iter()
                 .filter(|(f, _)| f.get_ref() == "iso27001")
-                .flat_map(|(_, ids)| ids)
-                .any(|c| meets(c.get_ref(), id))
-        };
+                .flat_map(|(_, ids)| ids.iter().map(|c| c.get_ref().as_str()))
+                .collect()
+        }
+        let control_claims: std::collections::HashMap<&str, Vec<&str>> = self
+            .controls
+            .iter()
+            .map(|c| (c.data.id.get_ref().as_str(), iso_claims(&c.data.satisfies)))
+            .filter(|(_, claims)| !claims.is_empty())
+            .collect();
         MANDATORY
             .iter()
             .map(|m| {
+                // A claim of the clause itself or of one above it meets the item.
+                let mut meeting: Vec<&str> = vec![m.id];
+                meeting.extend(
+                    framework
+                        .ancestors(m.id)
+                        .iter()
+                        .map(|a| a.id.get_ref().as_str()),
+                );
+                let meets = |claims: &[&str]| claims.iter().any(|c| meeting.contains(c));
+                let controls: std::collections::HashSet<&str> = control_claims
+                    .iter()
+                    .filter(|(_, claims)| meets(claims))
+                    .map(|(id, _)| *id)
+                    .collect();
                 let mut met_by: Vec<Meeting> = self
                     .policies
                     .iter()
-                    .filter(|p| claims(&p.data.satisfies, m.id))
+                    .filter(|p| meets(&iso_claims(&p.data.satisfies)))
                     .map(|p| Meeting {
                         kind: "policy",
                         id: p.data.id.get_ref().clone(),
                         path: p.path.clone(),
                     })
                     .collect();
-                met_by.extend(
-                    self.evidence
-                        .iter()
-                        .filter(|e| {
-                            e.data.controls.iter().any(|c| {
-                                self.control(c.get_ref())
-                                    .is_some_and(|c| claims(&c.data.satisfies, m.id))
+                if !controls.is_empty() {
+                    met_by.extend(
+                        self.evidence
+                            .iter()
+                            .filter(|e| {
+                                e.data
+                                    .controls
+                                    .iter()
+                                    .any(|c| controls.contains(c.get_ref().as_str()))
                             })
-                        })
-                        .map(|e| Meeting {
-                            kind: "evidence",
-                            id: e.data.id.get_ref().clone(),
-                            path: e.path.clone(),
-                        }),
-                );
+                            .map(|e| Meeting {
+                                kind: "evidence",
+                                id: e.data.id.get_ref().clone(),
+                                path: e.path.clone(),
+                            }),
+                    );
+                }
                 let register = match m.register {
                     Some(Register::Risks) if !self.risks.is_empty() => {
                         Some(("risk register", format!("{} risks", self.risks.len())))
