@@ -247,7 +247,7 @@ pub fn policy_source(p: &PolicyPdf) -> String {
         ));
     } else {
         s.push_str(&format!(
-            "#[#set text(size: 9pt)\n#table(columns: (auto, auto, auto, 0.8fr, 0.9fr, 1.6fr), stroke: 0.5pt + luma(170), inset: 4pt, {}, {})]\n",
+            "#[#set text(size: 9pt)\n#set par(justify: false)\n#table(columns: (auto, auto, auto, 0.8fr, 0.9fr, 1.6fr), stroke: 0.5pt + luma(170), inset: 4pt, {}, {})]\n",
             header(&["Revision", "Date", "Change", "Author", "Approved by", "Change summary"]),
             cells(&p.history)
         ));
