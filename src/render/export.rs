@@ -36,6 +36,8 @@ pub struct Export {
     pub evidence: Vec<DocumentExport<EvidenceFields>>,
     /// Risks.
     pub risks: Vec<DocumentExport<RiskFields>>,
+    /// Nonconformities.
+    pub nonconformities: Vec<DocumentExport<NonconformityFields>>,
 }
 
 /// A framework in scope.
@@ -167,6 +169,37 @@ pub struct RiskFields {
     pub treatment: Treatment,
 }
 
+/// A nonconformity's fields.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct NonconformityFields {
+    /// Who may approve a change besides the owner (person keys).
+    pub approvers: Vec<String>,
+    /// When it was closed.
+    pub closed: Option<String>,
+    /// The controls concerned (ids).
+    pub controls: Vec<String>,
+    /// The corrective action.
+    pub corrective_action: Option<String>,
+    /// When the corrective action is due.
+    pub due: String,
+    /// Its owner (key).
+    pub owner: String,
+    /// When it was raised.
+    pub raised: String,
+    /// The requirements breached: framework id → requirement ids.
+    pub requirements: BTreeMap<String, Vec<String>>,
+    /// Its root cause.
+    pub root_cause: Option<String>,
+    /// How grave it is.
+    pub severity: crate::model::Grade,
+    /// Where it was found.
+    pub source: crate::model::Origin,
+    /// When its effectiveness was verified.
+    pub verified: Option<String>,
+    /// Who verified it (key).
+    pub verified_by: Option<String>,
+}
+
 /// Likelihood and impact, each 1–5.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct RatingExport {
@@ -250,7 +283,31 @@ pub fn export(model: &Model, commit: Option<&str>, as_of: jiff::civil::Date) -> 
         controls: model.controls.iter().map(|d| control(model, d)).collect(),
         evidence: model.evidence.iter().map(evidence).collect(),
         risks: model.risks.iter().map(risk).collect(),
+        nonconformities: model.nonconformities.iter().map(nonconformity).collect(),
     }
+}
+
+fn nonconformity(d: &Doc<crate::model::Nonconformity>) -> DocumentExport<NonconformityFields> {
+    let n = &d.data;
+    let date = |d: &Option<toml::Spanned<crate::model::Date>>| {
+        d.as_ref().map(|d| d.get_ref().0.to_string())
+    };
+    let fields = NonconformityFields {
+        approvers: texts(n.approvers.get_ref()),
+        closed: date(&n.closed),
+        controls: texts(&n.controls),
+        corrective_action: n.corrective_action.clone(),
+        due: n.due.get_ref().0.to_string(),
+        owner: n.owner.get_ref().clone(),
+        raised: n.raised.get_ref().0.to_string(),
+        requirements: satisfied(&n.requirements),
+        root_cause: n.root_cause.clone(),
+        severity: *n.severity.get_ref(),
+        source: *n.source.get_ref(),
+        verified: date(&n.verified),
+        verified_by: n.verified_by.as_ref().map(|p| p.get_ref().clone()),
+    };
+    document(d, &n.id, &n.title, fields)
 }
 
 fn policy(d: &Doc<Policy>) -> DocumentExport<PolicyFields> {
