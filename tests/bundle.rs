@@ -245,3 +245,63 @@ fn a_bundle_is_refused_into_a_folder_with_files_or_for_a_framework_out_of_scope(
         stderr(&output)
     );
 }
+
+/// Attack: an attachment reached through a linked folder that leads outside the repository. Its
+/// final component is a regular file, but the bundle must not carry it, nor the site copy it.
+#[cfg(unix)]
+#[test]
+fn an_attachment_through_a_linked_folder_is_never_copied_out() {
+    let git = repository();
+    let f = &git.fixture;
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.csv"), "password,hunter2\n").unwrap();
+    // The linked folder is outside the layout's folders, so the loader does not walk it.
+    std::os::unix::fs::symlink(outside.path(), f.path("shared")).unwrap();
+    f.edit(
+        "evidence/2026/review.md",
+        "attachments = [",
+        &format!(
+            "attachments = [{{ path = \"../../shared/secret.csv\", sha256 = \"{}\" }}, ",
+            common::sha256_hex(b"password,hunter2\n")
+        ),
+    );
+    git.commit(
+        CAROL,
+        "2026-11-03",
+        "Link an export\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    let output = bundle(&git, "b", "2026-01-01", "2026-11-30");
+    assert_eq!(output.status.code(), Some(2), "{}", output_text(&output));
+    assert!(
+        stderr(&output).contains("cannot read `shared/secret.csv`: it lies outside the repository"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!f.path("b/evidence/shared/secret.csv").exists());
+    stdout(&f.run(&["build", "--as-of", "2026-11-24"]));
+    assert!(!f.path("out/site/attachments/shared/secret.csv").exists());
+    assert!(
+        f.path("out/site/attachments/evidence/2026/review.csv")
+            .exists()
+    );
+}
+
+#[test]
+fn a_manifest_naming_a_commit_the_repository_lacks_is_refused() {
+    let git = repository();
+    let f = &git.fixture;
+    stdout(&bundle(&git, "b", "2026-01-01", "2026-11-30"));
+    let head = git.head_commit().unwrap().id().to_string();
+    let manifest = f.read("b/MANIFEST.sha256");
+    f.write(
+        "b/MANIFEST.sha256",
+        manifest.replace(&head, &"1".repeat(40)),
+    );
+    let output = f.run(&["verify", "b"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("1111111111"),
+        "{}",
+        stderr(&output)
+    );
+}

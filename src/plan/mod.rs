@@ -751,7 +751,8 @@ pub fn population(
     }
 }
 
-/// A regular file's bytes: a symbolic link is refused, so no output carries what lies outside
+/// A regular file's bytes, from inside the repository only: a symbolic link, or a path through a
+/// linked folder that leads outside the root, is refused, so no output carries what lies outside
 /// the repository.
 fn read_regular(root: &Path, path: &str) -> Result<Vec<u8>, PlanError> {
     let full = root.join(path);
@@ -760,6 +761,14 @@ fn read_regular(root: &Path, path: &str) -> Result<Vec<u8>, PlanError> {
     if !metadata.is_file() {
         return Err(refuse(
             "it is not a regular file (a symbolic link or a folder): run `crosswalk check`".into(),
+        ));
+    }
+    let real = full.canonicalize().map_err(|e| refuse(e.to_string()))?;
+    let inside = root.canonicalize().is_ok_and(|root| real.starts_with(root));
+    if !inside {
+        return Err(refuse(
+            "it lies outside the repository (through a linked folder): run `crosswalk check`"
+                .into(),
         ));
     }
     std::fs::read(&full).map_err(|e| refuse(e.to_string()))
