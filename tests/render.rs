@@ -914,3 +914,27 @@ fn the_site_gives_the_open_findings_and_the_change_log_of_the_window() {
         "{changes}"
     );
 }
+
+#[test]
+fn a_trace_reaches_the_nonconformities_of_its_requirements_and_controls() {
+    let f = Fixture::valid();
+    let nc = "+++\nid = \"NC-1\"\ntitle = \"Q3 review skipped\"\nraised = 2026-09-01\nsource = \"internal-audit\"\nseverity = \"minor\"\nowner = \"alice\"\napprovers = [\"bob\"]\ndue = 2026-12-15\n[requirements]\nmini = [\"M.2\"]\n+++\nFound.\n";
+    f.write("nonconformities/nc-1.md", nc);
+    let text = stdout(&f.run(&["trace", "mini:M.2", "--as-of", AS_OF]));
+    assert!(text.contains("Nonconformities (1)\n  NC-1 Q3 review skipped (open, due 2026-12-15) nonconformities/nc-1.md"), "{text}");
+    // Through its control: C-1 claims M.1 too, so tracing M.1 reaches a nonconformity naming C-1.
+    f.edit(
+        "nonconformities/nc-1.md",
+        "due = 2026-12-15",
+        "controls = [\"C-1\"]\ndue = 2026-12-15",
+    );
+    f.edit("nonconformities/nc-1.md", "mini = [\"M.2\"]", "");
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &f.run(&["trace", "mini:M.1", "--format", "json", "--as-of", AS_OF]),
+    ))
+    .unwrap();
+    assert_eq!(json["nonconformities"][0]["id"], "NC-1");
+    // A repository with no nonconformity gets no empty section.
+    f.remove("nonconformities/nc-1.md");
+    assert!(!stdout(&f.run(&["trace", "mini:M.2", "--as-of", AS_OF])).contains("Nonconformities"));
+}

@@ -147,6 +147,8 @@ pub struct Trace {
     pub evidence: Vec<DocumentView>,
     /// Risks treated by the controls.
     pub risks: Vec<DocumentView>,
+    /// Nonconformities that concern the requirements or the controls reached.
+    pub nonconformities: Vec<DocumentView>,
 }
 
 /// Why an id cannot be traced.
@@ -221,7 +223,45 @@ pub fn trace(model: &Model, id: &str, as_of: jiff::civil::Date) -> Result<Trace,
             let treatment = format!("{:?}", r.data.treatment.get_ref()).to_lowercase();
             (&r.data.id, &r.data.title, format!("treatment {treatment}"))
         }),
+        nonconformities: views(&concerning(model, &reach), &model.nonconformities, |n| {
+            let state = n.data.state(as_of);
+            (
+                &n.data.id,
+                &n.data.title,
+                format!("{state}, due {}", n.data.due.get_ref()),
+            )
+        }),
     })
+}
+
+/// The nonconformities that name a requirement or a control the trace reaches.
+fn concerning(model: &Model, reach: &Reach) -> BTreeSet<usize> {
+    let controls: BTreeSet<&str> = reach
+        .controls
+        .iter()
+        .filter_map(|&i| model.controls.get(i))
+        .map(|c| c.data.id.get_ref().as_str())
+        .collect();
+    model
+        .nonconformities
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| {
+            let requirement = n.data.requirements.iter().any(|(f, ids)| {
+                ids.iter().any(|id| {
+                    reach
+                        .requirements
+                        .contains(&(f.get_ref().clone(), id.get_ref().clone()))
+                })
+            });
+            requirement
+                || n.data
+                    .controls
+                    .iter()
+                    .any(|c| controls.contains(c.get_ref().as_str()))
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn resolve(model: &Model, id: &str) -> Result<(Subject, Reach), TraceError> {
@@ -575,11 +615,16 @@ pub fn to_text(trace: &Trace) -> String {
         );
         let _ = writeln!(out, "      {} · {}", c.path, c.requirements.join(", "));
     });
-    for (title, documents) in [
+    let mut sections = vec![
         ("Policies", &trace.policies),
         ("Evidence", &trace.evidence),
         ("Risks", &trace.risks),
-    ] {
+    ];
+    // A repository that keeps no register of nonconformities is not told it has none.
+    if !trace.nonconformities.is_empty() {
+        sections.push(("Nonconformities", &trace.nonconformities));
+    }
+    for (title, documents) in sections {
         section(&mut out, title, documents, |out, d| {
             let _ = writeln!(out, "  {} {} ({}) {}", d.id, d.title, d.detail, d.path);
         });
