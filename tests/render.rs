@@ -938,3 +938,22 @@ fn a_trace_reaches_the_nonconformities_of_its_requirements_and_controls() {
     f.remove("nonconformities/nc-1.md");
     assert!(!stdout(&f.run(&["trace", "mini:M.2", "--as-of", AS_OF])).contains("Nonconformities"));
 }
+
+#[test]
+fn the_soa_page_links_each_annex_a_control_to_its_nonconformities() {
+    let f = with_iso();
+    f.write(
+        "nonconformities/nc-1.md",
+        "+++\nid = \"NC-1\"\ntitle = \"Stale access\"\nraised = 2026-09-01\nsource = \"internal-audit\"\nseverity = \"minor\"\nowner = \"alice\"\napprovers = [\"bob\"]\ndue = 2026-12-15\n[requirements]\niso27001 = [\"A.5.15\"]\n+++\nFound.\n",
+    );
+    stdout(&f.run(&["build", "--as-of", AS_OF]));
+    let soa = f.read("out/site/soa.html");
+    assert!(
+        soa.contains("<tr><td>A.5.15 <a class=\"badge nc-open\" href=\"nonconformities.html#NC-1\">NC-1</a></td>"),
+        "{soa}"
+    );
+    assert!(
+        soa.contains("<tr><td>A.5.16</td>"),
+        "no link where none concerns it"
+    );
+}

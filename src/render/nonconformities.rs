@@ -90,6 +90,28 @@ pub fn of_control<'r>(rows: &'r [NcRow], control: &str) -> Vec<&'r NcRow> {
         .collect()
 }
 
+/// The nonconformities naming each requirement of a framework, by requirement id.
+pub fn by_requirement(
+    model: &Model,
+    framework: &str,
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for nc in &model.nonconformities {
+        let ids = nc
+            .data
+            .requirements
+            .iter()
+            .filter(|(f, _)| f.get_ref() == framework)
+            .flat_map(|(_, ids)| ids);
+        for id in ids {
+            out.entry(id.get_ref().clone())
+                .or_default()
+                .push(nc.data.id.get_ref().clone());
+        }
+    }
+    out
+}
+
 /// One line: how many, open, overdue, closed and verified.
 pub fn headline(rows: &[NcRow]) -> String {
     let with = |state| rows.iter().filter(|r| r.state == state).count();

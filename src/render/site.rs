@@ -273,6 +273,7 @@ pub fn pages(
                 applicable, excluded => inputs.soa.len() - applicable,
                 headline => super::soa_headline(inputs.soa),
                 version => super::soa_version(model, inputs.trail),
+                nonconformities => super::nonconformities::by_requirement(model, "iso27001"),
             },
         )?;
         pages.push(("soa.html".to_string(), html));
