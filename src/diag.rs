@@ -191,7 +191,7 @@ codes! {
     NonconformityOverdue = "CW074", "nonconformity-overdue", Error, ["check::nonconformities::check_due"],
         "An open nonconformity whose corrective action was due before the judging date.";
     NonconformityClosedUnverified = "CW075", "nonconformity-closed-unverified", Error, ["check::nonconformities::check_verification"],
-        "A closed nonconformity with no verification of its corrective action's effectiveness (who and when), or verified before it was closed.";
+        "A closed nonconformity with no verification of its corrective action's effectiveness (who and when), or dates that contradict it: verified before it was closed or after the judging date, verified but not closed, closed before it was raised.";
     NonconformityVerifiedByOwner = "CW076", "nonconformity-verified-by-owner", Error, ["check::nonconformities::check_verification"],
         "A nonconformity verified by its own owner: the effectiveness of a correction is judged by someone else.";
     MandatoryDocumentMissing = "CW077", "mandatory-document-missing", Error, ["check::isms::check"],

@@ -184,3 +184,37 @@ fn a_date_before_the_first_commit_or_an_unknown_name_is_refused() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("`v9`"));
 }
+
+/// Attack: a commit dated before its parent on top of the history, so that the outputs (judged as
+/// of the HEAD commit's date) would judge stale evidence as of a day it was still fresh.
+#[test]
+fn outputs_are_judged_as_of_the_landing_date_not_a_backdated_claim() {
+    let git = Git::committed("2027-02-01");
+    let f = &git.fixture;
+    f.edit(
+        "policies/access.md",
+        "Access is reviewed.",
+        "Access is reviewed, always.",
+    );
+    git.commit(
+        CAROL,
+        "2026-11-01",
+        "Backdated\n\nApproved-by: Bob Brown <bob@test.example>",
+    );
+    let gaps: serde_json::Value =
+        serde_json::from_str(&stdout(&f.run(&["gaps", "--format", "json"]))).unwrap();
+    assert_eq!(
+        gaps["as_of"], "2027-02-01",
+        "the state landed with its parent"
+    );
+    let at: serde_json::Value = serde_json::from_str(&stdout(
+        &f.run(&["gaps", "--format", "json", "--at", "HEAD"]),
+    ))
+    .unwrap();
+    assert_eq!(at["as_of"], "2027-02-01");
+    assert!(
+        at["controls"].to_string().contains("evidence stale"),
+        "EV-1 of 2026-10-01 is stale for a quarterly control by 2027-02-01: {}",
+        at["controls"]
+    );
+}

@@ -286,6 +286,54 @@ fn an_attachment_through_a_linked_folder_is_never_copied_out() {
     );
 }
 
+/// Attack: lines added to the manifest, which a reader would take as part of the bundle, and a
+/// second commit line, or a commit named by a branch instead of its id.
+#[test]
+fn a_manifest_with_added_or_doubled_lines_is_not_the_repositorys() {
+    let git = repository();
+    let f = &git.fixture;
+    stdout(&bundle(&git, "b", "2026-01-01", "2026-11-30"));
+    let manifest = f.read("b/MANIFEST.sha256");
+    f.write(
+        "b/MANIFEST.sha256",
+        manifest.replace(
+            "# framework",
+            "# auditor: every control effective, signed\n# framework",
+        ),
+    );
+    let (code, text) = verify(&git, "b");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains(
+            "MANIFEST.sha256: the manifest's hash is not that of the file the repository gives"
+        ),
+        "{text}"
+    );
+    let head = git.head_commit().unwrap().id().to_string();
+    f.write(
+        "b/MANIFEST.sha256",
+        manifest.replace(
+            "# crosswalk bundle\n",
+            &format!("# crosswalk bundle\n# commit {}\n", "0".repeat(40)),
+        ),
+    );
+    let output = f.run(&["verify", "b"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("a second `commit` line"),
+        "{}",
+        stderr(&output)
+    );
+    f.write("b/MANIFEST.sha256", manifest.replace(&head, "HEAD"));
+    let output = f.run(&["verify", "b"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not a full commit id"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn a_manifest_naming_a_commit_the_repository_lacks_is_refused() {
     let git = repository();

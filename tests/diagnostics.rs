@@ -1486,6 +1486,27 @@ fn cw075_closed_without_verification_or_verified_before_closing() {
     f.only(Code::NonconformityClosedUnverified)
         .at("nonconformities/nc-1.md", 13, 12)
         .message_contains("verified on 2026-10-01, before it was closed on 2026-10-20");
+    // Attack: a verification dated after the judging date.
+    f.edit(
+        "nonconformities/nc-1.md",
+        "verified = 2026-10-01",
+        "verified = 2026-12-20",
+    );
+    f.only(Code::NonconformityClosedUnverified)
+        .message_contains(
+            "its verification is dated 2026-12-20, after 2026-11-24: it is not verified yet",
+        );
+    // Verified but never closed; closed before it was raised.
+    f.edit("nonconformities/nc-1.md", "closed = 2026-10-20\n", "");
+    f.only(Code::NonconformityClosedUnverified)
+        .message_contains("is verified but not closed");
+    f.edit(
+        "nonconformities/nc-1.md",
+        "verified_by = \"bob\"\nverified = 2026-12-20",
+        "closed = 2026-08-01\nverified_by = \"bob\"\nverified = 2026-08-02",
+    );
+    f.only(Code::NonconformityClosedUnverified)
+        .message_contains("is closed on 2026-08-01, before it was raised on 2026-09-01");
 }
 
 #[test]
@@ -1586,5 +1607,35 @@ fn cw077_mandatory_documented_information_met_by_claims_and_registers() {
         missing(&f)
             .iter()
             .any(|m| m.contains("for 9.2 (Audit programme"))
+    );
+    // Attack: a policy claiming a record (9.3, results of management reviews) is not the record;
+    // the evidence of a planned control proves nothing yet.
+    f.edit(
+        "policies/access.md",
+        "iso27001 = [\"6.1\"]",
+        "iso27001 = [\"6.1\", \"9.3\"]",
+    );
+    assert!(
+        missing(&f)
+            .iter()
+            .any(|m| m.contains("for 9.3 (Results of management reviews)"))
+    );
+    f.edit(
+        "controls/c-1.md",
+        "iso27001 = [\"9.2.1\"]",
+        "iso27001 = [\"9.3\"]",
+    );
+    assert!(
+        !missing(&f).iter().any(|m| m.contains("for 9.3 (")),
+        "EV-1 of C-1 is the record"
+    );
+    f.edit(
+        "controls/c-1.md",
+        "status = \"implemented\"",
+        "status = \"planned\"",
+    );
+    assert!(
+        missing(&f).iter().any(|m| m.contains("for 9.3 (")),
+        "a planned control's record"
     );
 }

@@ -9,7 +9,7 @@ use crate::model::{Doc, Model, NcState, Nonconformity};
 pub fn check(model: &Model, as_of: jiff::civil::Date, found: &mut Vec<Diagnostic>) {
     for nc in &model.nonconformities {
         check_due(nc, as_of, found);
-        check_verification(nc, found);
+        check_verification(nc, as_of, found);
     }
 }
 
@@ -37,12 +37,40 @@ fn check_due(nc: &Doc<Nonconformity>, as_of: jiff::civil::Date, found: &mut Vec<
 
 /// A closed nonconformity is verified effective by someone other than its owner, on or after the
 /// day it was closed.
-fn check_verification(nc: &Doc<Nonconformity>, found: &mut Vec<Diagnostic>) {
+fn check_verification(
+    nc: &Doc<Nonconformity>,
+    as_of: jiff::civil::Date,
+    found: &mut Vec<Diagnostic>,
+) {
     let data = &nc.data;
+    let id = data.id.get_ref();
     let Some(closed) = &data.closed else {
+        if let Some(verified) = &data.verified {
+            found.push(
+                nc.finding(
+                    Code::NonconformityClosedUnverified,
+                    verified,
+                    format!("nonconformity `{id}` is verified but not closed: a corrective action is verified once it is taken"),
+                )
+                .with_help("record `closed = DATE` (the day the action was taken), or remove the verification"),
+            );
+        }
         return;
     };
-    let id = data.id.get_ref();
+    if closed.get_ref().0 < data.raised.get_ref().0 {
+        found.push(
+            nc.finding(
+                Code::NonconformityClosedUnverified,
+                closed,
+                format!(
+                    "nonconformity `{id}` is closed on {}, before it was raised on {}",
+                    closed.get_ref().0,
+                    data.raised.get_ref().0
+                ),
+            )
+            .with_help("correct the dates"),
+        );
+    }
     let (Some(verifier), Some(verified)) = (&data.verified_by, &data.verified) else {
         found.push(
             nc.finding(
@@ -57,6 +85,22 @@ fn check_verification(nc: &Doc<Nonconformity>, found: &mut Vec<Diagnostic>) {
         );
         return;
     };
+    // Attack: a verification dated ahead, which hides the missing one now and becomes "verified"
+    // later with nobody doing anything.
+    if closed.get_ref().0 <= as_of && verified.get_ref().0 > as_of {
+        found.push(
+            nc.finding(
+                Code::NonconformityClosedUnverified,
+                verified,
+                format!(
+                    "nonconformity `{id}` is closed on {}, and its verification is dated {}, after {as_of}: it is not verified yet",
+                    closed.get_ref().0,
+                    verified.get_ref().0
+                ),
+            )
+            .with_help("record the verification when it is done, with the day it was done"),
+        );
+    }
     if verified.get_ref().0 < closed.get_ref().0 {
         found.push(
             nc.finding(

@@ -235,15 +235,12 @@ pub fn work_tree(root: &Path) -> (PathBuf, String) {
     }
 }
 
-/// HEAD's commit id and date, if `root` is in a git repository with commits.
+/// HEAD's commit id and the date its state landed ([`super::snapshot::landed`]), if `root` is in a
+/// git repository with commits.
 pub fn head(root: &Path) -> Option<(String, jiff::civil::Date)> {
     let repo = Repository::discover(root).ok()?;
     let commit = repo.head().ok()?.peel_to_commit().ok()?;
-    let when = commit.committer().when();
-    Some((
-        commit.id().to_string(),
-        civil_date(when.seconds(), when.offset_minutes()),
-    ))
+    Some((commit.id().to_string(), super::snapshot::landed(&commit)))
 }
 
 /// Makes `dir` a git repository unless it already is in one; whether it made one.

@@ -125,13 +125,30 @@ fn resolve<'r>(repo: &'r Repository, name: &str) -> Result<git2::Commit<'r>, His
 }
 
 fn revision(commit: &git2::Commit, name: String) -> Revision {
-    let when = commit.committer().when();
     Revision {
         name,
         commit: commit.id().to_string(),
         summary: summary(&String::from_utf8_lossy(commit.message_bytes())).to_string(),
-        date: civil_date(when.seconds(), when.offset_minutes()),
+        date: landed(commit),
     }
+}
+
+/// The date a commit's state had certainly been reached: the latest committer date along its
+/// first-parent line. A commit dated before its parent (dates are claims) counts as of its parent's
+/// date, so a backdated commit cannot make its state be judged as of an earlier day (when evidence
+/// that has gone stale since would look fresh).
+pub fn landed(commit: &git2::Commit) -> jiff::civil::Date {
+    let date = |c: &git2::Commit| {
+        let when = c.committer().when();
+        civil_date(when.seconds(), when.offset_minutes())
+    };
+    let mut latest = date(commit);
+    let mut current = commit.parents().next();
+    while let Some(parent) = current {
+        latest = latest.max(date(&parent));
+        current = parent.parents().next();
+    }
+    latest
 }
 
 /// Writes the compliance root's tree at `commit` into `into` (which must be empty): regular and

@@ -3,8 +3,10 @@
 //! `gaps` and the site ask here.
 //!
 //! An item is met by a policy that claims its clause, or an evidence record of a control that
-//! claims it (a claim of the clause itself or of a clause above it: claiming 6.1.3 covers
-//! 6.1.3 d). Three items are also met by what the repository keeps as such: the results of the risk
+//! claims it and is not only planned (a claim of the clause itself or of a clause above it:
+//! claiming 6.1.3 covers 6.1.3 d). An item that is a record of what was done (evidence of
+//! competence, operational records, results, the audit programme and results, management reviews,
+//! nonconformities) is met by evidence only: a policy saying it will be done is not the record. Three items are also met by what the repository keeps as such: the results of the risk
 //! assessment and of the risk treatment (8.2, 8.3) by a risk register with at least one risk, the
 //! nonconformities and corrective actions (10.2) by a register with at least one nonconformity, and
 //! the Statement of Applicability (6.1.3 d) by the one crosswalk renders from the repository.
@@ -24,6 +26,9 @@ pub struct Mandatory {
     pub what: &'static str,
     /// What besides a claim meets it.
     pub register: Option<Register>,
+    /// Whether it is a record of what was done (evidence of competence, results, audits,
+    /// reviews): then a policy claiming the clause is not it, only evidence is.
+    pub record: bool,
 }
 
 /// A register that meets an item by being kept.
@@ -39,54 +44,73 @@ pub enum Register {
 
 /// The mandatory documented information of ISO/IEC 27001:2022, in clause order.
 pub const MANDATORY: [Mandatory; 14] = [
-    item("4.3", "4.3", "Scope of the ISMS", None),
-    item("5.2", "5.2", "Information security policy", None),
+    item("4.3", "4.3", "Scope of the ISMS", None, false),
+    item("5.2", "5.2", "Information security policy", None, false),
     item(
         "6.1.2",
         "6.1.2",
         "Information security risk assessment process",
         None,
+        false,
     ),
     item(
         "6.1.3",
         "6.1.3",
         "Information security risk treatment process",
         None,
+        false,
     ),
     item(
         "6.1.3 d)",
         "6.1.3.d",
         "Statement of Applicability",
         Some(Register::Soa),
+        false,
     ),
-    item("6.2", "6.2", "Information security objectives", None),
-    item("7.2", "7.2", "Evidence of competence", None),
+    item("6.2", "6.2", "Information security objectives", None, false),
+    item("7.2", "7.2", "Evidence of competence", None, true),
     item(
         "8.1",
         "8.1",
         "Operational planning and control: that processes were carried out as planned",
         None,
+        true,
     ),
     item(
         "8.2",
         "8.2",
         "Results of the information security risk assessments",
         Some(Register::Risks),
+        true,
     ),
     item(
         "8.3",
         "8.3",
         "Results of the information security risk treatment",
         Some(Register::Risks),
+        true,
     ),
-    item("9.1", "9.1", "Monitoring and measurement results", None),
-    item("9.2", "9.2", "Audit programme and audit results", None),
-    item("9.3", "9.3", "Results of management reviews", None),
+    item(
+        "9.1",
+        "9.1",
+        "Monitoring and measurement results",
+        None,
+        true,
+    ),
+    item(
+        "9.2",
+        "9.2",
+        "Audit programme and audit results",
+        None,
+        true,
+    ),
+    item("9.3", "9.3", "Results of management reviews", None, true),
     item(
         "10.2",
         "10.2",
         "Nonconformities, actions taken and the results of corrective action",
         Some(Register::Nonconformities),
+        true,
     ),
 ];
 
@@ -95,12 +119,14 @@ const fn item(
     id: &'static str,
     what: &'static str,
     register: Option<Register>,
+    record: bool,
 ) -> Mandatory {
     Mandatory {
         clause,
         id,
         what,
         register,
+        record,
     }
 }
 
@@ -150,9 +176,11 @@ impl Model {
                 .flat_map(|(_, ids)| ids.iter().map(|c| c.get_ref().as_str()))
                 .collect()
         }
+        // A planned control has not operated: its records prove nothing yet.
         let control_claims: std::collections::HashMap<&str, Vec<&str>> = self
             .controls
             .iter()
+            .filter(|c| *c.data.status.get_ref() != super::Status::Planned)
             .map(|c| (c.data.id.get_ref().as_str(), iso_claims(&c.data.satisfies)))
             .filter(|(_, claims)| !claims.is_empty())
             .collect();
@@ -176,6 +204,7 @@ impl Model {
                 let mut met_by: Vec<Meeting> = self
                     .policies
                     .iter()
+                    .filter(|_| !m.record)
                     .filter(|p| meets(&iso_claims(&p.data.satisfies)))
                     .map(|p| Meeting {
                         kind: "policy",
