@@ -100,6 +100,21 @@ impl SoaFormat {
     }
 }
 
+/// A register's outputs: what its PDF and Markdown show, and its sheets and JSON.
+struct Report<'a> {
+    title: &'a str,
+    /// The PDF's identifier, for reproducible bytes.
+    ident: &'a str,
+    intro: Vec<String>,
+    figures: Vec<String>,
+    /// The table the PDF and the Markdown show (the sheets may have more columns).
+    summary: render::Table,
+    /// typst column widths of the summary.
+    columns: &'a [&'a str],
+    sheets: &'a [(&'a str, &'a render::Table)],
+    json: &'a dyn Fn() -> serde_json::Value,
+}
+
 /// What a table is made into, by format.
 struct Table<'a> {
     markdown: &'a dyn Fn() -> Result<String, render::RenderError>,
@@ -326,62 +341,38 @@ impl Outputs {
     /// register and the plan as two worksheets), JSON, or a landscape PDF with the heat maps.
     pub fn risks(&self, format: SoaFormat, plan: bool) -> Result<Vec<u8>, PlanError> {
         let register = self.register();
-        let organization = self.organization();
-        let (title, summary) = match plan {
-            false => ("Risk register", render::risks::register_summary(&register)),
-            true => (
-                "Risk treatment plan",
-                render::risks::plan_summary(&register),
-            ),
-        };
-        let intro = render::risks::intro(&register, plan);
-        let Some(format) = format.table() else {
-            let figures = match plan {
-                false => render::risks::heat_maps(&register),
-                true => Vec::new(),
-            };
-            let columns = [
-                "auto", "1.6fr", "1fr", "auto", "auto", "1fr", "auto", "auto", "1.2fr",
-            ];
-            let source = render::pdf::report_source(&render::pdf::ReportPdf {
-                organization,
-                title,
-                intro: &intro,
-                figures: &figures,
-                table: &summary,
-                columns: &columns,
-                stamp: &self.stamp.line(),
-            });
-            let ident = if plan { "risk-treatment-plan" } else { "risks" };
-            return Ok(render::pdf::typeset(source, ident, self.stamp.as_of)?);
-        };
         let table = render::risks::register_table(&register);
         let plan_table = render::risks::plan_table(&register);
-        let markdown = || {
-            Ok(format!(
-                "# {title}: {}\n\n{}\n\n{}\n{}\n",
-                render::markdown_cell(organization),
-                intro
-                    .iter()
-                    .map(|p| render::markdown_cell(p))
-                    .collect::<Vec<_>>()
-                    .join("\n\n"),
-                render::markdown_table(&summary),
-                render::markdown_cell(&self.stamp.line())
-            ))
+        let (title, ident, summary, figures, sheets) = match plan {
+            false => (
+                "Risk register",
+                "risks",
+                render::risks::register_summary(&register),
+                render::risks::heat_maps(&register),
+                [("Register", &table), ("Treatment plan", &plan_table)],
+            ),
+            true => (
+                "Risk treatment plan",
+                "risk-treatment-plan",
+                render::risks::plan_summary(&register),
+                Vec::new(),
+                [("Treatment plan", &plan_table), ("Register", &table)],
+            ),
         };
         let json = || serde_json::json!({ "headline": register.headline, "register": register });
-        let sheets: [(&str, &render::Table); 2] = match plan {
-            false => [("Register", &table), ("Treatment plan", &plan_table)],
-            true => [("Treatment plan", &plan_table), ("Register", &table)],
-        };
-        self.table_output(
+        self.report_output(
             format,
-            Table {
-                markdown: &markdown,
-                json: &json,
+            Report {
                 title,
+                ident,
+                intro: render::risks::intro(&register, plan),
+                figures,
+                summary,
+                columns: &[
+                    "auto", "1.6fr", "1fr", "auto", "auto", "1fr", "auto", "auto", "1.2fr",
+                ],
                 sheets: &sheets,
+                json: &json,
             },
         )
     }
@@ -389,61 +380,64 @@ impl Outputs {
     /// The register of nonconformities: Markdown, CSV, XLSX, JSON, or a landscape PDF.
     pub fn nonconformities(&self, format: SoaFormat) -> Result<Vec<u8>, PlanError> {
         let rows = render::nonconformities::rows(&self.workspace.model, self.stamp.as_of);
-        let organization = self.organization();
-        let title = "Register of nonconformities";
         let table = render::nonconformities::table(&rows);
         let headline = render::nonconformities::headline(&rows);
-        let intro = vec![
-            format!("{headline}, as of {}.", self.stamp.as_of),
-            "ISO/IEC 27001:2022 10.2: each nonconformity, its cause, the corrective action and its due date, and its closing verified by someone other than its owner.".to_string(),
-        ];
+        let json = || serde_json::json!({ "headline": headline, "rows": rows });
+        self.report_output(
+            format,
+            Report {
+                title: "Register of nonconformities",
+                ident: "nonconformities",
+                intro: render::nonconformities::intro(&rows, self.stamp.as_of),
+                figures: Vec::new(),
+                summary: render::nonconformities::summary(&table),
+                columns: &[
+                    "auto", "1.4fr", "auto", "auto", "auto", "0.8fr", "0.8fr", "auto", "1.6fr",
+                    "auto", "auto", "0.8fr", "auto",
+                ],
+                sheets: &[("Nonconformities", &table)],
+                json: &json,
+            },
+        )
+    }
+
+    /// A register as a landscape PDF (title, intro, figures, the summary table) or as a table
+    /// format: Markdown (the same title, intro and summary), CSV, XLSX or JSON.
+    fn report_output(&self, format: SoaFormat, report: Report<'_>) -> Result<Vec<u8>, PlanError> {
+        let organization = self.organization();
+        let stamp = self.stamp.line();
         let Some(format) = format.table() else {
-            let keep = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14];
-            let summary = render::Table {
-                header: keep.iter().map(|&i| table.header[i].clone()).collect(),
-                rows: table
-                    .rows
-                    .iter()
-                    .map(|r| keep.iter().map(|&i| r[i].clone()).collect())
-                    .collect(),
-                widths: Vec::new(),
-            };
-            let columns = [
-                "auto", "1.4fr", "auto", "auto", "auto", "0.8fr", "0.8fr", "auto", "1.6fr", "auto",
-                "auto", "0.8fr", "auto",
-            ];
             let source = render::pdf::report_source(&render::pdf::ReportPdf {
                 organization,
-                title,
-                intro: &intro,
-                figures: &[],
-                table: &summary,
-                columns: &columns,
-                stamp: &self.stamp.line(),
+                title: report.title,
+                intro: &report.intro,
+                figures: &report.figures,
+                table: &report.summary,
+                columns: report.columns,
+                stamp: &stamp,
             });
             return Ok(render::pdf::typeset(
                 source,
-                "nonconformities",
+                report.ident,
                 self.stamp.as_of,
             )?);
         };
         let markdown = || {
-            Ok(format!(
-                "# {title}: {}\n\n{}\n\n{}\n{}\n",
-                render::markdown_cell(organization),
-                render::markdown_cell(&intro.join(" ")),
-                render::markdown_table(&table),
-                render::markdown_cell(&self.stamp.line())
+            Ok(render::report_markdown(
+                report.title,
+                organization,
+                &report.intro,
+                &report.summary,
+                &stamp,
             ))
         };
-        let json = || serde_json::json!({ "headline": headline, "rows": rows });
         self.table_output(
             format,
             Table {
                 markdown: &markdown,
-                json: &json,
-                title,
-                sheets: &[("Nonconformities", &table)],
+                json: report.json,
+                title: report.title,
+                sheets: report.sheets,
             },
         )
     }

@@ -245,6 +245,25 @@ pub fn markdown_table(table: &Table) -> String {
     out
 }
 
+/// A register as Markdown: its title and organisation, the intro paragraphs, the table and the
+/// stamp, every value escaped.
+pub fn report_markdown(
+    title: &str,
+    organization: &str,
+    intro: &[String],
+    table: &Table,
+    stamp: &str,
+) -> String {
+    let intro: Vec<String> = intro.iter().map(|p| markdown_cell(p)).collect();
+    format!(
+        "# {title}: {}\n\n{}\n\n{}\n{}\n",
+        markdown_cell(organization),
+        intro.join("\n\n"),
+        markdown_table(table),
+        markdown_cell(stamp)
+    )
+}
+
 /// The review trail as a table: one row per change.
 pub fn trail_table(rows: &[crate::history::report::TrailRow]) -> Table {
     let header = [

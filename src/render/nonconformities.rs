@@ -125,7 +125,30 @@ pub fn headline(rows: &[NcRow]) -> String {
     )
 }
 
-/// The register as a table, for CSV, XLSX and the PDF.
+/// The paragraphs under the register's title.
+pub fn intro(rows: &[NcRow], as_of: jiff::civil::Date) -> Vec<String> {
+    vec![
+        format!("{}, as of {as_of}.", headline(rows)),
+        "ISO/IEC 27001:2022 10.2: each nonconformity, its cause, the corrective action and its due date, and its closing verified by someone other than its owner.".to_string(),
+    ]
+}
+
+/// The register as the PDF and the Markdown give it: the table without the root cause and the
+/// verification date (the cells a landscape page cannot hold beside the rest).
+pub fn summary(table: &Table) -> Table {
+    let keep = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14];
+    Table {
+        header: keep.iter().map(|&i| table.header[i].clone()).collect(),
+        rows: table
+            .rows
+            .iter()
+            .map(|r| keep.iter().map(|&i| r[i].clone()).collect())
+            .collect(),
+        widths: Vec::new(),
+    }
+}
+
+/// The register as a table, for CSV and XLSX.
 pub fn table(rows: &[NcRow]) -> Table {
     let header = [
         "Nonconformity",

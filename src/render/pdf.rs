@@ -263,18 +263,13 @@ pub fn policy_source(p: &PolicyPdf) -> String {
     s
 }
 
-/// The typst source of the Statement of Applicability: a landscape table of every Annex A control.
-pub fn soa_source(
-    organization: &str,
-    table: &super::Table,
-    headline: &str,
-    version: &[[String; 2]],
-    stamp: &str,
-) -> String {
+/// The start of a landscape table document: page set-up, the title as document metadata and as
+/// the first line, and the stamp in every footer.
+fn landscape(title: &str, organization: &str, stamp: &str) -> String {
     let mut s = String::from(PAGE_SETUP);
     s.push_str(&format!(
         "#set document(title: {}, author: {})\n",
-        string(&format!("Statement of Applicability: {organization}")),
+        string(title),
         string(organization)
     ));
     s.push_str(&format!(
@@ -287,8 +282,24 @@ pub fn soa_source(
     ));
     s.push_str(&format!(
         "#text(16pt, weight: \"bold\")[{}]\n\n",
-        text(&format!("Statement of Applicability: {organization}"))
+        text(title)
     ));
+    s
+}
+
+/// The typst source of the Statement of Applicability: a landscape table of every Annex A control.
+pub fn soa_source(
+    organization: &str,
+    table: &super::Table,
+    headline: &str,
+    version: &[[String; 2]],
+    stamp: &str,
+) -> String {
+    let mut s = landscape(
+        &format!("Statement of Applicability: {organization}"),
+        organization,
+        stamp,
+    );
     s.push_str(&format!(
         "{}\n\n",
         text(&format!("ISO/IEC 27001:2022, Annex A. {headline}"))
@@ -342,24 +353,7 @@ pub struct ReportPdf<'a> {
 /// The typst source of a landscape report: title, intro, figures, then the table.
 pub fn report_source(r: &ReportPdf) -> String {
     let full_title = format!("{}: {}", r.title, r.organization);
-    let mut s = String::from(PAGE_SETUP);
-    s.push_str(&format!(
-        "#set document(title: {}, author: {})\n",
-        string(&full_title),
-        string(r.organization)
-    ));
-    s.push_str(&format!(
-        r#"#set page(paper: "a4", flipped: true, margin: (x: 1.5cm, y: 1.8cm),
-  footer: context {{ set text(8pt, fill: luma(90)); [{} #h(1fr) Page #counter(page).display("1 of 1", both: true)] }})
-#set text(size: 8.5pt)
-#set par(justify: false)
-"#,
-        text(r.stamp)
-    ));
-    s.push_str(&format!(
-        "#text(16pt, weight: \"bold\")[{}]\n\n",
-        text(&full_title)
-    ));
+    let mut s = landscape(&full_title, r.organization, r.stamp);
     for paragraph in r.intro {
         s.push_str(&format!("{}\n\n", text(paragraph)));
     }
